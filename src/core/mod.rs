@@ -1,0 +1,10 @@
+//! Pure logic shared by the widget and the `tailor` command.
+//!
+//! Nothing here does I/O, reads a clock or draws randomness it was not given,
+//! and nothing here names a browser type: a test (`tests/architecture.rs`)
+//! keeps it that way, so all of it is tested natively.
+
+pub mod catalog;
+pub mod events;
+pub mod rank;
+pub mod text;
