@@ -1,3 +1,63 @@
-//! The native `tailor` command (CONTRACT.md §3): each subcommand is a thin
-//! call into `tailor::core`.
-fn main() {}
+//! The native `tailor` command (CONTRACT.md §3). Each subcommand lives in its
+//! own module with its own `Args` and `run`, and is a thin call into
+//! `tailor::core`.
+
+mod catalog;
+mod demo;
+mod eval;
+mod generate;
+mod recommend;
+mod serve;
+mod train;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "tailor",
+    version,
+    about = "On-device storefront personalization: feeds, models, evaluation, demo server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Work with a product feed.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Build the co-purchase model from order histories.
+    Train(train::Args),
+    /// Recommend for each shopper in a histories file (stdin to stdout).
+    Recommend(recommend::Args),
+    /// Leave-last-out evaluation against popularity and item-kNN baselines.
+    Eval(eval::Args),
+    /// Serve a directory over HTTP (the demo shop, a pkg/ to try).
+    Serve(serve::Args),
+    /// Build the demo shop site from a catalog.
+    Demo(demo::Args),
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Report what was read from a feed, what was skipped, and why.
+    Check(catalog::CheckArgs),
+    /// Write a deterministic sample catalog (the demo shop's, or larger for benchmarks).
+    Generate(generate::Args),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Catalog(CatalogCommand::Check(args)) => catalog::check(args),
+        Command::Catalog(CatalogCommand::Generate(args)) => generate::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Recommend(args) => recommend::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Demo(args) => demo::run(args),
+    }
+}

@@ -73,6 +73,19 @@ pub struct Request<'a> {
     pub exclude_seen: bool,
 }
 
+impl<'a> Request<'a> {
+    /// A request with the defaults: seen products stay eligible (only
+    /// purchases and the product on screen are left out).
+    pub fn new(history: &'a [Event], context: Context<'a>, limit: usize) -> Self {
+        Self {
+            history,
+            context,
+            limit,
+            exclude_seen: false,
+        }
+    }
+}
+
 /// Why a product was picked, for "why this?".
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
