@@ -5,6 +5,10 @@
 //! keeps it that way, so all of it is tested natively.
 
 pub mod catalog;
+pub mod commands;
 pub mod events;
+pub mod present;
 pub mod rank;
+pub mod settings;
+pub mod store;
 pub mod text;
