@@ -7,8 +7,10 @@
 pub mod catalog;
 pub mod commands;
 pub mod events;
+pub mod i18n;
 pub mod present;
 pub mod rank;
 pub mod settings;
+pub mod signals;
 pub mod store;
 pub mod text;
