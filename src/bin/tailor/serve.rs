@@ -1,11 +1,248 @@
-//! `tailor serve` (being built; see the issue that owns it).
+//! `tailor serve DIR`: a small static server for the demo shop (or any
+//! `pkg/` to try), with the MIME types browsers insist on (`application/wasm`
+//! for streaming compilation, `text/javascript`), the strict Content Security
+//! Policy the widget must run under, and `no-cache` + ETag so a rebuilt widget
+//! is picked up on reload without stale copies.
 
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {}
+use axum::body::Body;
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, ETAG, IF_NONE_MATCH, LAST_MODIFIED,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderValue, Method, Request, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use thiserror::Error;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("tailor serve: not built yet");
-    ExitCode::FAILURE
+/// The policy the demo shop and the widget must work under (issue 3): no
+/// inline script or style, wasm compilation allowed, nothing from elsewhere.
+pub const STRICT_CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'";
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CspMode {
+    /// `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'`
+    Strict,
+    /// No Content-Security-Policy header.
+    None,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Directory to serve (e.g. the site `tailor demo` built).
+    dir: PathBuf,
+    /// Port to listen on; 0 picks a free one (printed on start).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Address to bind; loopback by default so nothing is exposed by accident.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Content Security Policy sent with every response.
+    #[arg(long, value_enum, default_value = "strict")]
+    csp: CspMode,
+    /// Also require Trusted Types for script sinks (`require-trusted-types-for 'script'`).
+    #[arg(long)]
+    trusted_types: bool,
+}
+
+/// Why the server could not start or stopped.
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error("{0} is not a directory")]
+    NotADirectory(String),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server stopped: {0}")]
+    Serve(std::io::Error),
+    #[error("the Content-Security-Policy is not a valid header value")]
+    BadPolicy,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    match serve(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tailor serve: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The Content-Security-Policy value for the chosen options, if any.
+pub fn policy(csp: CspMode, trusted_types: bool) -> Option<String> {
+    let mut parts = Vec::new();
+    if csp == CspMode::Strict {
+        parts.push(STRICT_CSP.to_string());
+    }
+    if trusted_types {
+        parts.push("require-trusted-types-for 'script'".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+fn serve(args: Args) -> Result<(), ServeError> {
+    if !args.dir.is_dir() {
+        return Err(ServeError::NotADirectory(args.dir.display().to_string()));
+    }
+    let app = router(&args)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    runtime.block_on(async move {
+        let addr = SocketAddr::new(args.host, args.port);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| ServeError::Bind { addr, source })?;
+        let shown_host = match local.ip() {
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            IpAddr::V4(ip) => ip.to_string(),
+        };
+        // Tests and scripts read this exact line to find the port.
+        println!(
+            "Serving {} at http://{shown_host}:{}/",
+            args.dir.display(),
+            local.port()
+        );
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(ServeError::Serve)
+    })
+}
+
+fn router(args: &Args) -> Result<Router, ServeError> {
+    // A missing path answers 404, with the site's own 404 page when it has one.
+    let files = ServeDir::new(&args.dir)
+        .append_index_html_on_directories(true)
+        .not_found_service(ServeFile::new(args.dir.join("404.html")));
+    let mut app = Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(revalidate_with_etag))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ));
+    if let Some(policy) = policy(args.csp, args.trusted_types) {
+        let value = HeaderValue::from_str(&policy).map_err(|_| ServeError::BadPolicy)?;
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            CONTENT_SECURITY_POLICY,
+            value,
+        ));
+    }
+    Ok(app)
+}
+
+/// Adds an ETag made from the file's length and modification time (what
+/// `ServeDir` reports), and answers `If-None-Match` with 304 so a browser
+/// with `no-cache` revalidates cheaply instead of downloading again.
+async fn revalidate_with_etag(request: Request<Body>, next: Next) -> Response {
+    let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+    let if_none_match = request.headers().get(IF_NONE_MATCH).cloned();
+    let mut response = next.run(request).await;
+    if !is_read || response.status() != StatusCode::OK {
+        return response;
+    }
+    let headers = response.headers();
+    let (Some(length), Some(modified)) = (headers.get(CONTENT_LENGTH), headers.get(LAST_MODIFIED))
+    else {
+        return response;
+    };
+    let etag = etag_for(length.as_bytes(), modified.as_bytes());
+    let Ok(etag_value) = HeaderValue::from_str(&etag) else {
+        return response;
+    };
+    if if_none_match.is_some_and(|v| etag_matches(v.as_bytes(), &etag)) {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        not_modified.headers_mut().insert(ETAG, etag_value);
+        return not_modified;
+    }
+    response.headers_mut().insert(ETAG, etag_value);
+    response
+}
+
+/// A strong-enough validator for static files: FNV-1a of length and
+/// modification time, quoted.
+fn etag_for(length: &[u8], modified: &[u8]) -> String {
+    let hash = length
+        .iter()
+        .chain(b"|")
+        .chain(modified)
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+    format!("\"{hash:016x}\"")
+}
+
+/// Whether an `If-None-Match` header (a list, or `*`) names this ETag; weak
+/// comparison, as RFC 9110 asks for `If-None-Match`.
+fn etag_matches(header: &[u8], etag: &str) -> bool {
+    let Ok(header) = std::str::from_utf8(header) else {
+        return false;
+    };
+    header.split(',').map(str::trim).any(|candidate| {
+        candidate == "*" || candidate.trim_start_matches("W/") == etag.trim_start_matches("W/")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies() {
+        assert_eq!(policy(CspMode::Strict, false).as_deref(), Some(STRICT_CSP));
+        assert_eq!(policy(CspMode::None, false), None);
+        assert_eq!(
+            policy(CspMode::None, true).as_deref(),
+            Some("require-trusted-types-for 'script'")
+        );
+        assert!(policy(CspMode::Strict, true)
+            .unwrap()
+            .ends_with("; require-trusted-types-for 'script'"));
+    }
+
+    #[test]
+    fn etag_changes_with_file_and_matches_lists() {
+        let a = etag_for(b"100", b"Mon, 23 Nov 2026 10:00:00 GMT");
+        let b = etag_for(b"101", b"Mon, 23 Nov 2026 10:00:00 GMT");
+        let c = etag_for(b"100", b"Mon, 23 Nov 2026 10:00:01 GMT");
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        for (header, expected) in [
+            (a.clone(), true),
+            (format!("W/{a}"), true),
+            (format!("{b}, {a}"), true),
+            ("*".to_string(), true),
+            (b.clone(), false),
+            (String::new(), false),
+        ] {
+            assert_eq!(etag_matches(header.as_bytes(), &a), expected, "{header}");
+        }
+    }
 }
