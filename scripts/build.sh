@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds pkg/: everything a site owner copies to their server.
+#   pkg/tailor.js       classic-script loader with the wasm-bindgen glue inlined
+#   pkg/tailor_bg.wasm  the widget, optimised for size with wasm-opt -Oz
+# and prints a size report (raw, gzip, brotli) checked against budget.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${PKG_DIR:-pkg}
+tmp=target/wasm-build
+mkdir -p "$out" "$tmp"
+
+# cdylib only here: listing it next to rlib in Cargo.toml silently drops LTO.
+cargo rustc --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown --quiet
+wasm-bindgen --target no-modules --no-typescript --out-dir "$tmp" --out-name tailor \
+  target/wasm32-unknown-unknown/wasm/tailor.wasm
+
+wasm_opt=node_modules/.bin/wasm-opt
+[ -x "$wasm_opt" ] || wasm_opt=$(command -v wasm-opt)
+"$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+  "$tmp/tailor_bg.wasm" -o "$out/tailor_bg.wasm"
+
+node scripts/assemble-loader.mjs www/loader/tailor.js "$tmp/tailor.js" "$out/tailor.js"
+node scripts/size-report.mjs "$out"

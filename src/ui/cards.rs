@@ -1,0 +1,107 @@
+//! From ranking results to what a card shows: safe links, formatted prices,
+//! the localised "why this?" text. Plain functions over `core` data.
+
+use crate::core::catalog::Product;
+use crate::core::present::{safe_image, safe_link};
+use crate::core::rank::{recently_viewed, Context, Engine, Reason, Request};
+use crate::platform::{format, PageInfo};
+use crate::core::store::Memory;
+
+/// Which rail a slot shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotKind {
+    Recommendations,
+    Similar,
+    RecentlyViewed,
+}
+
+impl SlotKind {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.trim() {
+            "recommendations" => Some(Self::Recommendations),
+            "similar" => Some(Self::Similar),
+            "recently-viewed" => Some(Self::RecentlyViewed),
+            _ => None,
+        }
+    }
+
+    /// The name in `data-tailor` and in `tailor:*` event details.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Recommendations => "recommendations",
+            Self::Similar => "similar",
+            Self::RecentlyViewed => "recently-viewed",
+        }
+    }
+}
+
+/// One product card, ready to render: all text is plain text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub id: String,
+    pub title: String,
+    pub href: Option<String>,
+    pub image: Option<String>,
+    pub price: Option<String>,
+    pub reason: String,
+}
+
+/// The cards for one slot; empty when there is nothing worth showing.
+pub fn cards(kind: SlotKind, engine: &Engine, memory: &Memory, info: &PageInfo, product: Option<&str>) -> Vec<Card> {
+    let catalog = engine.catalog();
+    let history = memory.history.events();
+    let on_screen = product.or(info.on_screen.as_deref());
+    let limit = info.settings.limit;
+    let title_of = |id: &str| catalog.get(id).map_or_else(|| id.to_string(), |p| p.title.clone());
+    let strings = &info.strings;
+    let picks: Vec<(usize, String)> = match kind {
+        SlotKind::RecentlyViewed => recently_viewed(catalog, history, on_screen, limit)
+            .into_iter()
+            .map(|p| (p, strings.get("you_viewed")))
+            .collect(),
+        SlotKind::Similar | SlotKind::Recommendations => {
+            let context = match (kind, on_screen) {
+                (SlotKind::Similar, Some(product)) => Context::Similar { product },
+                (SlotKind::Similar, None) => return Vec::new(),
+                _ => Context::ForYou,
+            };
+            let mut request = Request::new(history, context, limit);
+            request.exclude_seen = kind == SlotKind::Recommendations && on_screen.is_some();
+            engine
+                .recommend(&request)
+                .into_iter()
+                .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
+                .map(|pick| {
+                    let reason = match &pick.reason {
+                        Reason::BecauseYouViewed { product } => {
+                            strings.fill("because_you_viewed", &[("title", &title_of(product))])
+                        }
+                        Reason::SimilarTo { product } => strings.fill("similar_to", &[("title", &title_of(product))]),
+                        Reason::Popular => strings.get("popular"),
+                    };
+                    (pick.product, reason)
+                })
+                .collect()
+        }
+    };
+    picks
+        .into_iter()
+        .filter_map(|(position, reason)| catalog.at(position).map(|p| card(p, reason, info)))
+        .collect()
+}
+
+fn card(product: &Product, reason: String, info: &PageInfo) -> Card {
+    let currency = product
+        .currency
+        .as_deref()
+        .or(info.settings.currency.as_deref())
+        .unwrap_or("USD");
+    Card {
+        id: product.id.clone(),
+        title: product.title.clone(),
+        href: product.url.as_deref().and_then(|u| safe_link(u, &info.host)),
+        image: product.image.as_deref().and_then(safe_image),
+        price: product.price.map(|p| format::price(p, currency, &info.locale)),
+        reason,
+    }
+}

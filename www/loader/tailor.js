@@ -1,0 +1,61 @@
+/*! Tailor: on-device storefront personalization. Nothing about the shopper leaves this browser. */
+/* The loader a site owner embeds as a classic script. It reads its own
+   <script> element at once (document.currentScript is only set while the
+   script first runs), loads tailor_bg.wasm from next to its own src, starts
+   the widget and then turns the page's tailor(...) command queue into direct
+   calls. It never throws into the host page, and it starts once even when
+   the page includes it twice. The wasm-bindgen glue is inlined below by
+   scripts/build.sh, inside this function, so it defines no globals. */
+(function () {
+  'use strict';
+  var w = window;
+  var d = document;
+  var script = d.currentScript;
+  if (w.__tailorLoaded) { return; }
+  w.__tailorLoaded = true;
+
+  function warn(message, error) {
+    try {
+      if (w.console && w.console.warn) { w.console.warn('Tailor: ' + message, error || ''); }
+      d.dispatchEvent(new CustomEvent('tailor:error', { detail: { source: 'loader', message: String(message) } }));
+    } catch (ignored) { /* a page that broke console or events still must not break */ }
+  }
+
+  var src = (script && script.src) || '';
+  var base = src.slice(0, src.lastIndexOf('/') + 1);
+
+  // Calls made before the wasm is ready wait in tailor.q, as the page's own stub does.
+  if (typeof w.tailor !== 'function') {
+    w.tailor = function () { (w.tailor.q = w.tailor.q || []).push(arguments); };
+  }
+
+  /*__WASM_BINDGEN_GLUE__*/
+
+  function run(args) {
+    // Copy without Array.prototype helpers: a host page may have replaced them.
+    var copy = [];
+    for (var i = 0; i < args.length; i++) { copy[i] = args[i]; }
+    try { wasm_bindgen.command(copy); } catch (error) { warn('command failed', error); }
+  }
+
+  function start() {
+    try {
+      wasm_bindgen.boot(script || null, w.tailorConfig);
+    } catch (error) {
+      warn('could not start', error);
+      return;
+    }
+    var pending = (w.tailor && w.tailor.q) || [];
+    w.tailor = function () { run(arguments); };
+    w.tailor.loaded = true;
+    for (var i = 0; i < pending.length; i++) { run(pending[i]); }
+  }
+
+  try {
+    wasm_bindgen({ module_or_path: base + 'tailor_bg.wasm' }).then(start, function (error) {
+      warn('could not load ' + base + 'tailor_bg.wasm (the page CSP needs script-src \'wasm-unsafe-eval\')', error);
+    });
+  } catch (error) {
+    warn('could not load', error);
+  }
+})();
