@@ -1,17 +1,30 @@
 //! The shop's product feed: [`Product`], the indexed [`Catalog`], and
 //! [`parse`], which detects the feed format from its content and returns the
-//! usable products plus every skipped record with its reason.
+//! usable products, every skipped record with its reason, and warnings about
+//! records kept with a field left out or cleaned.
 //!
-//! One module per feed format; each turns a `serde_json::Value` record into a
-//! [`Product`] or a [`SkipReason`]. Parsing never panics on any input.
+//! One module per feed format (Tailor JSON, Shopify, WooCommerce Store API,
+//! schema.org); each turns a `serde_json::Value` record into a [`Product`] or
+//! a [`SkipReason`], using the lenient readers in `fields`, which also strip
+//! HTML, remove control characters and cap absurd sizes. Parsing never panics
+//! on any input.
 
+mod encoding;
+mod fields;
+mod html;
+mod schema_org;
+mod shopify;
 mod tailor_json;
+mod woocommerce;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
+
+pub use encoding::{decode, Encoding};
+pub use html::to_text as html_to_text;
 
 /// One product as Tailor uses it, whatever feed it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,12 +82,21 @@ impl Default for Product {
 pub enum Format {
     /// `{"products": [...]}` or a bare array of Tailor products.
     Tailor,
+    /// Shopify's storefront `/products.json` (or a bare array of its products).
+    Shopify,
+    /// WooCommerce Store API `/wp-json/wc/store/v1/products`.
+    WooCommerce,
+    /// schema.org `Product` JSON-LD: an array, an `ItemList` or a `@graph`.
+    SchemaOrg,
 }
 
 impl std::fmt::Display for Format {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Format::Tailor => "Tailor JSON",
+            Format::Shopify => "Shopify products.json",
+            Format::WooCommerce => "WooCommerce Store API",
+            Format::SchemaOrg => "schema.org Product JSON-LD",
         })
     }
 }
@@ -124,12 +146,67 @@ impl std::fmt::Display for Skipped {
     }
 }
 
+/// What was wrong with one field of a record that was kept anyway.
+#[derive(Debug, Clone, Error, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "detail")]
+pub enum Problem {
+    #[error("not a price ({0}); kept without a price")]
+    NotAPrice(String),
+    #[error("`{0}` is not a three-letter currency code; dropped")]
+    NotACurrency(String),
+    #[error("cut to {0} characters")]
+    Truncated(usize),
+    #[error("longer than {0} characters; dropped")]
+    TooLong(usize),
+    #[error("more than {0} entries; the rest dropped")]
+    TooMany(usize),
+    #[error("control characters removed")]
+    ControlCharacters,
+    #[error("expected {expected}, found {found}; ignored")]
+    WrongType {
+        expected: &'static str,
+        found: &'static str,
+    },
+    #[error("no `currency_minor_unit`; assumed 2")]
+    AssumedMinorUnit,
+    #[error(
+        "raw control characters inside strings made the JSON invalid; they were replaced by spaces"
+    )]
+    RepairedJson,
+}
+
+/// A record kept with one field dropped or cleaned (or, with no index, a
+/// note about the whole feed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    /// Position of the record in the feed's product list, `None` for the feed.
+    pub index: Option<usize>,
+    pub id: Option<String>,
+    pub field: &'static str,
+    pub problem: Problem,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.index {
+            Some(index) => write!(f, "record {index}")?,
+            None => f.write_str("feed")?,
+        }
+        if let Some(id) = &self.id {
+            write!(f, " (id `{id}`)")?;
+        }
+        write!(f, ", `{}`: {}", self.field, self.problem)
+    }
+}
+
 /// What [`parse`] read.
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub catalog: Catalog,
     pub skipped: Vec<Skipped>,
     pub format: Format,
+    /// Records kept with a field dropped or cleaned, in feed order.
+    pub warnings: Vec<Warning>,
 }
 
 /// Products in feed order with a lookup by id. Feed order is kept because
@@ -144,7 +221,10 @@ impl Catalog {
     /// Builds a catalog; a later product with an id already present is
     /// returned in the second list instead of replacing the first.
     pub fn from_products(products: Vec<Product>) -> (Self, Vec<(usize, Product)>) {
-        let mut catalog = Catalog::default();
+        let mut catalog = Catalog {
+            products: Vec::with_capacity(products.len()),
+            by_id: HashMap::with_capacity(products.len()),
+        };
         let mut duplicates = Vec::new();
         for (i, p) in products.into_iter().enumerate() {
             if catalog.by_id.contains_key(&p.id) {
@@ -186,11 +266,32 @@ impl Catalog {
 }
 
 /// Reads a feed in any supported format, detected from its content.
+///
+/// A leading byte-order mark is ignored. JSON made invalid only by raw
+/// control characters inside strings (a common hand-editing accident) is
+/// repaired once and reported as a feed warning.
 pub fn parse(text: &str) -> Result<Parsed, CatalogError> {
     let text = text.trim_start_matches('\u{feff}');
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| CatalogError::InvalidJson(e.to_string()))?;
-    parse_value(&value)
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => parse_value(&value),
+        Err(first_error) => {
+            let repaired = encoding::escape_raw_controls(text)
+                .ok_or_else(|| CatalogError::InvalidJson(first_error.to_string()))?;
+            let value: Value = serde_json::from_str(&repaired)
+                .map_err(|_| CatalogError::InvalidJson(first_error.to_string()))?;
+            let mut parsed = parse_value(&value)?;
+            parsed.warnings.insert(
+                0,
+                Warning {
+                    index: None,
+                    id: None,
+                    field: "feed",
+                    problem: Problem::RepairedJson,
+                },
+            );
+            Ok(parsed)
+        }
+    }
 }
 
 /// Like [`parse`], for JSON already read.
@@ -198,24 +299,50 @@ pub fn parse_value(value: &Value) -> Result<Parsed, CatalogError> {
     let (format, records) = detect(value).ok_or(CatalogError::UnknownFormat)?;
     let mut products = Vec::with_capacity(records.len());
     let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
+    let mut notes = fields::Notes::default();
     for (index, record) in records.iter().enumerate() {
         let result = match format {
-            Format::Tailor => tailor_json::product(record),
+            Format::Tailor => tailor_json::product(record, &mut notes),
+            Format::Shopify => shopify::product(record, &mut notes),
+            Format::WooCommerce => woocommerce::product(record, &mut notes),
+            Format::SchemaOrg => schema_org::product(record, &mut notes),
         };
-        match result {
-            Ok(p) => products.push((index, p)),
+        let id = || match &result {
+            Ok(p) => Some(p.id.clone()),
+            Err(_) => record_id(format, record),
+        };
+        match &result {
+            // A skipped record's field warnings would only repeat its reason.
             Err(reason) => skipped.push(Skipped {
                 index,
-                id: record_id(record),
-                reason,
+                id: id(),
+                reason: reason.clone(),
             }),
+            Ok(_) => warnings.extend(notes.problems.drain(..).map(|(field, problem)| Warning {
+                index: Some(index),
+                id: id(),
+                field,
+                problem,
+            })),
+        }
+        notes.problems.clear();
+        if let Ok(p) = result {
+            products.push((index, p));
         }
     }
     let (positions, products): (Vec<usize>, Vec<Product>) = products.into_iter().unzip();
     let (catalog, duplicates) = Catalog::from_products(products);
+    if !duplicates.is_empty() {
+        // A duplicate is gone; its warnings would point at nothing.
+        let gone: std::collections::HashSet<usize> =
+            duplicates.iter().map(|(i, _)| positions[*i]).collect();
+        warnings.retain(|w| w.index.is_none_or(|i| !gone.contains(&i)));
+    }
     for (i, p) in duplicates {
+        let index = positions[i];
         skipped.push(Skipped {
-            index: positions[i],
+            index,
             id: Some(p.id.clone()),
             reason: SkipReason::DuplicateId(p.id),
         });
@@ -225,80 +352,68 @@ pub fn parse_value(value: &Value) -> Result<Parsed, CatalogError> {
         catalog,
         skipped,
         format,
+        warnings,
     })
 }
 
-fn detect(value: &Value) -> Option<(Format, &[Value])> {
+/// The feed's format and its list of product records.
+fn detect(value: &Value) -> Option<(Format, Vec<&Value>)> {
     match value {
-        Value::Array(items) => Some((Format::Tailor, items)),
-        Value::Object(map) => match map.get("products") {
-            Some(Value::Array(items)) => Some((Format::Tailor, items)),
-            _ => None,
-        },
+        Value::Array(items) => {
+            if items.iter().take(100).any(schema_org::is_json_ld) {
+                Some((Format::SchemaOrg, schema_org::records(value)))
+            } else {
+                Some((vote(items), items.iter().collect()))
+            }
+        }
+        Value::Object(map) => {
+            if schema_org::is_json_ld(value) {
+                return Some((Format::SchemaOrg, schema_org::records(value)));
+            }
+            match (map.get("products"), map.get("product")) {
+                (Some(Value::Array(items)), _) => {
+                    if items.iter().take(100).any(schema_org::is_json_ld) {
+                        Some((Format::SchemaOrg, schema_org::records(&map["products"])))
+                    } else {
+                        Some((vote(items), items.iter().collect()))
+                    }
+                }
+                // Shopify's single-product endpoint, `/products/HANDLE.json`.
+                (_, Some(product @ Value::Object(_))) if shopify::looks_like(product) => {
+                    Some((Format::Shopify, vec![product]))
+                }
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
 
-fn record_id(record: &Value) -> Option<String> {
-    fields::string(record.get("id")?)
+/// The format whose record shape most of the first records have; Tailor
+/// JSON when none stands out (its records have no distinctive fields).
+fn vote(items: &[Value]) -> Format {
+    let (mut shopify, mut woo) = (0, 0);
+    for item in items.iter().take(100) {
+        if shopify::looks_like(item) {
+            shopify += 1;
+        } else if woocommerce::looks_like(item) {
+            woo += 1;
+        }
+    }
+    if shopify == 0 && woo == 0 {
+        Format::Tailor
+    } else if shopify >= woo {
+        Format::Shopify
+    } else {
+        Format::WooCommerce
+    }
 }
 
-/// Lenient readers for the loosely typed values feeds contain.
-pub(crate) mod fields {
-    use serde_json::Value;
-
-    /// A non-empty trimmed string; numbers become their decimal text.
-    pub fn string(value: &Value) -> Option<String> {
-        let s = match value {
-            Value::String(s) => s.trim().to_string(),
-            Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
-        (!s.is_empty()).then_some(s)
-    }
-
-    /// A finite, non-negative price from a number or a string like `"19.90"`.
-    pub fn price(value: &Value) -> Result<Option<f64>, String> {
-        let n = match value {
-            Value::Null => return Ok(None),
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) if s.trim().is_empty() => return Ok(None),
-            Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
-            _ => None,
-        };
-        match n {
-            Some(p) if p.is_finite() && p >= 0.0 => Ok(Some(p)),
-            _ => Err(format!("not a price: {value}")),
-        }
-    }
-
-    /// A list of strings from an array or a `"A > B"` / `"A, B"` string.
-    pub fn list(value: &Value, separators: &[char]) -> Vec<String> {
-        match value {
-            Value::Array(items) => items.iter().filter_map(string).collect(),
-            Value::String(s) => s
-                .split(|c| separators.contains(&c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    pub fn boolean(value: &Value) -> Option<bool> {
-        match value {
-            Value::Bool(b) => Some(*b),
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "yes" | "1" | "instock" | "in_stock" | "in stock" => Some(true),
-                "false" | "no" | "0" | "outofstock" | "out_of_stock" | "out of stock" => {
-                    Some(false)
-                }
-                _ => None,
-            },
-            Value::Number(n) => n.as_f64().map(|n| n != 0.0),
-            _ => None,
-        }
+fn record_id(format: Format, record: &Value) -> Option<String> {
+    match format {
+        Format::SchemaOrg => schema_org::record_id(record),
+        Format::WooCommerce => woocommerce::record_id(record),
+        _ => fields::plain_id(record.get("id")?),
     }
 }
 
@@ -313,16 +428,18 @@ mod tests {
             {"id": "sku-2"},
             "oops",
             {"id": "sku-1", "title": "Mug again"},
-            {"id": 42, "title": "Numbered", "in_stock": false}
+            {"id": 42, "title": "Numbered", "in_stock": false, "price": "cheap"}
         ]}"#;
         let parsed = parse(feed).unwrap();
         assert_eq!(parsed.format, Format::Tailor);
-        assert_eq!(parsed.catalog.len(), 2);
+        assert_eq!(parsed.catalog.len(), 3 - 1);
         let mug = parsed.catalog.get("sku-1").unwrap();
         assert_eq!(mug.title, "Mug");
         assert_eq!(mug.price, Some(12.5));
         assert_eq!(mug.category, ["Home", "Kitchen"]);
-        assert!(!parsed.catalog.get("42").unwrap().in_stock);
+        let numbered = parsed.catalog.get("42").unwrap();
+        assert!(!numbered.in_stock);
+        assert_eq!(numbered.price, None);
         let reasons: Vec<_> = parsed
             .skipped
             .iter()
@@ -336,6 +453,9 @@ mod tests {
                 (3, SkipReason::DuplicateId("sku-1".into()))
             ]
         );
+        assert_eq!(parsed.warnings.len(), 1);
+        assert_eq!(parsed.warnings[0].index, Some(4));
+        assert_eq!(parsed.warnings[0].field, "price");
     }
 
     #[test]
@@ -347,5 +467,48 @@ mod tests {
         );
         assert_eq!(parse("7").unwrap_err(), CatalogError::UnknownFormat);
         assert!(parse("[]").unwrap().catalog.is_empty());
+    }
+
+    #[test]
+    fn raw_control_characters_are_repaired_once() {
+        let feed = "\u{feff}[{\"id\": \"a\", \"title\": \"Two\nlines\u{7}\"}]";
+        let parsed = parse(feed).unwrap();
+        assert_eq!(parsed.catalog.get("a").unwrap().title, "Two lines");
+        assert_eq!(parsed.warnings[0].problem, Problem::RepairedJson);
+    }
+
+    #[test]
+    fn detects_each_format_from_record_shape() {
+        let cases = [
+            (r#"[{"id": "a", "title": "A"}]"#, Format::Tailor),
+            (
+                r#"{"products": [{"id": "a", "title": "A"}]}"#,
+                Format::Tailor,
+            ),
+            (
+                r#"{"products": [{"id": 1, "title": "A", "handle": "a", "variants": []}]}"#,
+                Format::Shopify,
+            ),
+            (
+                r#"{"product": {"id": 1, "title": "A", "handle": "a", "body_html": ""}}"#,
+                Format::Shopify,
+            ),
+            (
+                r#"[{"id": 1, "name": "A", "permalink": "https://x/a", "prices": {}}]"#,
+                Format::WooCommerce,
+            ),
+            (
+                r#"[{"@context": "https://schema.org", "@type": "Product", "sku": "a", "name": "A"}]"#,
+                Format::SchemaOrg,
+            ),
+            (
+                r#"{"@type": "ItemList", "itemListElement": []}"#,
+                Format::SchemaOrg,
+            ),
+            (r#"{"@graph": []}"#, Format::SchemaOrg),
+        ];
+        for (feed, want) in cases {
+            assert_eq!(parse(feed).unwrap().format, want, "{feed}");
+        }
     }
 }
