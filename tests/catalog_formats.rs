@@ -571,3 +571,102 @@ fn check_command_fails_only_when_nothing_is_usable() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Deterministic structure-aware fuzzing: every fixture, with one node at a
+/// time (and then several) replaced by a hostile value, must parse to `Ok`
+/// or `Err` without panicking, and every product read must respect the caps.
+#[test]
+fn mutated_fixtures_never_panic() {
+    use serde_json::{json, Value};
+
+    let hostile = [
+        Value::Null,
+        json!(true),
+        json!(-1),
+        json!(1e308),
+        json!(u64::MAX),
+        json!(""),
+        json!("  "),
+        json!("NaN"),
+        json!("<b>&amp;&#xD800;&#0;<script>x"),
+        json!("\u{0}\u{7}\u{202e}\u{feff}"),
+        json!("x".repeat(5000)),
+        json!([]),
+        json!([null, 1, "a", {}]),
+        json!({}),
+        json!({"@type": "Product"}),
+        json!({"price": "1,2.3", "amount": "9"}),
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+    let mut runs = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let original: Value = serde_json::from_str(&text).unwrap();
+        let nodes = count_nodes(&original);
+        for round in 0..400 {
+            let mut value = original.clone();
+            for _ in 0..1 + round % 4 {
+                let target = next(nodes);
+                let replacement = hostile[next(hostile.len())].clone();
+                replace_nth(&mut value, target, replacement);
+            }
+            let result = std::panic::catch_unwind(|| tailor::core::catalog::parse_value(&value));
+            let Ok(result) = result else {
+                panic!("panicked on {value}");
+            };
+            if let Ok(parsed) = result {
+                for p in parsed.catalog.products() {
+                    assert!(!p.id.is_empty() && !p.title.is_empty());
+                    assert!(p.title.chars().count() <= 300);
+                    assert!(p
+                        .description
+                        .as_ref()
+                        .is_none_or(|d| d.chars().count() <= 2000));
+                    assert!(p.price.is_none_or(|x| x.is_finite() && x >= 0.0));
+                    assert!(p.currency.as_ref().is_none_or(|c| c.len() == 3));
+                    assert!(!p.title.chars().any(char::is_control));
+                }
+            }
+            runs += 1;
+        }
+    }
+    assert!(runs >= 400 * 7, "{runs}");
+}
+
+fn count_nodes(value: &serde_json::Value) -> usize {
+    1 + match value {
+        serde_json::Value::Array(items) => items.iter().map(count_nodes).sum(),
+        serde_json::Value::Object(map) => map.values().map(count_nodes).sum(),
+        _ => 0,
+    }
+}
+
+/// Replaces the `n`th node of `value` in depth-first order (the root is 0).
+fn replace_nth(value: &mut serde_json::Value, n: usize, with: serde_json::Value) {
+    fn walk(
+        value: &mut serde_json::Value,
+        n: &mut usize,
+        with: &mut Option<serde_json::Value>,
+    ) -> bool {
+        if *n == 0 {
+            if let Some(w) = with.take() {
+                *value = w;
+            }
+            return true;
+        }
+        *n -= 1;
+        match value {
+            serde_json::Value::Array(items) => items.iter_mut().any(|v| walk(v, n, with)),
+            serde_json::Value::Object(map) => map.values_mut().any(|v| walk(v, n, with)),
+            _ => false,
+        }
+    }
+    walk(value, &mut { n }, &mut Some(with));
+}

@@ -164,3 +164,35 @@ fn odd_input_is_handled() {
         assert!(t.iter().all(|t| !t.is_empty()), "{input:?}: {t:?}");
     }
 }
+
+/// Random mixes of every script and separator handled: tokens are never
+/// empty, never contain separators, and are the same on a second run.
+#[test]
+fn random_mixed_script_text() {
+    let palette: Vec<char> = "aZé É ß'’ʼs-_.,;:!?/ \t\n0٤۵ﾌｪＴ×ー杯子シャツ한ם ו ה ב ש כ ל מ הַ ال أ إ ة ى ـ \u{301}\u{5b0}\u{64e}\u{200d}😀ΣςЁ"
+        .chars()
+        .collect();
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = (seed % 40) as usize;
+        for _ in 0..len {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            text.push(palette[(seed % palette.len() as u64) as usize]);
+        }
+        let first = tokens(&text);
+        assert_eq!(first, tokens(&text), "{text:?}");
+        for token in &first {
+            assert!(!token.is_empty(), "{text:?}");
+            assert!(
+                !token.contains(|c: char| c.is_whitespace() || ",.;:!?/-'".contains(c)),
+                "{text:?} gave {token:?}"
+            );
+        }
+    }
+}
