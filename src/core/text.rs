@@ -73,13 +73,15 @@ enum Analysed {
 /// handled here: French elisions (`l'eau` → `eau`) and the English
 /// possessive (`Levi's` → `levi`) disappear, other apostrophes split words.
 fn for_each_piece(text: &str, mut emit: impl FnMut(Piece<'_>)) {
-    let chars: Vec<char> = text.chars().map(widen_to_ascii).collect();
     let mut word = String::new();
     let mut cjk: Vec<char> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if is_cjk(c) {
+    let mut chars = text.chars().map(widen_to_ascii).peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_alphanumeric() {
+            // The common case first: plain ASCII letters and digits.
+            flush_cjk(&mut cjk, &mut emit);
+            word.push(c.to_ascii_lowercase());
+        } else if is_cjk(c) {
             flush_word(&mut word, &mut emit);
             cjk.push(c);
         } else if is_mark(c) {
@@ -92,12 +94,17 @@ fn for_each_piece(text: &str, mut emit: impl FnMut(Piece<'_>)) {
                 None => word.extend(c.to_lowercase()),
             }
         } else if is_apostrophe(c) && !word.is_empty() {
-            let next_is_letter = chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
-            let after_s = chars.get(i + 2).is_none_or(|n| !n.is_alphanumeric());
+            let next = chars.peek().copied();
+            let next_is_letter = next.is_some_and(char::is_alphabetic);
             if next_is_letter && is_elision(&word) {
                 word.clear();
-            } else if next_is_letter && matches!(chars[i + 1], 's' | 'S') && after_s {
-                i += 1; // skip the possessive `s`
+            } else if matches!(next, Some('s' | 'S')) {
+                // The possessive `'s` goes; `'sth` is a word of its own.
+                let mut after = chars.clone();
+                after.next();
+                if after.next().is_none_or(|n| !n.is_alphanumeric()) {
+                    chars.next();
+                }
                 flush_word(&mut word, &mut emit);
             } else {
                 flush_word(&mut word, &mut emit);
@@ -106,7 +113,6 @@ fn for_each_piece(text: &str, mut emit: impl FnMut(Piece<'_>)) {
             flush_word(&mut word, &mut emit);
             flush_cjk(&mut cjk, &mut emit);
         }
-        i += 1;
     }
     flush_word(&mut word, &mut emit);
     flush_cjk(&mut cjk, &mut emit);
@@ -185,6 +191,9 @@ const LATIN_FOLD: &[u8] = concat!(
 .as_bytes();
 
 fn fold_latin(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_string(); // already lower-cased, nothing to fold
+    }
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
         fold_char(c, &mut out);
