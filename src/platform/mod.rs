@@ -46,6 +46,19 @@ pub struct State {
     pub page: StoredValue<Arc<PageInfo>>,
 }
 
+impl State {
+    /// State for a page: components render as soon as `engine` is set.
+    pub fn new(memory: Memory, engine: Option<Engine>, info: PageInfo) -> Self {
+        let ready = engine.is_some();
+        Self {
+            memory: RwSignal::new(memory),
+            engine: RwSignal::new(engine.map(Arc::new)),
+            status: RwSignal::new(if ready { Status::Ready } else { Status::Loading }),
+            page: StoredValue::new(Arc::new(info)),
+        }
+    }
+}
+
 /// What is fixed for this page view.
 pub struct PageInfo {
     pub settings: Settings,
@@ -122,12 +135,7 @@ pub fn boot(script: JsValue, config: JsValue) {
     };
     let catalog_url = info.settings.catalog.clone();
     let debug = info.settings.debug;
-    let state = State {
-        memory: RwSignal::new(memory),
-        engine: RwSignal::new(None),
-        status: RwSignal::new(Status::Loading),
-        page: StoredValue::new(Arc::new(info)),
-    };
+    let state = State::new(memory, None, info);
     let cart_listener = page::listen_add_to_cart(&document, |id| record(Event::new(id, EventKind::Cart, now_seconds())));
     RUNTIME.with(|r| {
         *r.borrow_mut() = Some(Rc::new(Runtime {

@@ -66,7 +66,8 @@ pub fn cards(kind: SlotKind, engine: &Engine, memory: &Memory, info: &PageInfo, 
                 _ => Context::ForYou,
             };
             let mut request = Request::new(history, context, limit);
-            request.exclude_seen = kind == SlotKind::Recommendations && on_screen.is_some();
+            // Products the shopper has seen have their own rail (recently-viewed).
+            request.exclude_seen = kind == SlotKind::Recommendations;
             engine
                 .recommend(&request)
                 .into_iter()
