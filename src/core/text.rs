@@ -3,8 +3,8 @@
 //! - Latin (and Greek, Cyrillic): lower-cased, accents folded (`é`→`e`,
 //!   `ß`→`ss`), a few stop words of English, German, French and Spanish left
 //!   out, plurals reduced by a small conservative stemmer;
-//! - Hebrew: points removed, final letters normalised, one prefix letter
-//!   (ו ה ב ל מ ש כ) stripped from longer words;
+//! - Hebrew: points removed, final letters normalised, prefix letters
+//!   (ו ה ב ל מ ש כ) stripped from words longer than three letters;
 //! - Arabic: diacritics removed, alef forms normalised, the article ال stripped;
 //! - Chinese and Japanese, written without spaces: character bigrams.
 //!
@@ -355,12 +355,21 @@ fn hebrew_final_to_medial(c: char) -> char {
     }
 }
 
-/// Final letters normalised, then one prefix letter (and, the, in, to, from,
-/// that, as) stripped from words longer than three letters.
+/// Final letters normalised, then prefix letters (and, the, in, to, from,
+/// that, as) stripped while the word is longer than three letters, at most
+/// three of them. Stripping repeatedly is what makes `ומעיל` ("and a coat")
+/// and `מעיל` ("coat") meet: both become `עיל`; a single strip would leave
+/// them apart whenever the root itself starts with a prefix letter.
 fn hebrew(word: &str) -> String {
     let letters: Vec<char> = word.chars().map(hebrew_final_to_medial).collect();
-    let strip = letters.len() > 3 && matches!(letters[0], 'ו' | 'ה' | 'ב' | 'ל' | 'מ' | 'ש' | 'כ');
-    letters[usize::from(strip)..].iter().collect()
+    let mut start = 0;
+    while start < 3
+        && letters.len() - start > 3
+        && matches!(letters[start], 'ו' | 'ה' | 'ב' | 'ל' | 'מ' | 'ש' | 'כ')
+    {
+        start += 1;
+    }
+    letters[start..].iter().collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -496,7 +505,9 @@ mod tests {
             ("בית", &["בית"]),
             ("ספרים", &["ספרימ"]),
             ("לספרים", &["ספרימ"]),
-            ("ושמלה", &["שמלה"]),
+            ("ושמלה", &["מלה"]),
+            ("שמלה", &["מלה"]),
+            ("והבית", &["בית"]),
             ("מעיל", &["עיל"]),
             ("אוזניות", &["אוזניות"]),
             ("דף", &["דפ"]),

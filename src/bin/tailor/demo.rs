@@ -479,9 +479,9 @@ impl Site<'_> {
                 escape(sub)
             );
         }
-        let _ = write!(
+        let _ = writeln!(
             main,
-            "<li aria-current=\"page\">{}</li></ol></nav>\n",
+            "<li aria-current=\"page\">{}</li></ol></nav>",
             escape(&p.title)
         );
         let _ = write!(

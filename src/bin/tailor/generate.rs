@@ -155,7 +155,7 @@ impl SplitMix64 {
     /// Uniform in `0..n` (`n > 0`); the multiply-shift keeps it unbiased
     /// enough for sample data without a rejection loop.
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Uniform in `[0, 1)`.
@@ -852,7 +852,7 @@ pub fn product_svg(product: &Product) -> String {
     let shape = shape_of(product);
     let initials = initials(product.brand.as_deref().unwrap_or(&product.title));
     let mut svg = String::with_capacity(900);
-    let _ = write!(
+    let _ = writeln!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 400 400\" width=\"400\" height=\"400\" role=\"img\">\
 <rect width=\"400\" height=\"400\" fill=\"{background}\"/>\
@@ -860,7 +860,7 @@ pub fn product_svg(product: &Product) -> String {
 <g fill=\"{fill}\" stroke=\"#1f2328\" stroke-opacity=\".28\" stroke-width=\"3\" stroke-linejoin=\"round\">{}</g>\
 <circle cx=\"350\" cy=\"50\" r=\"28\" fill=\"#fff\" fill-opacity=\".8\"/>\
 <text x=\"350\" y=\"58\" text-anchor=\"middle\" font-family=\"system-ui,sans-serif\" font-size=\"22\" font-weight=\"700\" fill=\"#333\">{initials}</text>\
-</svg>\n",
+</svg>",
         shape_path(shape)
     );
     svg

@@ -2,18 +2,33 @@
 //! own module with its own `Args` and `run`, and is a thin call into
 //! `tailor::core`.
 
+#[cfg(not(target_arch = "wasm32"))]
 mod catalog;
+#[cfg(not(target_arch = "wasm32"))]
 mod demo;
+#[cfg(not(target_arch = "wasm32"))]
 mod eval;
+#[cfg(not(target_arch = "wasm32"))]
 mod generate;
+#[cfg(not(target_arch = "wasm32"))]
 mod recommend;
+#[cfg(not(target_arch = "wasm32"))]
 mod serve;
+#[cfg(not(target_arch = "wasm32"))]
 mod train;
 
+// The library also builds for wasm32 (the widget), and cargo builds every
+// bin for integration tests of that target: there the command is empty.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Parser)]
 #[command(
     name = "tailor",
@@ -25,6 +40,7 @@ struct Cli {
     command: Command,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Subcommand)]
 enum Command {
     /// Work with a product feed.
@@ -42,6 +58,7 @@ enum Command {
     Demo(demo::Args),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Subcommand)]
 enum CatalogCommand {
     /// Report what was read from a feed, what was skipped, and why.
@@ -50,6 +67,7 @@ enum CatalogCommand {
     Generate(generate::Args),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Catalog(CatalogCommand::Check(args)) => catalog::check(args),

@@ -66,6 +66,8 @@ fn collect<'a>(value: &'a Value, out: &mut Vec<&'a Value>, depth: usize, in_grap
     }
     if is_product(map) {
         out.push(value);
+    } else if type_names(map).any(|t| t == "BreadcrumbList") {
+        // Navigation, not products.
     } else if let Some(elements) = map.get("itemListElement") {
         let elements = match elements {
             Value::Array(items) => items.as_slice(),
@@ -127,7 +129,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
     let Value::Object(map) = record else {
         return Err(SkipReason::NotAnObject);
     };
-    if map.contains_key("item") && !is_product(map) {
+    if (map.contains_key("item") || type_names(map).any(|t| t == "ListItem")) && !is_product(map) {
         return Err(SkipReason::BadField {
             field: "item".into(),
             why: "the list item names no Product (only a reference)".into(),
