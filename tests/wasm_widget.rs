@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_events::EventListener;
+use gloo_events::{EventListener, EventListenerOptions};
 use leptos::prelude::Update;
 use tailor::core::catalog::{Catalog, Product};
 use tailor::core::events::{Event, EventKind};
@@ -215,7 +215,9 @@ async fn clicks_and_shows_are_reported() {
     let shadow = root.first_element_child().unwrap().shadow_root().unwrap();
     let link: HtmlElement = shadow.query_selector("[data-tailor-item=pan-1] a").unwrap().unwrap().dyn_into().unwrap();
     // Keep the test page where it is.
-    let _stop = EventListener::new(&link, "click", |e| e.prevent_default());
+    let _stop = EventListener::new_with_options(&link, "click", EventListenerOptions::enable_prevent_default(), |e| {
+        e.prevent_default()
+    });
     link.click();
     leptos::task::tick().await;
     let seen = seen.borrow();
