@@ -82,9 +82,6 @@
       badge.textContent = String(count);
       badge.classList.toggle('is-empty', count === 0);
     });
-    document.querySelectorAll('.cart-link').forEach(function (link) {
-      link.setAttribute('aria-label', 'Cart, ' + count + (count === 1 ? ' item' : ' items'));
-    });
   }
 
   function productFrom(button) {
