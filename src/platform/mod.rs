@@ -20,7 +20,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::core::catalog;
-use crate::core::commands::{self, Command};
+use crate::core::commands::{self, Command, Order};
 use crate::core::events::{Event, EventKind};
 use crate::core::i18n::{language_of, Strings};
 use crate::core::rank::Engine;
@@ -44,6 +44,8 @@ pub struct State {
     pub engine: RwSignal<Option<Arc<Engine>>>,
     pub status: RwSignal<Status>,
     pub page: StoredValue<Arc<PageInfo>>,
+    /// The order reported on this page by `tailor('purchase', …)`.
+    pub last_order: RwSignal<Option<Order>>,
 }
 
 impl State {
@@ -55,6 +57,7 @@ impl State {
             engine: RwSignal::new(engine.map(Arc::new)),
             status: RwSignal::new(if ready { Status::Ready } else { Status::Loading }),
             page: StoredValue::new(Arc::new(info)),
+            last_order: RwSignal::new(None),
         }
     }
 }
@@ -215,9 +218,10 @@ fn run(command: Command) {
         Command::View { id } => record(Event::new(id, EventKind::View, now)),
         Command::Cart { id } => record(Event::new(id, EventKind::Cart, now)),
         Command::Purchase(order) => {
-            for item in order.items {
-                record(Event::new(item.id, EventKind::Purchase, now));
+            for item in &order.items {
+                record(Event::new(item.id.clone(), EventKind::Purchase, now));
             }
+            with_runtime(|rt| rt.state.last_order.set(Some(order)));
         }
         Command::Forget | Command::Consent(false) => forget(),
         Command::Consent(true) => {}

@@ -2,6 +2,7 @@
 //! the localised "why this?" text. Plain functions over `core` data.
 
 use crate::core::catalog::Product;
+use crate::core::events::{Event, EventKind};
 use crate::core::present::{safe_image, safe_link};
 use crate::core::rank::{recently_viewed, Context, Engine, Reason, Request};
 use crate::platform::{format, PageInfo};
@@ -55,10 +56,14 @@ pub fn cards(kind: SlotKind, engine: &Engine, memory: &Memory, info: &PageInfo, 
     let title_of = |id: &str| catalog.get(id).map_or_else(|| id.to_string(), |p| p.title.clone());
     let strings = &info.strings;
     let picks: Vec<(usize, String)> = match kind {
-        SlotKind::RecentlyViewed => recently_viewed(catalog, history, on_screen, limit)
-            .into_iter()
-            .map(|p| (p, strings.get("you_viewed")))
-            .collect(),
+        SlotKind::RecentlyViewed => {
+            // A product carted from a listing was never looked at: views only.
+            let views: Vec<Event> = history.iter().filter(|e| e.kind == EventKind::View).cloned().collect();
+            recently_viewed(catalog, &views, on_screen, limit)
+                .into_iter()
+                .map(|p| (p, strings.get("you_viewed")))
+                .collect()
+        }
         SlotKind::Similar | SlotKind::Recommendations => {
             let context = match (kind, on_screen) {
                 (SlotKind::Similar, Some(product)) => Context::Similar { product },
@@ -87,11 +92,12 @@ pub fn cards(kind: SlotKind, engine: &Engine, memory: &Memory, info: &PageInfo, 
     };
     picks
         .into_iter()
-        .filter_map(|(position, reason)| catalog.at(position).map(|p| card(p, reason, info)))
+        .filter_map(|(position, reason)| catalog.at(position).map(|p| card_for(p, reason, info)))
         .collect()
 }
 
-fn card(product: &Product, reason: String, info: &PageInfo) -> Card {
+/// One product's card with its reason text.
+pub fn card_for(product: &Product, reason: String, info: &PageInfo) -> Card {
     let currency = product
         .currency
         .as_deref()
