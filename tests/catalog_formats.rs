@@ -320,6 +320,30 @@ fn schema_org_array_of_products() {
 }
 
 #[test]
+fn tailor_json_sample() {
+    let parsed = read("tailor.json");
+    assert_eq!(parsed.format, Format::Tailor);
+    assert_eq!(parsed.catalog.len(), 6);
+    assert!(parsed.skipped.is_empty() && parsed.warnings.is_empty());
+    let torch = product(&parsed, "sku-2");
+    assert_eq!(torch.price, Some(24.9));
+    assert_eq!(torch.currency.as_deref(), Some("EUR"));
+    assert_eq!(torch.category, ["Home", "Kitchen", "Tools"]);
+    assert_eq!(torch.tags, ["kitchen", "gift"]);
+    let shirt = product(&parsed, "sku-3");
+    assert_eq!(shirt.description.as_deref(), Some("כותנה & פשתן"));
+    assert!(!shirt.in_stock);
+    assert_eq!(product(&parsed, "sku-4").price, Some(1480.0));
+    let shoes = product(&parsed, "5");
+    assert_eq!(
+        shoes.title, "Trail Running Shoes",
+        "`name` when there is no `title`"
+    );
+    assert_eq!((shoes.price, shoes.in_stock), (None, true));
+    assert!(!product(&parsed, "sku-6").in_stock);
+}
+
+#[test]
 fn tailor_json_edge_cases() {
     let parsed = read("tailor_edge_cases.json");
     assert_eq!(parsed.format, Format::Tailor);
@@ -621,6 +645,12 @@ fn mutated_fixtures_never_panic() {
             let Ok(result) = result else {
                 panic!("panicked on {value}");
             };
+            // The same feed as text may take the typed fast path: same result.
+            let text = value.to_string();
+            let Ok(from_text) = std::panic::catch_unwind(|| parse(&text)) else {
+                panic!("parse panicked on {text}");
+            };
+            assert_same(&result, &from_text, &text);
             if let Ok(parsed) = result {
                 for p in parsed.catalog.products() {
                     assert!(!p.id.is_empty() && !p.title.is_empty());
@@ -669,4 +699,62 @@ fn replace_nth(value: &mut serde_json::Value, n: usize, with: serde_json::Value)
         }
     }
     walk(value, &mut { n }, &mut Some(with));
+}
+
+/// Whether two parse results agree in every detail.
+fn assert_same(
+    a: &Result<Parsed, tailor::core::catalog::CatalogError>,
+    b: &Result<Parsed, tailor::core::catalog::CatalogError>,
+    input: &str,
+) {
+    let input: String = input.chars().take(200).collect();
+    match (a, b) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.format, b.format, "{input}");
+            assert_eq!(a.catalog.products(), b.catalog.products(), "{input}");
+            assert_eq!(a.skipped, b.skipped, "{input}");
+            assert_eq!(a.warnings, b.warnings, "{input}");
+        }
+        (Err(a), Err(b)) => assert_eq!(a, b, "{input}"),
+        _ => panic!("one path failed, the other did not: {input}"),
+    }
+}
+
+/// The typed fast path for plain Tailor feeds and the general `Value` path
+/// agree on every input where both apply.
+#[test]
+fn fast_path_matches_general_path() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    texts.extend(
+        [
+            r#"[]"#,
+            r#"{"products": []}"#,
+            r#"{"products": [], "products": [{"id": "a", "title": "t"}]}"#,
+            r#"{"meta": {"x": [1, {"y": null}]}, "products": [{"id": "a", "title": "t", "extra": {"deep": [1, 2, 3]}}]}"#,
+            r#"[{"id": "a", "title": "t", "id": "b"}]"#,
+            r#"[{"id": "a", "title": null, "name": "from name"}]"#,
+            r#"[{"id": "a", "title": "t"}, ["b", "t"]]"#,
+            r#"[{"id": "a", "title": "t", "handle": "h"}]"#,
+            r#"[{"id": "a", "title": "t", "vendor": "v"}]"#,
+            r#"[{"id": "a", "title": "t", "@type": "Product"}]"#,
+            r#"{"@context": "https://schema.org", "products": [{"id": "a", "title": "t"}]}"#,
+            r#"{"product": {"id": 1, "title": "s", "handle": "h", "body_html": ""}, "products": [{"id": "a", "title": "t"}]}"#,
+            r#"{"products": {"id": "a"}}"#,
+            r#"[{"id": "a", "title": "t", "price": "1.299,50", "currency": "eur", "in_stock": "no", "tags": "x, y", "category": "A > B / C"}]"#,
+            r#"[{"id": "a", "title": "t"}] trailing"#,
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    for text in &texts {
+        let general = match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(value) => tailor::core::catalog::parse_value(&value),
+            Err(_) => continue,
+        };
+        assert_same(&general, &parse(text), text);
+    }
 }

@@ -28,7 +28,17 @@ pub fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (text, encoding) = catalog::decode(&bytes);
+    // Plain UTF-8 (the usual case) is used in place; anything else is decoded.
+    let (text, encoding) = match String::from_utf8(bytes) {
+        Ok(text)
+            if !text.starts_with('\u{feff}')
+                && !text.as_bytes().iter().take(2).any(|&b| b == 0) =>
+        {
+            (text, Encoding::Utf8)
+        }
+        Ok(text) => catalog::decode(text.as_bytes()),
+        Err(e) => catalog::decode(e.as_bytes()),
+    };
     let parsed = match catalog::parse(&text) {
         Ok(parsed) => parsed,
         Err(e) => {
