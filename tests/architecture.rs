@@ -11,22 +11,58 @@ const RULES: &[(&str, &str, &str)] = &[
     ("src/core", "wasm_bindgen", "core never sees a browser type"),
     ("src/core", "gloo", "core never sees a browser type"),
     ("src/core", "leptos", "core is not UI"),
-    ("src/core", "crate::platform", "core depends on nothing above it"),
+    (
+        "src/core",
+        "crate::platform",
+        "core depends on nothing above it",
+    ),
     ("src/core", "crate::ui", "core depends on nothing above it"),
     ("src/core", "std::fs", "core does no I/O"),
     ("src/core", "std::net", "core does no I/O"),
     ("src/core", "std::io", "core does no I/O"),
     ("src/core", "std::process", "core does no I/O"),
     ("src/core", "std::env", "core reads no environment"),
-    ("src/core", "SystemTime", "core reads no clock: time is passed in"),
-    ("src/core", "Instant::now", "core reads no clock: time is passed in"),
+    (
+        "src/core",
+        "SystemTime",
+        "core reads no clock: time is passed in",
+    ),
+    (
+        "src/core",
+        "Instant::now",
+        "core reads no clock: time is passed in",
+    ),
     ("src/core", "println!", "core prints nothing"),
-    ("src/ui", "local_storage", "ui never talks to storage directly (it goes through platform)"),
-    ("src/ui", "platform::storage", "ui never talks to storage directly (it goes through platform)"),
-    ("src/ui", "inner_html", "catalog and shopper text reaches the DOM as text, never as HTML"),
-    ("src/ui", "inner_html=", "catalog and shopper text reaches the DOM as text, never as HTML"),
-    ("src/platform", "set_inner_html", "catalog and shopper text reaches the DOM as text, never as HTML"),
-    ("src/platform", "crate::ui::rail", "platform hands state to ui; it does not build views"),
+    (
+        "src/ui",
+        "local_storage",
+        "ui never talks to storage directly (it goes through platform)",
+    ),
+    (
+        "src/ui",
+        "platform::storage",
+        "ui never talks to storage directly (it goes through platform)",
+    ),
+    (
+        "src/ui",
+        "inner_html",
+        "catalog and shopper text reaches the DOM as text, never as HTML",
+    ),
+    (
+        "src/ui",
+        "inner_html=",
+        "catalog and shopper text reaches the DOM as text, never as HTML",
+    ),
+    (
+        "src/platform",
+        "set_inner_html",
+        "catalog and shopper text reaches the DOM as text, never as HTML",
+    ),
+    (
+        "src/platform",
+        "crate::ui::rail",
+        "platform hands state to ui; it does not build views",
+    ),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -57,19 +93,29 @@ fn layers_only_use_what_they_may() {
     for (layer, forbidden, why) in RULES {
         let mut files = Vec::new();
         rust_files(&root.join(layer), &mut files);
-        assert!(!files.is_empty(), "{layer} has no Rust files: is the rule table stale?");
+        assert!(
+            !files.is_empty(),
+            "{layer} has no Rust files: is the rule table stale?"
+        );
         for file in files {
             let text = fs::read_to_string(&file).unwrap();
             // Tests inside a core module may use std freely.
             let text = text.split("#[cfg(test)]").next().unwrap_or("");
             for (n, line) in code_lines(text) {
                 if line.contains(forbidden) {
-                    broken.push(format!("{}:{n}: `{forbidden}`: {why}", file.strip_prefix(root).unwrap().display()));
+                    broken.push(format!(
+                        "{}:{n}: `{forbidden}`: {why}",
+                        file.strip_prefix(root).unwrap().display()
+                    ));
                 }
             }
         }
     }
-    assert!(broken.is_empty(), "architecture rules broken:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "architecture rules broken:\n{}",
+        broken.join("\n")
+    );
 }
 
 #[test]
@@ -81,7 +127,12 @@ fn the_rules_catch_what_they_forbid() {
         .collect();
     assert_eq!(hits, [1, 2]);
     let doc_only = "//! core never names web_sys";
-    assert_eq!(code_lines(doc_only).filter(|(_, l)| l.contains("web_sys")).count(), 0);
+    assert_eq!(
+        code_lines(doc_only)
+            .filter(|(_, l)| l.contains("web_sys"))
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -98,12 +149,20 @@ fn core_dependencies_are_pure() {
             let line = line.trim();
             if let Some(rest) = line.strip_prefix("use ") {
                 let krate = rest.split("::").next().unwrap_or("").trim_end_matches(';');
-                if !["crate", "super", "self", "std", "core", "alloc"].contains(&krate) && !used.contains(&krate.to_string()) {
+                if !["crate", "super", "self", "std", "core", "alloc"].contains(&krate)
+                    && !used.contains(&krate.to_string())
+                {
                     used.push(krate.to_string());
                 }
             }
         }
     }
-    let foreign: Vec<_> = used.iter().filter(|k| !allowed.contains(&k.as_str())).collect();
-    assert!(foreign.is_empty(), "core uses crates beyond {allowed:?}: {foreign:?}");
+    let foreign: Vec<_> = used
+        .iter()
+        .filter(|k| !allowed.contains(&k.as_str()))
+        .collect();
+    assert!(
+        foreign.is_empty(),
+        "core uses crates beyond {allowed:?}: {foreign:?}"
+    );
 }

@@ -27,7 +27,11 @@ fn document() -> Document {
 
 /// A fresh element in the body for one test, removed by the caller.
 fn fixture(html: &str) -> HtmlElement {
-    let div: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    let div: HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     div.set_inner_html(html);
     document().body().unwrap().append_child(&div).unwrap();
     div
@@ -74,7 +78,9 @@ fn info(on_screen: Option<&str>) -> PageInfo {
 fn memory(viewed: &[&str]) -> Memory {
     let mut memory = Memory::default();
     for (i, id) in viewed.iter().enumerate() {
-        memory.history.push(Event::new(*id, EventKind::View, i as u64));
+        memory
+            .history
+            .push(Event::new(*id, EventKind::View, i as u64));
     }
     memory
 }
@@ -86,7 +92,14 @@ fn rendered_items(slot: &Element) -> Vec<String> {
     };
     let list = shadow.query_selector_all("[data-tailor-item]").unwrap();
     (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap().get_attribute("data-tailor-item").unwrap())
+        .map(|i| {
+            list.item(i)
+                .unwrap()
+                .dyn_into::<Element>()
+                .unwrap()
+                .get_attribute("data-tailor-item")
+                .unwrap()
+        })
         .collect()
 }
 
@@ -103,9 +116,13 @@ fn json_ld_and_data_attributes_are_views() {
 
 #[wasm_bindgen_test]
 fn settings_from_script_tag_over_window_config() {
-    let root = fixture(r#"<script type="text/plain" data-catalog="/tag.json" data-limit="5" data-theme="neon"></script>"#);
+    let root = fixture(
+        r#"<script type="text/plain" data-catalog="/tag.json" data-limit="5" data-theme="neon"></script>"#,
+    );
     let script = root.first_element_child().unwrap();
-    let config = js_sys::JSON::parse(r#"{"catalog": "/config.json", "currency": "eur", "limit": 3}"#).unwrap();
+    let config =
+        js_sys::JSON::parse(r#"{"catalog": "/config.json", "currency": "eur", "limit": 3}"#)
+            .unwrap();
     let (settings, errors) = page::settings(Some(&script), &config);
     assert_eq!(settings.catalog.as_deref(), Some("/tag.json"));
     assert_eq!(settings.limit, 5);
@@ -128,7 +145,11 @@ fn storage_round_trip_and_corrupt_data() {
         let (loaded, error) = storage.load();
         assert_eq!(loaded, Memory::default(), "{corrupt}");
         assert!(error.is_some(), "{corrupt}");
-        assert_eq!(local.get_item(STORAGE_KEY).unwrap(), None, "{corrupt} is cleared");
+        assert_eq!(
+            local.get_item(STORAGE_KEY).unwrap(),
+            None,
+            "{corrupt} is cleared"
+        );
     }
 }
 
@@ -142,7 +163,11 @@ fn prices_in_the_shoppers_locale() {
         (19.9, "E", "en-US", "E 19.90"),
     ];
     for (amount, currency, locale, want) in cases {
-        assert_eq!(format::price(amount, currency, locale), want, "{currency} {locale}");
+        assert_eq!(
+            format::price(amount, currency, locale),
+            want,
+            "{currency} {locale}"
+        );
     }
 }
 
@@ -153,27 +178,48 @@ async fn rails_render_in_shadow_roots() {
         r#"<div data-tailor="similar"></div>"#,
         r#"<div data-tailor="recently-viewed"></div>"#,
     ));
-    let state = State::new(memory(&["tee-1", "mug-1"]), Some(engine()), info(Some("mug-1")));
+    let state = State::new(
+        memory(&["tee-1", "mug-1"]),
+        Some(engine()),
+        info(Some("mug-1")),
+    );
     ui::mount_slots(&document(), state);
     leptos::task::tick().await;
-    let slot = |name: &str| root.query_selector(&format!("[data-tailor={name}]")).unwrap().unwrap();
+    let slot = |name: &str| {
+        root.query_selector(&format!("[data-tailor={name}]"))
+            .unwrap()
+            .unwrap()
+    };
 
     let similar = rendered_items(&slot("similar"));
-    assert_eq!(similar.first().map(String::as_str), Some("mug-2"), "{similar:?}");
-    assert!(!similar.contains(&"mug-1".to_string()), "never the product on screen");
+    assert_eq!(
+        similar.first().map(String::as_str),
+        Some("mug-2"),
+        "{similar:?}"
+    );
+    assert!(
+        !similar.contains(&"mug-1".to_string()),
+        "never the product on screen"
+    );
 
     let recent = rendered_items(&slot("recently-viewed"));
     assert_eq!(recent, ["tee-1"], "newest first, not the product on screen");
 
     let picks = rendered_items(&slot("recommendations"));
     assert!(!picks.is_empty());
-    assert!(!picks.iter().any(|p| p == "mug-1" || p == "tee-1"), "seen products have their own rail: {picks:?}");
+    assert!(
+        !picks.iter().any(|p| p == "mug-1" || p == "tee-1"),
+        "seen products have their own rail: {picks:?}"
+    );
 
     // Catalog text is text: the title with markup renders as characters.
     let shadow = slot("similar").shadow_root().unwrap();
     assert!(shadow.query_selector("img[src=x]").unwrap().is_none());
     // Unsafe links are not rendered as links.
-    let bad = shadow.query_selector("[data-tailor-item=bad-1] a").unwrap().unwrap();
+    let bad = shadow
+        .query_selector("[data-tailor-item=bad-1] a")
+        .unwrap()
+        .unwrap();
     assert!(bad.get_attribute("href").is_none());
     root.remove();
 }
@@ -188,7 +234,9 @@ async fn empty_slot_takes_no_space_and_fills_when_history_arrives() {
     assert!(rendered_items(&slot).is_empty());
     assert_eq!(slot.get_bounding_client_rect().height(), 0.0);
 
-    state.memory.update(|m| m.history.push(Event::new("pan-1", EventKind::View, 1)));
+    state
+        .memory
+        .update(|m| m.history.push(Event::new("pan-1", EventKind::View, 1)));
     leptos::task::tick().await;
     assert_eq!(rendered_items(&slot), ["pan-1"]);
     assert!(slot.get_bounding_client_rect().height() > 0.0);
@@ -204,7 +252,11 @@ async fn clicks_and_shows_are_reported() {
             let seen = seen.clone();
             EventListener::new(&document(), name, move |event| {
                 let detail = event.dyn_ref::<web_sys::CustomEvent>().unwrap().detail();
-                seen.borrow_mut().push(format!("{}:{}", event.type_(), js_sys::JSON::stringify(&detail).unwrap()));
+                seen.borrow_mut().push(format!(
+                    "{}:{}",
+                    event.type_(),
+                    js_sys::JSON::stringify(&detail).unwrap()
+                ));
             })
         })
         .collect();
@@ -213,16 +265,34 @@ async fn clicks_and_shows_are_reported() {
     ui::mount_slots(&document(), state);
     leptos::task::tick().await;
     let shadow = root.first_element_child().unwrap().shadow_root().unwrap();
-    let link: HtmlElement = shadow.query_selector("[data-tailor-item=pan-1] a").unwrap().unwrap().dyn_into().unwrap();
+    let link: HtmlElement = shadow
+        .query_selector("[data-tailor-item=pan-1] a")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     // Keep the test page where it is.
-    let _stop = EventListener::new_with_options(&link, "click", EventListenerOptions::enable_prevent_default(), |e| {
-        e.prevent_default()
-    });
+    let _stop = EventListener::new_with_options(
+        &link,
+        "click",
+        EventListenerOptions::enable_prevent_default(),
+        |e| e.prevent_default(),
+    );
     link.click();
     leptos::task::tick().await;
     let seen = seen.borrow();
-    assert!(seen.contains(&r#"tailor:shown:{"slot":"recently-viewed","items":["tee-2","pan-1"]}"#.to_string()), "{seen:?}");
-    assert!(seen.contains(&r#"tailor:click:{"slot":"recently-viewed","item":"pan-1","position":1}"#.to_string()), "{seen:?}");
+    assert!(
+        seen.contains(
+            &r#"tailor:shown:{"slot":"recently-viewed","items":["tee-2","pan-1"]}"#.to_string()
+        ),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(
+            &r#"tailor:click:{"slot":"recently-viewed","item":"pan-1","position":1}"#.to_string()
+        ),
+        "{seen:?}"
+    );
     drop(listeners);
     root.remove();
 }

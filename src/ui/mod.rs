@@ -66,8 +66,11 @@ fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> R
     let shadow = host
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .map_err(|_| "cannot attach a shadow root to this element")?;
-    let sheet = web_sys::CssStyleSheet::new().map_err(|_| "constructable stylesheets unsupported")?;
-    sheet.replace_sync(STYLE).map_err(|_| "stylesheet rejected")?;
+    let sheet =
+        web_sys::CssStyleSheet::new().map_err(|_| "constructable stylesheets unsupported")?;
+    sheet
+        .replace_sync(STYLE)
+        .map_err(|_| "stylesheet rejected")?;
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
     let container: HtmlElement = document
         .create_element("div")
@@ -78,7 +81,9 @@ fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> R
     container.set_class_name("tailor-root");
     let _ = container.set_attribute("lang", &info.locale);
     let _ = container.set_attribute("dir", if info.strings.rtl { "rtl" } else { "ltr" });
-    shadow.append_child(&container).map_err(|_| "cannot append to the shadow root")?;
+    shadow
+        .append_child(&container)
+        .map_err(|_| "cannot append to the shadow root")?;
     let slot_product = host.get_attribute("data-product");
     match widget {
         Widget::Rail(kind) => mount_to(container, move || {
@@ -89,7 +94,10 @@ fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> R
             })
         })
         .forget(),
-        Widget::ThankYou => mount_to(container, move || thank_you::ThankYou(thank_you::ThankYouProps { state })).forget(),
+        Widget::ThankYou => mount_to(container, move || {
+            thank_you::ThankYou(thank_you::ThankYouProps { state })
+        })
+        .forget(),
     }
     Ok(())
 }
