@@ -12,7 +12,7 @@ mkdir -p "$out" "$tmp"
 # cdylib only here: listing it next to rlib in Cargo.toml silently drops LTO.
 cargo rustc --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown --quiet
 wasm-bindgen --target no-modules --no-typescript --out-dir "$tmp" --out-name tailor \
-  target/wasm32-unknown-unknown/wasm/tailor.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/tailor.wasm"
 
 wasm_opt=node_modules/.bin/wasm-opt
 [ -x "$wasm_opt" ] || wasm_opt=$(command -v wasm-opt)

@@ -51,10 +51,12 @@ pub fn parse(name: &str, args: &[Value]) -> Result<Command, CommandError> {
     let first = args.first().unwrap_or(&Value::Null);
     match name.trim() {
         "view" => Ok(Command::View {
-            id: product_id(first).ok_or_else(|| bad("view", "needs a product id: tailor('view', {id: 'sku-1'})"))?,
+            id: product_id(first)
+                .ok_or_else(|| bad("view", "needs a product id: tailor('view', {id: 'sku-1'})"))?,
         }),
         "cart" => Ok(Command::Cart {
-            id: product_id(first).ok_or_else(|| bad("cart", "needs a product id: tailor('cart', {id: 'sku-1'})"))?,
+            id: product_id(first)
+                .ok_or_else(|| bad("cart", "needs a product id: tailor('cart', {id: 'sku-1'})"))?,
         }),
         "purchase" => purchase(first).map(Command::Purchase),
         "consent" => match first {
@@ -63,7 +65,9 @@ pub fn parse(name: &str, args: &[Value]) -> Result<Command, CommandError> {
         },
         "forget" => Ok(Command::Forget),
         "survey" => Ok(Command::Survey { id: text(first) }),
-        other => Err(CommandError::Unknown(other.chars().take(MAX_TEXT).collect())),
+        other => Err(CommandError::Unknown(
+            other.chars().take(MAX_TEXT).collect(),
+        )),
     }
 }
 
@@ -93,7 +97,10 @@ fn text(value: &Value) -> Option<String> {
 
 fn purchase(value: &Value) -> Result<Order, CommandError> {
     let Value::Object(map) = value else {
-        return Err(bad("purchase", "needs an object: {order, items: [{id, qty, price}], name}"));
+        return Err(bad(
+            "purchase",
+            "needs an object: {order, items: [{id, qty, price}], name}",
+        ));
     };
     let Some(Value::Array(lines)) = map.get("items") else {
         return Err(bad("purchase", "needs `items`, a list of {id, qty, price}"));
@@ -109,7 +116,10 @@ fn purchase(value: &Value) -> Result<Order, CommandError> {
                 .and_then(Value::as_f64)
                 .filter(|q| q.is_finite() && *q >= 1.0)
                 .map_or(1, |q| q.min(10_000.0) as u32);
-            let price = line.get("price").and_then(Value::as_f64).filter(|p| p.is_finite() && *p >= 0.0);
+            let price = line
+                .get("price")
+                .and_then(Value::as_f64)
+                .filter(|p| p.is_finite() && *p >= 0.0);
             Some(OrderItem { id, qty, price })
         })
         .collect();
@@ -136,20 +146,44 @@ mod tests {
     #[test]
     fn parses_every_contract_command() {
         let cases: Vec<(&str, Vec<Value>, Command)> = vec![
-            ("view", vec![json!({"id": "sku-1"})], Command::View { id: "sku-1".into() }),
-            ("view", vec![json!("sku-2")], Command::View { id: "sku-2".into() }),
+            (
+                "view",
+                vec![json!({"id": "sku-1"})],
+                Command::View { id: "sku-1".into() },
+            ),
+            (
+                "view",
+                vec![json!("sku-2")],
+                Command::View { id: "sku-2".into() },
+            ),
             ("view", vec![json!(7)], Command::View { id: "7".into() }),
-            ("cart", vec![json!({"id": "sku-1"})], Command::Cart { id: "sku-1".into() }),
+            (
+                "cart",
+                vec![json!({"id": "sku-1"})],
+                Command::Cart { id: "sku-1".into() },
+            ),
             ("consent", vec![json!(false)], Command::Consent(false)),
             ("forget", vec![], Command::Forget),
-            ("survey", vec![json!("csat")], Command::Survey { id: Some("csat".into()) }),
+            (
+                "survey",
+                vec![json!("csat")],
+                Command::Survey {
+                    id: Some("csat".into()),
+                },
+            ),
             ("survey", vec![], Command::Survey { id: None }),
             (
                 "purchase",
-                vec![json!({"order": "A-1", "items": [{"id": "sku-1", "qty": 2, "price": 19.9}, {"qty": 1}], "name": "Dana Levi"})],
+                vec![
+                    json!({"order": "A-1", "items": [{"id": "sku-1", "qty": 2, "price": 19.9}, {"qty": 1}], "name": "Dana Levi"}),
+                ],
                 Command::Purchase(Order {
                     order: Some("A-1".into()),
-                    items: vec![OrderItem { id: "sku-1".into(), qty: 2, price: Some(19.9) }],
+                    items: vec![OrderItem {
+                        id: "sku-1".into(),
+                        qty: 2,
+                        price: Some(19.9),
+                    }],
                     name: Some("Dana".into()),
                 }),
             ),

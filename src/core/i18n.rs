@@ -18,7 +18,8 @@ impl Strings {
     /// Builds from the locale's JSON and English's. Unreadable JSON counts
     /// as an empty file: every key then falls back to English.
     pub fn new(language: &str, locale_json: &str, english_json: &str) -> Self {
-        let read = |json: &str| serde_json::from_str::<HashMap<String, String>>(json).unwrap_or_default();
+        let read =
+            |json: &str| serde_json::from_str::<HashMap<String, String>>(json).unwrap_or_default();
         Self {
             texts: read(locale_json),
             fallback: read(english_json),
@@ -48,7 +49,11 @@ impl Strings {
 
 /// The language part of a BCP 47 tag, lower-cased: `he-IL` → `he`, `zh_Hans` → `zh`.
 pub fn language_of(tag: &str) -> String {
-    tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
+    tag.trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]

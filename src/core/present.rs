@@ -34,7 +34,11 @@ pub fn safe_image(url: &str) -> Option<String> {
     match scheme(url) {
         None => Some(url.to_string()),
         Some(s) if s == "http" || s == "https" => Some(url.to_string()),
-        Some(s) if s == "data" => url[5..].trim_start().to_ascii_lowercase().starts_with("image/").then(|| url.to_string()),
+        Some(s) if s == "data" => url[5..]
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("image/")
+            .then(|| url.to_string()),
         Some(_) => None,
     }
 }

@@ -116,8 +116,14 @@ impl Settings {
     }
 
     /// Applies many settings, collecting the ones that could not be used.
-    pub fn apply_all<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<SettingError> {
-        pairs.into_iter().filter_map(|(k, v)| self.apply(k, v).err()).collect()
+    pub fn apply_all<'a>(
+        &mut self,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<SettingError> {
+        pairs
+            .into_iter()
+            .filter_map(|(k, v)| self.apply(k, v).err())
+            .collect()
     }
 }
 

@@ -26,7 +26,9 @@ fn collect(value: &Value, out: &mut Vec<String>, depth: usize) {
                 collect(graph, out, depth + 1);
             }
             if is_product(map.get("@type")) {
-                let id = ["sku", "productID", "@id"].iter().find_map(|k| map.get(*k).and_then(id_text));
+                let id = ["sku", "productID", "@id"]
+                    .iter()
+                    .find_map(|k| map.get(*k).and_then(id_text));
                 if let Some(id) = id {
                     if !out.contains(&id) {
                         out.push(id);
@@ -39,7 +41,13 @@ fn collect(value: &Value, out: &mut Vec<String>, depth: usize) {
 }
 
 fn is_product(kind: Option<&Value>) -> bool {
-    let is = |v: &Value| v.as_str().is_some_and(|s| s.trim_start_matches("https://schema.org/").trim_start_matches("http://schema.org/") == "Product");
+    let is = |v: &Value| {
+        v.as_str().is_some_and(|s| {
+            s.trim_start_matches("https://schema.org/")
+                .trim_start_matches("http://schema.org/")
+                == "Product"
+        })
+    };
     match kind {
         Some(Value::Array(kinds)) => kinds.iter().any(is),
         Some(v) => is(v),
@@ -62,12 +70,24 @@ mod tests {
     #[test]
     fn finds_products() {
         let cases: &[(&str, &[&str])] = &[
-            (r#"{"@context":"https://schema.org","@type":"Product","sku":"sku-1","name":"Mug"}"#, &["sku-1"]),
+            (
+                r#"{"@context":"https://schema.org","@type":"Product","sku":"sku-1","name":"Mug"}"#,
+                &["sku-1"],
+            ),
             (r#"{"@type":"Product","productID":42}"#, &["42"]),
-            (r#"{"@type":"https://schema.org/Product","@id":"p-9"}"#, &["p-9"]),
+            (
+                r#"{"@type":"https://schema.org/Product","@id":"p-9"}"#,
+                &["p-9"],
+            ),
             (r#"{"@type":["Product","Thing"],"sku":"a"}"#, &["a"]),
-            (r#"[{"@type":"Product","sku":"a"},{"@type":"Product","sku":"b"}]"#, &["a", "b"]),
-            (r#"{"@graph":[{"@type":"WebPage"},{"@type":"Product","sku":"g"}]}"#, &["g"]),
+            (
+                r#"[{"@type":"Product","sku":"a"},{"@type":"Product","sku":"b"}]"#,
+                &["a", "b"],
+            ),
+            (
+                r#"{"@graph":[{"@type":"WebPage"},{"@type":"Product","sku":"g"}]}"#,
+                &["g"],
+            ),
             (r#"{"@type":"BreadcrumbList"}"#, &[]),
             (r#"{"@type":"Product","name":"no id"}"#, &[]),
             ("{not json", &[]),

@@ -38,7 +38,8 @@ pub fn decode(text: Option<&str>) -> Result<Memory, StoreError> {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return Ok(Memory::default());
     };
-    let stored: Stored = serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let stored: Stored =
+        serde_json::from_str(text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     if stored.v > SCHEMA_VERSION {
         return Err(StoreError::FutureVersion(stored.v));
     }
@@ -65,7 +66,9 @@ mod tests {
     fn round_trip() {
         let mut memory = Memory::default();
         memory.history.push(Event::new("a", EventKind::View, 10));
-        memory.history.push(Event::new("b", EventKind::Purchase, 20));
+        memory
+            .history
+            .push(Event::new("b", EventKind::Purchase, 20));
         assert_eq!(decode(Some(&encode(&memory))), Ok(memory));
     }
 
@@ -73,10 +76,22 @@ mod tests {
     fn bad_stored_text() {
         assert_eq!(decode(None), Ok(Memory::default()));
         assert_eq!(decode(Some("  ")), Ok(Memory::default()));
-        let cases = ["{", "[]", "{\"v\": \"one\"}", "null", "{\"v\":1,\"events\":[{\"id\":1}]}"];
+        let cases = [
+            "{",
+            "[]",
+            "{\"v\": \"one\"}",
+            "null",
+            "{\"v\":1,\"events\":[{\"id\":1}]}",
+        ];
         for text in cases {
-            assert!(matches!(decode(Some(text)), Err(StoreError::Corrupt(_))), "{text}");
+            assert!(
+                matches!(decode(Some(text)), Err(StoreError::Corrupt(_))),
+                "{text}"
+            );
         }
-        assert_eq!(decode(Some("{\"v\": 99}")), Err(StoreError::FutureVersion(99)));
+        assert_eq!(
+            decode(Some("{\"v\": 99}")),
+            Err(StoreError::FutureVersion(99))
+        );
     }
 }

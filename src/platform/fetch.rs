@@ -30,7 +30,9 @@ pub async fn get_text(url: &str) -> Result<String, FetchError> {
     let init = RequestInit::new();
     init.set_method("GET");
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    let network = || FetchError::Network { url: url.to_string() };
+    let network = || FetchError::Network {
+        url: url.to_string(),
+    };
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(|_| network())?;
@@ -41,8 +43,12 @@ pub async fn get_text(url: &str) -> Result<String, FetchError> {
             status: response.status(),
         });
     }
-    let body = || FetchError::Body { url: url.to_string() };
-    let text = JsFuture::from(response.text().map_err(|_| body())?).await.map_err(|_| body())?;
+    let body = || FetchError::Body {
+        url: url.to_string(),
+    };
+    let text = JsFuture::from(response.text().map_err(|_| body())?)
+        .await
+        .map_err(|_| body())?;
     let text = text.as_string().ok_or_else(body)?;
     if text.len() > MAX_BODY {
         return Err(FetchError::TooLarge {

@@ -17,10 +17,20 @@ fn intl_price(amount: f64, currency: &str, locale: &str) -> Option<String> {
     Reflect::set(&options, &"style".into(), &"currency".into()).ok()?;
     Reflect::set(&options, &"currency".into(), &JsValue::from_str(currency)).ok()?;
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let constructor: Function = Reflect::get(&intl, &"NumberFormat".into()).ok()?.dyn_into().ok()?;
+    let constructor: Function = Reflect::get(&intl, &"NumberFormat".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     // Reflect.construct and Reflect.apply turn a thrown RangeError into Err.
-    let formatter = Reflect::construct(&constructor, &Array::of2(&JsValue::from_str(locale), &options)).ok()?;
-    let format: Function = Reflect::get(&formatter, &"format".into()).ok()?.dyn_into().ok()?;
+    let formatter = Reflect::construct(
+        &constructor,
+        &Array::of2(&JsValue::from_str(locale), &options),
+    )
+    .ok()?;
+    let format: Function = Reflect::get(&formatter, &"format".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     Reflect::apply(&format, &formatter, &Array::of1(&JsValue::from_f64(amount)))
         .ok()?
         .as_string()

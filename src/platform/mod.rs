@@ -20,7 +20,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::core::catalog;
-use crate::core::commands::{self, Command};
+use crate::core::commands::{self, Command, Order};
 use crate::core::events::{Event, EventKind};
 use crate::core::i18n::{language_of, Strings};
 use crate::core::rank::Engine;
@@ -44,6 +44,26 @@ pub struct State {
     pub engine: RwSignal<Option<Arc<Engine>>>,
     pub status: RwSignal<Status>,
     pub page: StoredValue<Arc<PageInfo>>,
+    /// The order reported on this page by `tailor('purchase', …)`.
+    pub last_order: RwSignal<Option<Order>>,
+}
+
+impl State {
+    /// State for a page: components render as soon as `engine` is set.
+    pub fn new(memory: Memory, engine: Option<Engine>, info: PageInfo) -> Self {
+        let ready = engine.is_some();
+        Self {
+            memory: RwSignal::new(memory),
+            engine: RwSignal::new(engine.map(Arc::new)),
+            status: RwSignal::new(if ready {
+                Status::Ready
+            } else {
+                Status::Loading
+            }),
+            page: StoredValue::new(Arc::new(info)),
+            last_order: RwSignal::new(None),
+        }
+    }
 }
 
 /// What is fixed for this page view.
@@ -101,7 +121,9 @@ pub fn boot(script: JsValue, config: JsValue) {
     let viewed = page::viewed_products(&document);
     let now = now_seconds();
     for id in &viewed {
-        memory.history.push(Event::new(id.clone(), EventKind::View, now));
+        memory
+            .history
+            .push(Event::new(id.clone(), EventKind::View, now));
     }
     if !viewed.is_empty() {
         save(&storage, &memory);
@@ -122,13 +144,10 @@ pub fn boot(script: JsValue, config: JsValue) {
     };
     let catalog_url = info.settings.catalog.clone();
     let debug = info.settings.debug;
-    let state = State {
-        memory: RwSignal::new(memory),
-        engine: RwSignal::new(None),
-        status: RwSignal::new(Status::Loading),
-        page: StoredValue::new(Arc::new(info)),
-    };
-    let cart_listener = page::listen_add_to_cart(&document, |id| record(Event::new(id, EventKind::Cart, now_seconds())));
+    let state = State::new(memory, None, info);
+    let cart_listener = page::listen_add_to_cart(&document, |id| {
+        record(Event::new(id, EventKind::Cart, now_seconds()))
+    });
     RUNTIME.with(|r| {
         *r.borrow_mut() = Some(Rc::new(Runtime {
             state,
@@ -140,14 +159,24 @@ pub fn boot(script: JsValue, config: JsValue) {
     crate::ui::mount_slots(&document, state);
 
     let Some(url) = catalog_url else {
-        report::error("settings", "no catalog: add data-catalog=\"/path/catalog.json\" to the script tag");
+        report::error(
+            "settings",
+            "no catalog: add data-catalog=\"/path/catalog.json\" to the script tag",
+        );
         state.status.set(Status::Failed);
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
         match load_engine(&url).await {
             Ok((engine, skipped)) => {
-                report::debug(debug, &format!("catalog: {} products, {} skipped", engine.catalog().len(), skipped));
+                report::debug(
+                    debug,
+                    &format!(
+                        "catalog: {} products, {} skipped",
+                        engine.catalog().len(),
+                        skipped
+                    ),
+                );
                 state.engine.set(Some(Arc::new(engine)));
                 state.status.set(Status::Ready);
                 emit_ready(state);
@@ -164,10 +193,19 @@ async fn load_engine(url: &str) -> Result<(Engine, usize), String> {
     let text = fetch::get_text(url).await.map_err(|e| e.to_string())?;
     let parsed = catalog::parse(&text).map_err(|e| format!("{url}: {e}"))?;
     if !parsed.skipped.is_empty() {
-        let first = parsed.skipped.iter().take(3).map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        let first = parsed
+            .skipped
+            .iter()
+            .take(3)
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
         report::error(
             "catalog",
-            &format!("{url}: {} records skipped (first: {first}); the rest work", parsed.skipped.len()),
+            &format!(
+                "{url}: {} records skipped (first: {first}); the rest work",
+                parsed.skipped.len()
+            ),
         );
     }
     if parsed.catalog.is_empty() {
@@ -183,7 +221,9 @@ struct Ready {
 }
 
 fn emit_ready(state: State) {
-    let products = state.engine.with_untracked(|e| e.as_ref().map_or(0, |e| e.catalog().len()));
+    let products = state
+        .engine
+        .with_untracked(|e| e.as_ref().map_or(0, |e| e.catalog().len()));
     let events = state.memory.with_untracked(|m| m.history.len());
     report::emit("ready", &Ready { products, events });
 }
@@ -207,9 +247,10 @@ fn run(command: Command) {
         Command::View { id } => record(Event::new(id, EventKind::View, now)),
         Command::Cart { id } => record(Event::new(id, EventKind::Cart, now)),
         Command::Purchase(order) => {
-            for item in order.items {
-                record(Event::new(item.id, EventKind::Purchase, now));
+            for item in &order.items {
+                record(Event::new(item.id.clone(), EventKind::Purchase, now));
             }
+            with_runtime(|rt| rt.state.last_order.set(Some(order)));
         }
         Command::Forget | Command::Consent(false) => forget(),
         Command::Consent(true) => {}

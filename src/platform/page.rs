@@ -13,7 +13,9 @@ use crate::core::signals::json_ld_product_ids;
 pub fn settings(script: Option<&Element>, config: &JsValue) -> (Settings, Vec<SettingError>) {
     let mut settings = Settings::default();
     let mut errors = Vec::new();
-    if let Ok(serde_json::Value::Object(map)) = serde_wasm_bindgen::from_value::<serde_json::Value>(config.clone()) {
+    if let Ok(serde_json::Value::Object(map)) =
+        serde_wasm_bindgen::from_value::<serde_json::Value>(config.clone())
+    {
         for (name, value) in map {
             let text = match value {
                 serde_json::Value::String(s) => s,
@@ -28,7 +30,9 @@ pub fn settings(script: Option<&Element>, config: &JsValue) -> (Settings, Vec<Se
     if let Some(script) = script {
         let attributes = script.attributes();
         for i in 0..attributes.length() {
-            let Some(attr) = attributes.item(i) else { continue };
+            let Some(attr) = attributes.item(i) else {
+                continue;
+            };
             if let Some(name) = attr.name().strip_prefix("data-") {
                 if let Err(e) = settings.apply(name, &attr.value()) {
                     errors.push(e);
@@ -54,7 +58,10 @@ pub fn viewed_products(document: &Document) -> Vec<String> {
         }
     }
     for element in select(document, "[data-tailor-product]") {
-        if let Some(id) = element.get_attribute("data-tailor-product").map(|s| s.trim().to_string()) {
+        if let Some(id) = element
+            .get_attribute("data-tailor-product")
+            .map(|s| s.trim().to_string())
+        {
             if !id.is_empty() {
                 add(id.chars().take(200).collect());
             }
@@ -80,7 +87,10 @@ pub fn language(document: &Document) -> Option<String> {
 
 /// Calls `on_cart(id)` when a `data-tailor-add-to-cart` element is clicked.
 /// The returned listener removes itself when dropped.
-pub fn listen_add_to_cart(document: &Document, on_cart: impl Fn(String) + 'static) -> EventListener {
+pub fn listen_add_to_cart(
+    document: &Document,
+    on_cart: impl Fn(String) + 'static,
+) -> EventListener {
     EventListener::new(document, "click", move |event| {
         let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;

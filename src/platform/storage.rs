@@ -68,7 +68,9 @@ impl Storage {
     pub fn save(&self, memory: &Memory) -> Result<(), StorageError> {
         let text = store::encode(memory);
         match &self.backend {
-            Backend::Local(s) => s.set_item(STORAGE_KEY, &text).map_err(|e| StorageError::Write(format!("{e:?}"))),
+            Backend::Local(s) => s
+                .set_item(STORAGE_KEY, &text)
+                .map_err(|e| StorageError::Write(format!("{e:?}"))),
             Backend::Page(cell) => {
                 *cell.borrow_mut() = Some(text);
                 Ok(())

@@ -2,10 +2,11 @@
 //! the localised "why this?" text. Plain functions over `core` data.
 
 use crate::core::catalog::Product;
+use crate::core::events::{Event, EventKind};
 use crate::core::present::{safe_image, safe_link};
 use crate::core::rank::{recently_viewed, Context, Engine, Reason, Request};
-use crate::platform::{format, PageInfo};
 use crate::core::store::Memory;
+use crate::platform::{format, PageInfo};
 
 /// Which rail a slot shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,18 +48,36 @@ pub struct Card {
 }
 
 /// The cards for one slot; empty when there is nothing worth showing.
-pub fn cards(kind: SlotKind, engine: &Engine, memory: &Memory, info: &PageInfo, product: Option<&str>) -> Vec<Card> {
+pub fn cards(
+    kind: SlotKind,
+    engine: &Engine,
+    memory: &Memory,
+    info: &PageInfo,
+    product: Option<&str>,
+) -> Vec<Card> {
     let catalog = engine.catalog();
     let history = memory.history.events();
     let on_screen = product.or(info.on_screen.as_deref());
     let limit = info.settings.limit;
-    let title_of = |id: &str| catalog.get(id).map_or_else(|| id.to_string(), |p| p.title.clone());
+    let title_of = |id: &str| {
+        catalog
+            .get(id)
+            .map_or_else(|| id.to_string(), |p| p.title.clone())
+    };
     let strings = &info.strings;
     let picks: Vec<(usize, String)> = match kind {
-        SlotKind::RecentlyViewed => recently_viewed(catalog, history, on_screen, limit)
-            .into_iter()
-            .map(|p| (p, strings.get("you_viewed")))
-            .collect(),
+        SlotKind::RecentlyViewed => {
+            // A product carted from a listing was never looked at: views only.
+            let views: Vec<Event> = history
+                .iter()
+                .filter(|e| e.kind == EventKind::View)
+                .cloned()
+                .collect();
+            recently_viewed(catalog, &views, on_screen, limit)
+                .into_iter()
+                .map(|p| (p, strings.get("you_viewed")))
+                .collect()
+        }
         SlotKind::Similar | SlotKind::Recommendations => {
             let context = match (kind, on_screen) {
                 (SlotKind::Similar, Some(product)) => Context::Similar { product },
@@ -66,7 +85,8 @@ pub fn cards(kind: SlotKind, engine: &Engine, memory: &Memory, info: &PageInfo, 
                 _ => Context::ForYou,
             };
             let mut request = Request::new(history, context, limit);
-            request.exclude_seen = kind == SlotKind::Recommendations && on_screen.is_some();
+            // Products the shopper has seen have their own rail (recently-viewed).
+            request.exclude_seen = kind == SlotKind::Recommendations;
             engine
                 .recommend(&request)
                 .into_iter()
@@ -76,7 +96,9 @@ pub fn cards(kind: SlotKind, engine: &Engine, memory: &Memory, info: &PageInfo, 
                         Reason::BecauseYouViewed { product } => {
                             strings.fill("because_you_viewed", &[("title", &title_of(product))])
                         }
-                        Reason::SimilarTo { product } => strings.fill("similar_to", &[("title", &title_of(product))]),
+                        Reason::SimilarTo { product } => {
+                            strings.fill("similar_to", &[("title", &title_of(product))])
+                        }
                         Reason::Popular => strings.get("popular"),
                     };
                     (pick.product, reason)
@@ -86,11 +108,12 @@ pub fn cards(kind: SlotKind, engine: &Engine, memory: &Memory, info: &PageInfo, 
     };
     picks
         .into_iter()
-        .filter_map(|(position, reason)| catalog.at(position).map(|p| card(p, reason, info)))
+        .filter_map(|(position, reason)| catalog.at(position).map(|p| card_for(p, reason, info)))
         .collect()
 }
 
-fn card(product: &Product, reason: String, info: &PageInfo) -> Card {
+/// One product's card with its reason text.
+pub fn card_for(product: &Product, reason: String, info: &PageInfo) -> Card {
     let currency = product
         .currency
         .as_deref()
@@ -99,9 +122,14 @@ fn card(product: &Product, reason: String, info: &PageInfo) -> Card {
     Card {
         id: product.id.clone(),
         title: product.title.clone(),
-        href: product.url.as_deref().and_then(|u| safe_link(u, &info.host)),
+        href: product
+            .url
+            .as_deref()
+            .and_then(|u| safe_link(u, &info.host)),
         image: product.image.as_deref().and_then(safe_image),
-        price: product.price.map(|p| format::price(p, currency, &info.locale)),
+        price: product
+            .price
+            .map(|p| format::price(p, currency, &info.locale)),
         reason,
     }
 }

@@ -5,6 +5,7 @@
 
 mod cards;
 mod rail;
+mod thank_you;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,19 +33,32 @@ pub fn strings_for(language: &str) -> Strings {
 pub fn mount_slots(document: &Document, state: State) {
     for element in page::select(document, "[data-tailor]") {
         let name = element.get_attribute("data-tailor").unwrap_or_default();
-        let Some(kind) = SlotKind::parse(&name) else {
-            if !matches!(name.as_str(), "thank-you" | "survey") {
-                report::error("render", &format!("unknown slot `data-tailor=\"{name}\"`"));
-            }
-            continue;
+        let view = match name.trim() {
+            "thank-you" => Widget::ThankYou,
+            // The survey slot is accepted; its component is not part of this build yet.
+            "survey" => continue,
+            other => match SlotKind::parse(other) {
+                Some(kind) => Widget::Rail(kind),
+                None => {
+                    report::error("render", &format!("unknown slot `data-tailor=\"{name}\"`"));
+                    continue;
+                }
+            },
         };
-        if let Err(e) = mount(document, &element, kind, state) {
+        if let Err(e) = mount(document, &element, view, state) {
             report::error("render", &format!("slot `{name}`: {e}"));
         }
     }
 }
 
-fn mount(document: &Document, host: &Element, kind: SlotKind, state: State) -> Result<(), String> {
+/// What a slot element shows.
+#[derive(Clone, Copy)]
+enum Widget {
+    Rail(SlotKind),
+    ThankYou,
+}
+
+fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> Result<(), String> {
     if host.shadow_root().is_some() {
         // Already ours (the script was loaded twice) or the page's own: leave it.
         return Ok(());
@@ -52,8 +66,11 @@ fn mount(document: &Document, host: &Element, kind: SlotKind, state: State) -> R
     let shadow = host
         .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
         .map_err(|_| "cannot attach a shadow root to this element")?;
-    let sheet = web_sys::CssStyleSheet::new().map_err(|_| "constructable stylesheets unsupported")?;
-    sheet.replace_sync(STYLE).map_err(|_| "stylesheet rejected")?;
+    let sheet =
+        web_sys::CssStyleSheet::new().map_err(|_| "constructable stylesheets unsupported")?;
+    sheet
+        .replace_sync(STYLE)
+        .map_err(|_| "stylesheet rejected")?;
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
     let container: HtmlElement = document
         .create_element("div")
@@ -64,8 +81,23 @@ fn mount(document: &Document, host: &Element, kind: SlotKind, state: State) -> R
     container.set_class_name("tailor-root");
     let _ = container.set_attribute("lang", &info.locale);
     let _ = container.set_attribute("dir", if info.strings.rtl { "rtl" } else { "ltr" });
-    shadow.append_child(&container).map_err(|_| "cannot append to the shadow root")?;
+    shadow
+        .append_child(&container)
+        .map_err(|_| "cannot append to the shadow root")?;
     let slot_product = host.get_attribute("data-product");
-    mount_to(container, move || rail::Slot(rail::SlotProps { kind, state, product: slot_product })).forget();
+    match widget {
+        Widget::Rail(kind) => mount_to(container, move || {
+            rail::Slot(rail::SlotProps {
+                kind,
+                state,
+                product: slot_product,
+            })
+        })
+        .forget(),
+        Widget::ThankYou => mount_to(container, move || {
+            thank_you::ThankYou(thank_you::ThankYouProps { state })
+        })
+        .forget(),
+    }
     Ok(())
 }

@@ -38,7 +38,9 @@ pub fn Slot(
         let engine = state.engine.get();
         let info = state.page.get_value();
         match engine {
-            Some(engine) => state.memory.with(|m| cards(kind, &engine, m, &info, product.as_deref())),
+            Some(engine) => state
+                .memory
+                .with(|m| cards(kind, &engine, m, &info, product.as_deref())),
             None => Vec::new(),
         }
     });
@@ -58,7 +60,9 @@ pub fn Slot(
     let heading = move || {
         let info = state.page.get_value();
         let key = match kind {
-            SlotKind::Recommendations if state.memory.with(|m| m.history.is_empty()) => "recommendations_cold",
+            SlotKind::Recommendations if state.memory.with(|m| m.history.is_empty()) => {
+                "recommendations_cold"
+            }
             SlotKind::Recommendations => "recommendations",
             SlotKind::Similar => "similar",
             SlotKind::RecentlyViewed => "recently_viewed",
@@ -77,7 +81,8 @@ pub fn Slot(
     });
     move || {
         let list = cards.get();
-        (!list.is_empty()).then(|| view! { <Rail heading=Signal::derive(heading) cards=list on_pick/> })
+        (!list.is_empty())
+            .then(|| view! { <Rail heading=Signal::derive(heading) cards=list on_pick/> })
     }
 }
 
