@@ -136,6 +136,13 @@ function hostileFiles(productId) {
       `<link rel="stylesheet" href="/hostile/style.css">\n${HOST_SCRIPT}\n${EMBED}`,
       `<div data-tailor-product="${productId}"></div>\n<div data-tailor="recommendations"></div>\n<div data-tailor="recently-viewed"></div>`,
     ),
+    'small-root.css': '/* The "1rem = 10px" idiom many shop themes use. */\nhtml { font-size: 62.5%; }\n',
+    'plain.html': hostPage('Plain host', `${HOST_SCRIPT}\n${EMBED}`, SLOTS),
+    'small-root.html': hostPage(
+      'Host with a 10px root font size',
+      `<link rel="stylesheet" href="/hostile/small-root.css">\n${HOST_SCRIPT}\n${EMBED}`,
+      SLOTS,
+    ),
     'twice.html': hostPage('Script twice', `${HOST_SCRIPT}\n${EMBED}\n${EMBED}`, SLOTS),
     'queue.html': hostPage(
       'Queue before load',
@@ -303,6 +310,8 @@ describe('Tailor in hostile host pages', { skip: needsWidget }, () => {
           imageWidth: image.getBoundingClientRect().width,
           imageDisplay: style('.tailor-image').display,
           cardWidth: root.querySelector('.tailor-card').getBoundingClientRect().width,
+          titleColor: style('.tailor-title').color,
+          titleFont: style('.tailor-title').fontFamily,
         };
       });
       t.diagnostic(`computed in the shadow root: ${JSON.stringify(styles)}`);
@@ -322,6 +331,52 @@ describe('Tailor in hostile host pages', { skip: needsWidget }, () => {
       assertNoProblems(problems);
     });
   });
+
+  it(
+    'keeps its text colour when host CSS colours the slot element',
+    { todo: ":host { all: initial; color: … } loses to any page rule on the slot element, so the host's colour is inherited" },
+    async () => {
+      await asShopper({}, async (page, problems) => {
+        await page.goto(`${server.url}hostile/css.html`);
+        await waitForSlotItems(page, 'recommendations');
+        const colours = await page.locator('[data-tailor="recommendations"]').evaluate((host) =>
+          ['.tailor-heading', '.tailor-title', '.tailor-price'].map(
+            (selector) => `${selector} ${getComputedStyle(host.shadowRoot.querySelector(selector)).color}`,
+          ),
+        );
+        assertNoProblems(problems);
+        for (const colour of colours) assert.doesNotMatch(colour, /rgb\(255, 0, 0\)/, colours.join(', '));
+      });
+    },
+  );
+
+  it(
+    'keeps its text sizes when the host sets html { font-size: 62.5% }',
+    { todo: 'widget sizes are in rem, so they scale with the host page\'s root font size' },
+    async (t) => {
+      const sizes = (page) =>
+        page.locator('[data-tailor="recommendations"]').evaluate((host) => {
+          const size = (selector) => getComputedStyle(host.shadowRoot.querySelector(selector)).fontSize;
+          return {
+            heading: size('.tailor-heading'),
+            title: size('.tailor-title'),
+            reason: size('.tailor-reason'),
+            cardWidth: Math.round(host.shadowRoot.querySelector('.tailor-card').getBoundingClientRect().width),
+          };
+        });
+      await asShopper({}, async (page, problems) => {
+        await page.goto(`${server.url}hostile/plain.html`);
+        await waitForSlotItems(page, 'recommendations');
+        const plain = await sizes(page);
+        await page.goto(`${server.url}hostile/small-root.html`);
+        await waitForSlotItems(page, 'recommendations');
+        const small = await sizes(page);
+        t.diagnostic(`plain host: ${JSON.stringify(plain)}; html { font-size: 62.5% }: ${JSON.stringify(small)}`);
+        assertNoProblems(problems);
+        assert.deepEqual(small, plain);
+      });
+    },
+  );
 
   it('renders each slot once when the page includes tailor.js twice', async () => {
     await asShopper({}, async (page, problems) => {
