@@ -24,7 +24,7 @@ cargo test --quiet
 step "browser tests of the widget (wasm-bindgen-test, headless Chromium)"
 CHROMEDRIVER=$(command -v chromedriver) \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --quiet --target wasm32-unknown-unknown --test 'wasm_*'
+  cargo test --target wasm32-unknown-unknown --test 'wasm_*'
 
 step "widget build and size budget"
 bash scripts/build.sh

@@ -334,7 +334,6 @@ describe('Tailor in hostile host pages', { skip: needsWidget }, () => {
 
   it(
     'keeps its text colour when host CSS colours the slot element',
-    { todo: ":host { all: initial; color: … } loses to any page rule on the slot element, so the host's colour is inherited" },
     async () => {
       await asShopper({}, async (page, problems) => {
         await page.goto(`${server.url}hostile/css.html`);
@@ -352,7 +351,6 @@ describe('Tailor in hostile host pages', { skip: needsWidget }, () => {
 
   it(
     'keeps its text sizes when the host sets html { font-size: 62.5% }',
-    { todo: 'widget sizes are in rem, so they scale with the host page\'s root font size' },
     async (t) => {
       const sizes = (page) =>
         page.locator('[data-tailor="recommendations"]').evaluate((host) => {
