@@ -13,4 +13,5 @@ pub mod rank;
 pub mod settings;
 pub mod signals;
 pub mod store;
+pub mod survey;
 pub mod text;
