@@ -158,7 +158,7 @@ impl Writer {
                     v.len() == prefix.len() + p.id.len() + suffix.len()
                         && v.starts_with(prefix)
                         && v.ends_with(suffix)
-                        && &v[prefix.len()..v.len() - suffix.len()] == p.id
+                        && v[prefix.len()..v.len() - suffix.len()] == p.id
                 })
             })
         });
