@@ -9,6 +9,7 @@ pub mod commands;
 pub mod events;
 pub mod i18n;
 pub mod present;
+pub mod privacy;
 pub mod rank;
 pub mod settings;
 pub mod signals;
