@@ -57,6 +57,9 @@ pub enum Signal {
     Event(EventKind, bool),
     /// A click on one of Tailor's own recommendations.
     RecommendationClick,
+    /// A view first learnt as a glance turned out to be a real look: the
+    /// difference between the two.
+    GlanceBecameView,
 }
 
 impl Signal {
@@ -71,6 +74,10 @@ impl Signal {
             Signal::Event(EventKind::Cart, _) => 3.0,
             Signal::Event(EventKind::Purchase, _) => 5.0,
             Signal::RecommendationClick => 1.5,
+            Signal::GlanceBecameView => {
+                Signal::Event(EventKind::View, false).weight()
+                    - Signal::Event(EventKind::View, true).weight()
+            }
         }
     }
 }
@@ -532,6 +539,8 @@ mod tests {
             m.profile.interests()[0].1
         };
         let glance = weight(Signal::Event(EventKind::View, true));
+        let upgrade = weight(Signal::GlanceBecameView);
+        assert!((glance + upgrade - weight(Signal::Event(EventKind::View, false))).abs() < 1e-6);
         let view = weight(Signal::Event(EventKind::View, false));
         let click = weight(Signal::RecommendationClick);
         let cart = weight(Signal::Event(EventKind::Cart, false));
