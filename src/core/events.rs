@@ -58,7 +58,7 @@ impl Event {
     }
 
     /// The identity two tabs agree on: the same action at the same second.
-    fn same_as(&self, other: &Event) -> bool {
+    pub fn same_as(&self, other: &Event) -> bool {
         self.product == other.product && self.kind == other.kind && self.at == other.at
     }
 }
@@ -160,8 +160,7 @@ impl History {
                 all.push(event.clone());
             }
         }
-        // Stable: events of the same second keep their order.
-        all.sort_by_key(|e| e.at);
+        sort_by_time(&mut all);
         let skip = all.len().saturating_sub(self.capacity);
         self.events = all.split_off(skip);
     }
@@ -197,9 +196,42 @@ impl History {
     }
 }
 
+/// Sorts events by time, keeping the order of events of the same second.
+/// An insertion sort: the lists are short and nearly sorted, and it ships
+/// far less code in the wasm than the standard library's stable sort.
+pub fn sort_by_time(events: &mut [Event]) {
+    for i in 1..events.len() {
+        let mut j = i;
+        while j > 0 && events[j - 1].at > events[j].at {
+            events.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_by_time_is_stable() {
+        let cases: &[&[(u64, &str)]] = &[
+            &[],
+            &[(3, "a"), (1, "b"), (2, "c")],
+            &[(1, "a"), (1, "b"), (0, "c"), (1, "d")],
+            &[(5, "a"), (4, "b"), (3, "c"), (2, "d"), (1, "e")],
+        ];
+        for case in cases {
+            let mut events: Vec<Event> = case
+                .iter()
+                .map(|(at, id)| Event::new(*id, EventKind::View, *at))
+                .collect();
+            let mut want = events.clone();
+            want.sort_by_key(|e| e.at);
+            sort_by_time(&mut events);
+            assert_eq!(events, want, "{case:?}");
+        }
+    }
 
     #[test]
     fn kind_names_parse() {
@@ -231,7 +263,9 @@ mod tests {
     #[test]
     fn merge_is_a_union_without_duplicates() {
         let ev = |id: &str, at| Event::new(id, EventKind::View, at);
-        let cases: Vec<(Vec<Event>, Vec<Event>, usize, Vec<u64>)> = vec![
+        // (this tab's events, the other tab's, capacity, times kept)
+        type Case = (Vec<Event>, Vec<Event>, usize, Vec<u64>);
+        let cases: Vec<Case> = vec![
             (
                 vec![ev("a", 1), ev("b", 3)],
                 vec![ev("a", 1), ev("c", 2)],

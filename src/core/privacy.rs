@@ -3,12 +3,10 @@
 //! owner's `data-consent` setting and the shopper's stored consent answer.
 //! One pure function, so every combination is tested natively.
 
-use serde::Serialize;
 use thiserror::Error;
 
 /// What Tailor may do with what the shopper does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Remember in this browser's local storage (bounded, retention applies).
     Remember,
@@ -19,8 +17,7 @@ pub enum Mode {
 }
 
 /// Why nothing is kept past this page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageOnlyReason {
     /// The browser sends Global Privacy Control.
     GlobalPrivacyControl,

@@ -93,10 +93,16 @@ impl Interest {
         &self.0
     }
 
-    /// The weight at `now`, halved every [`PROFILE_HALF_LIFE`].
+    /// The weight at `now`, halved every [`PROFILE_HALF_LIFE`] (linear
+    /// within a half-life: no `powf`, which would ship libm in the wasm).
     pub fn weight_at(&self, now: u64) -> f32 {
-        let age = now.saturating_sub(self.2) as f32;
-        self.1 * (0.5f32).powf(age / PROFILE_HALF_LIFE as f32)
+        let age = now.saturating_sub(self.2);
+        let halvings = age / PROFILE_HALF_LIFE;
+        if halvings >= 32 {
+            return 0.0;
+        }
+        let part = (age % PROFILE_HALF_LIFE) as f32 / PROFILE_HALF_LIFE as f32;
+        self.1 / (1u64 << halvings) as f32 * (1.0 - part / 2.0)
     }
 }
 
@@ -136,8 +142,7 @@ impl Profile {
             now.saturating_sub(u64::from(retention_days) * DAY * PROFILE_RETENTION_FACTOR);
         self.0
             .retain(|i| i.2 >= stale_before && i.weight_at(now) >= PROFILE_MIN_WEIGHT);
-        self.0
-            .sort_by(|a, b| b.weight_at(now).total_cmp(&a.weight_at(now)));
+        self.strongest_first(now);
         self.0.truncate(PROFILE_MAX_ENTRIES);
     }
 
@@ -146,9 +151,20 @@ impl Profile {
         self.0.retain(|i| !i.0.starts_with(prefix));
     }
 
+    /// An insertion sort (a few dozen entries; far less wasm than `sort_by`).
+    fn strongest_first(&mut self, now: u64) {
+        let v = &mut self.0;
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && v[j - 1].weight_at(now) < v[j].weight_at(now) {
+                v.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    }
+
     fn drop_weakest(&mut self, n: usize, now: u64) {
-        self.0
-            .sort_by(|a, b| b.weight_at(now).total_cmp(&a.weight_at(now)));
+        self.strongest_first(now);
         let keep = self.0.len().saturating_sub(n);
         self.0.truncate(keep);
     }
@@ -281,7 +297,7 @@ pub fn decode(text: Option<&str>) -> Result<Memory, StoreError> {
     }
     let mut events = stored.events;
     // Older writers may have stored events out of order.
-    events.sort_by_key(|e| e.at);
+    crate::core::events::sort_by_time(&mut events);
     Ok(Memory {
         history: History::from_events(events, History::DEFAULT_CAPACITY),
         profile: stored.profile,
@@ -339,25 +355,10 @@ pub fn fit(memory: &mut Memory, now: u64, limits: Limits) -> String {
     }
 }
 
-/// Everything Tailor remembers, for the shopper's "download my data": the
-/// stored schema, pretty-printed, with a note saying what it is.
-pub fn export(memory: &Memory, exported_at: u64) -> String {
-    #[derive(Serialize)]
-    struct Export<'a> {
-        about: &'a str,
-        exported_at: u64,
-        v: u32,
-        events: &'a [Event],
-        profile: &'a Profile,
-    }
-    serde_json::to_string_pretty(&Export {
-        about: "What Tailor remembers in this browser: recent product views (with seconds in sight), add-to-carts and purchases (t = Unix time), and interests (key, weight, last refreshed). It is kept in this browser only.",
-        exported_at,
-        v: SCHEMA_VERSION,
-        events: memory.history.events(),
-        profile: &memory.profile,
-    })
-    .unwrap_or_default()
+/// Everything Tailor remembers, for the shopper's "download my data":
+/// exactly what is stored (the README explains each field).
+pub fn export(memory: &Memory) -> String {
+    encode(memory)
 }
 
 /// Reads the stored consent answer (`"1"` given, `"0"` refused).
@@ -728,7 +729,7 @@ mod tests {
             .history
             .push(Event::new("sku-7", EventKind::Cart, NOW));
         memory.learn_search("teapot", NOW);
-        let text = export(&memory, NOW);
+        let text = export(&memory);
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["events"][0]["id"], "sku-7");
         assert_eq!(value["profile"][0][0], "q:teapot");

@@ -98,7 +98,15 @@ struct Runtime {
     visible_since: Cell<Option<f64>>,
     dwell_seconds: Cell<u32>,
     _listeners: Vec<EventListener>,
+    /// Events this tab wrote lately (with `Date.now()`): browsers sync
+    /// localStorage between tabs asynchronously, so a tab writing at the
+    /// same moment may overwrite them; its storage event shows it and they
+    /// are written again.
+    journal: RefCell<Vec<(f64, Event)>>,
 }
+
+/// How long this tab watches its own writes for a lost update (ms).
+const JOURNAL_MS: f64 = 10_000.0;
 
 /// The privacy-related settings Tailor reads besides `Settings`.
 struct PrivacySettings {
@@ -172,7 +180,6 @@ pub fn boot(script: JsValue, config: JsValue) {
         storage_available: local.is_persistent(),
     };
     let mode = privacy::decide(privacy);
-    report::debug(settings.debug, &format!("privacy mode: {mode:?}"));
     let storage = storage_for(mode, local);
     let (mut memory, load_error) = storage.load();
     if let Some(e) = load_error {
@@ -234,6 +241,7 @@ pub fn boot(script: JsValue, config: JsValue) {
             visible_since: Cell::new(visible.then(js_sys::Date::now)),
             dwell_seconds: Cell::new(0),
             _listeners: listeners,
+            journal: RefCell::new(Vec::new()),
         }))
     });
 
@@ -382,6 +390,14 @@ fn change_memory(change: impl FnOnce(&mut Memory, Option<&Engine>)) {
 /// Adds an event to the shopper's memory (and its interests, when the
 /// catalog knows the product) and saves it.
 pub fn record(event: Event) {
+    with_runtime(|rt| {
+        if rt.storage.borrow().is_persistent() {
+            let now = js_sys::Date::now();
+            let mut journal = rt.journal.borrow_mut();
+            journal.retain(|(at, _)| now - at < JOURNAL_MS);
+            journal.push((now, event.clone()));
+        }
+    });
     change_memory(|memory, engine| {
         let now = now_seconds();
         if let Some(product) = engine.and_then(|e| e.catalog().get(&event.product)) {
@@ -409,6 +425,11 @@ fn learn_products(products: &[String], signal: Signal) {
 
 /// Forgets one product (the memory panel's "remove").
 pub fn forget_product(product: &str) {
+    with_runtime(|rt| {
+        rt.journal
+            .borrow_mut()
+            .retain(|(_, e)| e.product != product)
+    });
     change_memory(|memory, _| memory.remove_product(product));
 }
 
@@ -416,6 +437,7 @@ pub fn forget_product(product: &str) {
 /// answer, which is not browsing data, stays).
 pub fn forget() {
     with_runtime(|rt| {
+        rt.journal.borrow_mut().clear();
         rt.storage.borrow().clear();
         rt.state.memory.set(Memory::default());
     });
@@ -460,14 +482,9 @@ pub fn open_memory_panel() {
     with_runtime(|rt| rt.state.memory_panel_open.set(true));
 }
 
-/// The shopper's data as pretty JSON (the stored schema), for "download my data".
+/// The shopper's data as JSON (the stored schema), for "download my data".
 pub fn export_json() -> String {
-    with_runtime(|rt| {
-        rt.state
-            .memory
-            .with_untracked(|m| store::export(m, now_seconds()))
-    })
-    .unwrap_or_default()
+    with_runtime(|rt| rt.state.memory.with_untracked(store::export)).unwrap_or_default()
 }
 
 /// "Download my data": saves [`export_json`] as `tailor-data.json`.
@@ -505,13 +522,33 @@ fn listen_other_tabs() -> EventListener {
         if key.as_deref().is_some_and(|k| k != store::STORAGE_KEY) {
             return;
         }
-        with_runtime(|rt| {
+        let Some(lost) = with_runtime(|rt| {
             let storage = rt.storage.borrow();
-            if storage.is_persistent() {
-                let (memory, _) = storage.load();
-                rt.state.memory.set(memory);
+            if !storage.is_persistent() {
+                return Vec::new();
             }
-        });
+            let (memory, _) = storage.load();
+            let mut journal = rt.journal.borrow_mut();
+            if memory.history.is_empty() {
+                // Forgotten in the other tab: nothing of ours comes back.
+                journal.clear();
+            }
+            let now = js_sys::Date::now();
+            journal.retain(|(at, _)| now - at < JOURNAL_MS);
+            let lost: Vec<Event> = journal
+                .iter()
+                .map(|(_, e)| e)
+                .filter(|e| !memory.history.events().iter().any(|m| m.same_as(e)))
+                .cloned()
+                .collect();
+            rt.state.memory.set(memory);
+            lost
+        }) else {
+            return;
+        };
+        if !lost.is_empty() {
+            change_memory(move |memory, _| memory.history.merge(&lost));
+        }
     })
 }
 

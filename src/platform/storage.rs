@@ -162,7 +162,7 @@ fn js_message(value: &wasm_bindgen::JsValue) -> String {
     js_sys::Reflect::get(value, &"name".into())
         .ok()
         .and_then(|n| n.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
+        .unwrap_or_else(|| "write refused".to_string())
 }
 
 /// localStorage if reading it does not throw and a test write succeeds (a

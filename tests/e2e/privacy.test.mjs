@@ -284,9 +284,18 @@ describe('privacy: what the shopper does stays in the browser', () => {
     for (let i = 0; i < ids.length; i++) {
       await (i % 2 ? second : first).evaluate((id) => window.tailor('cart', { id }), ids[i]);
     }
+    // Browsers sync localStorage between tabs asynchronously: a write that
+    // overwrote the other tab's is repaired when its storage event arrives.
+    await first
+      .waitForFunction(
+        (n) => (JSON.parse(localStorage.getItem('tailor') || '{"events":[]}').events || []).length >= n,
+        ids.length,
+        { timeout: 5_000 },
+      )
+      .catch(() => {});
     const memory = await stored(first);
     const carted = memory.events.filter((e) => e.type === 'cart').map((e) => e.id);
-    assert.deepEqual([...carted].sort(), [...ids].sort());
+    assert.deepEqual([...carted].sort(), [...ids].sort(), `carted in order ${ids}, stored ${JSON.stringify(memory.events)}`);
     // The other tab's storage event refreshed its memory: its panel lists all.
     await second.getByRole('button', { name: 'What Tailor remembers' }).click();
     await second.locator('[data-tailor="privacy"] [data-tailor-item]').nth(ids.length - 1).waitFor();
