@@ -93,13 +93,21 @@ pub fn cards(
                 .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
                 .map(|pick| {
                     let reason = match &pick.reason {
-                        Reason::BecauseYouViewed { product } => {
+                        Reason::BecauseYouViewed { product }
+                        | Reason::BecauseYouBought { product } => {
                             strings.fill("because_you_viewed", &[("title", &title_of(product))])
                         }
                         Reason::SimilarTo { product } => {
                             strings.fill("similar_to", &[("title", &title_of(product))])
                         }
-                        Reason::Popular => strings.get("popular"),
+                        Reason::OftenBoughtWith { product } => {
+                            strings.fill("bought_with", &[("title", &title_of(product))])
+                        }
+                        Reason::PopularIn { category } => {
+                            strings.fill("popular_in", &[("category", category)])
+                        }
+                        Reason::BuyAgain { .. } => strings.get("you_bought"),
+                        Reason::Pinned | Reason::Popular => strings.get("popular"),
                     };
                     (pick.product, reason)
                 })
