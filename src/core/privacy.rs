@@ -88,7 +88,7 @@ pub struct Inputs {
 /// shopper's standing choice for every site); then the owner's consent
 /// requirement; then whether storage works at all.
 pub fn decide(inputs: Inputs) -> Mode {
-    use PageOnlyReason::*;
+    use self::PageOnlyReason::*;
     if inputs.consent == Some(false) {
         return Mode::Off;
     }
@@ -109,9 +109,9 @@ pub fn decide(inputs: Inputs) -> Mode {
 
 #[cfg(test)]
 mod tests {
+    use super::ConsentSetting::*;
+    use super::PageOnlyReason::*;
     use super::*;
-    use ConsentSetting::*;
-    use PageOnlyReason::*;
 
     #[test]
     fn every_combination_that_matters() {
