@@ -87,7 +87,8 @@ fn render(root: &Element, state: State) {
     let Some(document) = root.owner_document() else {
         return;
     };
-    let strings = state.page.get_value().strings.clone();
+    let info = state.page.get_value();
+    let strings = &info.strings;
     let text = |key: &str| strings.get(key);
     let open = state.memory_panel_open.get();
     root.set_text_content(None);
