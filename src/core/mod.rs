@@ -11,6 +11,7 @@ pub mod events;
 pub mod i18n;
 pub mod model;
 pub mod present;
+pub mod privacy;
 pub mod profile;
 pub mod rank;
 pub mod settings;
