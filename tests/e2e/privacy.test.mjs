@@ -307,6 +307,8 @@ describe('privacy: what the shopper does stays in the browser', () => {
     const { context, page, problems } = await shopperPage(browser);
     await configure(context, { config: { searchParam: 'q' } });
     await page.goto(`${server.url}?q=${encodeURIComponent(SEARCH)}`);
+    // The search is learnt when Tailor starts on that page: let it start before leaving.
+    if (!NO_WIDGET) await waitForTailorEvent(page, 'tailor:ready');
     const viewed = await browse(page, server.url);
     const toggle = page.getByRole('button', { name: 'What Tailor remembers' });
     await toggle.click();
