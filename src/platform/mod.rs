@@ -144,6 +144,7 @@ pub fn boot(script: JsValue, config: JsValue) {
     };
     let catalog_url = info.settings.catalog.clone();
     let debug = info.settings.debug;
+    let timeout_ms = info.settings.timeout_ms;
     let state = State::new(memory, None, info);
     let cart_listener = page::listen_add_to_cart(&document, |id| {
         record(Event::new(id, EventKind::Cart, now_seconds()))
@@ -167,7 +168,7 @@ pub fn boot(script: JsValue, config: JsValue) {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
-        match load_engine(&url).await {
+        match load_engine(&url, timeout_ms).await {
             Ok((engine, skipped)) => {
                 report::debug(
                     debug,
@@ -189,9 +190,19 @@ pub fn boot(script: JsValue, config: JsValue) {
     });
 }
 
-async fn load_engine(url: &str) -> Result<(Engine, usize), String> {
-    let text = fetch::get_text(url).await.map_err(|e| e.to_string())?;
+/// Fetches and reads the catalog. A failure is one message, reported once
+/// by the caller (so a feed whose every record is skipped is one error).
+async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize), String> {
+    let text = fetch::get_text(url, timeout_ms)
+        .await
+        .map_err(|e| e.to_string())?;
     let parsed = catalog::parse(&text).map_err(|e| format!("{url}: {e}"))?;
+    if parsed.catalog.is_empty() {
+        return Err(format!(
+            "{url}: no usable products ({} records skipped)",
+            parsed.skipped.len()
+        ));
+    }
     if !parsed.skipped.is_empty() {
         let first = parsed
             .skipped
@@ -207,9 +218,6 @@ async fn load_engine(url: &str) -> Result<(Engine, usize), String> {
                 parsed.skipped.len()
             ),
         );
-    }
-    if parsed.catalog.is_empty() {
-        return Err(format!("{url}: no usable products"));
     }
     Ok((Engine::new(parsed.catalog), parsed.skipped.len()))
 }
