@@ -48,14 +48,23 @@ document.addEventListener('DOMContentLoaded', function () {
 });
 `;
 
-function hostPage(title, limit) {
+// Host pages that replaced `fetch` before Tailor loaded, as some analytics
+// and "performance" scripts do, badly.
+const BROKEN_FETCH = {
+  throws: "window.fetch = function () { throw new Error('host page: fetch is broken here'); };",
+  'not-a-promise': 'window.fetch = function () { return 42; };',
+  'not-a-response': 'window.fetch = function () { return Promise.resolve({ ok: true, status: 200 }); };',
+  rejects: "window.fetch = function () { return Promise.reject(new TypeError('host page: offline')); };",
+};
+
+function hostPage(title, limit, extraHead = '') {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>${title}</title>
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<script src="/feeds-e2e/host.js"></script>
+<script src="/feeds-e2e/host.js"></script>${extraHead}
 <script src="/tailor/tailor.js" data-catalog="/${FEED_PATH}" data-timeout-ms="${TIMEOUT_MS}" data-limit="${limit}" async></script>
 </head>
 <body>
@@ -118,6 +127,13 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
     writeFileSync(path.join(feedsDir, 'host.js'), HOST_JS);
     writeFileSync(path.join(feedsDir, 'shop.html'), hostPage('Feed trouble', 8));
     writeFileSync(path.join(feedsDir, 'naughty.html'), hostPage('Naughty catalog', PER_PAGE));
+    for (const [name, js] of Object.entries(BROKEN_FETCH)) {
+      writeFileSync(path.join(feedsDir, `fetch-${name}.js`), js);
+      writeFileSync(
+        path.join(feedsDir, `fetch-${name}.html`),
+        hostPage(`Broken fetch: ${name}`, 8, `\n<script src="/feeds-e2e/fetch-${name}.js"></script>`),
+      );
+    }
     server = await startServer(bin, dir, ['--csp', 'strict']);
     browser = await launchBrowser();
   });
@@ -221,6 +237,26 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
         assert.equal(requests, before + 1, 'the next page view fetched the feed again');
         await settle(page);
         assert.deepEqual((await tailorEvents(page)).filter((e) => e.type === 'tailor:error'), []);
+        assertNoProblems(problems);
+      });
+    });
+  }
+
+  for (const name of Object.keys(BROKEN_FETCH)) {
+    it(`hides, without an uncaught error, when the host page's fetch ${name.replace(/-/g, ' ')}`, async () => {
+      // The loader fetches the wasm with the same fetch, so it may be the
+      // loader that fails and reports; either way once, and nothing escapes.
+      const allow = (kind, text) => isTailorErrorEcho('catalog')(kind, text) || isTailorErrorEcho('loader')(kind, text);
+      await asShopper({ allow }, async (page, problems) => {
+        await page.goto(`${server.url}feeds-e2e/fetch-${name}.html`);
+        await waitForTailorEvent(page, 'tailor:error', 10_000);
+        await settle(page);
+        const events = await tailorEvents(page);
+        const errors = events.filter((e) => e.type === 'tailor:error');
+        assert.equal(errors.length, 1, JSON.stringify(errors));
+        assert.ok(['loader', 'catalog'].includes(errors[0].detail.source), JSON.stringify(errors));
+        assert.deepEqual(await slotState(page, 'recommendations'), { height: 0, shown: 0 });
+        await assertHostStillWorks(page);
         assertNoProblems(problems);
       });
     });
