@@ -196,7 +196,15 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize), Stri
     let text = fetch::get_text(url, timeout_ms)
         .await
         .map_err(|e| e.to_string())?;
-    let parsed = catalog::parse(&text).map_err(|e| format!("{url}: {e}"))?;
+    let parsed = catalog::parse(&text).map_err(|e| {
+        // Servers often answer a missing or protected feed with an HTML page
+        // whatever the content type says; name that instead of a JSON error.
+        if text.trim_start().starts_with('<') {
+            format!("{url}: an HTML page, not a feed (an error or login page?)")
+        } else {
+            format!("{url}: {e}")
+        }
+    })?;
     if parsed.catalog.is_empty() {
         return Err(format!(
             "{url}: no usable products ({} records skipped)",

@@ -190,6 +190,12 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
       message: /served as `text\/html; charset=utf-8`, not a feed/,
     },
     {
+      name: 'an HTML page labelled as JSON',
+      serve: (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: '\n<!DOCTYPE html><html><body>Not found</body></html>' }),
+      message: /an HTML page, not a feed/,
+    },
+    {
       name: 'truncated JSON',
       serve: (route) =>
         route.fulfill({ status: 200, contentType: 'application/json', body: catalogText.slice(0, catalogText.length / 2) }),
