@@ -6,9 +6,12 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod eval;
 pub mod events;
 pub mod i18n;
+pub mod model;
 pub mod present;
+pub mod profile;
 pub mod rank;
 pub mod settings;
 pub mod signals;
