@@ -57,3 +57,43 @@ fn model_neighbour_deltas_that_overflow_are_refused() {
         }
     }
 }
+
+/// target `rules`: the owner's boost and bury factors are any finite JSON
+/// number; a huge boost must not turn a score infinite (nor a tiny bury
+/// turn it into a subnormal mess): scores stay finite and non-negative.
+#[test]
+fn rule_factors_at_the_limits_keep_scores_finite() {
+    use tailor::core::catalog::{Catalog, Product};
+    use tailor::core::events::{Event, EventKind};
+    use tailor::core::rank::{Context, Engine, Request, Rules};
+
+    let product = |id: &str, category: &str| Product {
+        id: id.into(),
+        title: format!("{category} thing {id}"),
+        category: vec![category.into()],
+        ..Product::default()
+    };
+    let (catalog, _) = Catalog::from_products(vec![
+        product("a", "Kitchen"),
+        product("b", "Kitchen"),
+        product("c", "Living"),
+    ]);
+    let history = [Event::new("a", EventKind::View, 1_700_000_000)];
+    for factor in ["3.4e38", "1e30", "1e-45", "1e-38", "-1", "0"] {
+        let text = format!(
+            r#"{{"boost":[{{"category":"Kitchen"}}],"bury":[{{"category":"Living"}}],"boost_factor":{factor},"bury_factor":{factor}}}"#
+        );
+        let rules: Rules = serde_json::from_str(&text).expect("valid rules");
+        let engine = Engine::new(catalog.clone()).with_rules(&rules);
+        for context in [Context::ForYou, Context::Similar { product: "a" }] {
+            for pick in engine.recommend(&Request::new(&history, context, 8)) {
+                assert!(
+                    pick.score.is_finite() && pick.score >= 0.0,
+                    "factor {factor}: score {} for {}",
+                    pick.score,
+                    pick.product
+                );
+            }
+        }
+    }
+}
