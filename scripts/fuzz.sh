@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes every parser Tailor runs on input it does not control (catalog
-# feeds, stored state, settings, page commands, JSON-LD, text analysis, and
-# the co-purchase model file when core has one), each for a fixed time, and
-# prints a summary: runs, coverage, corpus size, and any crash or hang.
+# feeds, stored state, settings, page commands, JSON-LD, text analysis, the
+# co-purchase model file, the owner's ranking rules) and the link/image
+# sanitizer, each for a fixed time, and prints a summary: runs, coverage,
+# corpus size, and any crash or hang.
 #
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET…]   (default 600 s each, all targets)
 #

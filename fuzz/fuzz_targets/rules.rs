@@ -1,12 +1,13 @@
 //! The owner's ranking rules (`core::rank::Rules`, JSON): any text is rules
 //! or a typed error, and rules applied to a catalog keep every score finite
-//! and non-negative, whatever factors, pins and selectors they hold.
+//! and non-negative (pinned products excepted: they rank first by design,
+//! with an infinite score), whatever factors, pins and selectors they hold.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use tailor::core::catalog::{Catalog, Product};
 use tailor::core::events::{Event, EventKind};
-use tailor::core::rank::{Context, Engine, Request, Rules};
+use tailor::core::rank::{Context, Engine, Reason, Request, Rules};
 
 fn catalog() -> Catalog {
     let product = |id: &str, brand: &str, category: &str, tag: &str| Product {
@@ -41,8 +42,10 @@ fuzz_target!(|text: &str| {
         for events in [&history[..], &[]] {
             for pick in engine.recommend(&Request::new(events, context, 8)) {
                 assert!(pick.product < 5);
+                // Pinned products rank first by design with an infinite score.
+                let pinned = pick.reason == Reason::Pinned && pick.score == f32::INFINITY;
                 assert!(
-                    pick.score.is_finite() && pick.score >= 0.0,
+                    pinned || (pick.score.is_finite() && pick.score >= 0.0),
                     "score {} for {text}",
                     pick.score
                 );
