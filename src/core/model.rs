@@ -274,10 +274,11 @@ impl Model {
             let mut list: Vec<(u32, f32)> = Vec::with_capacity(count);
             let mut previous = 0u64;
             for _ in 0..count {
-                previous += reader.varint()?;
-                if previous >= n as u64 {
-                    return Err(ModelError::NeighbourOutOfRange { item });
-                }
+                // Checked: a damaged delta must not wrap round to a valid index.
+                previous = previous
+                    .checked_add(reader.varint()?)
+                    .filter(|&index| index < n as u64)
+                    .ok_or(ModelError::NeighbourOutOfRange { item })?;
                 list.push((previous as u32, 0.0));
             }
             for entry in &mut list {

@@ -22,6 +22,9 @@ pub struct Settings {
     pub theme: Theme,
     /// Logs what Tailor does to the console.
     pub debug: bool,
+    /// How long a feed request may take, headers and body, before it is
+    /// abandoned (`data-timeout-ms`).
+    pub timeout_ms: u32,
 }
 
 impl Default for Settings {
@@ -35,6 +38,7 @@ impl Default for Settings {
             survey_endpoint: None,
             theme: Theme::Auto,
             debug: false,
+            timeout_ms: Self::DEFAULT_TIMEOUT_MS,
         }
     }
 }
@@ -62,6 +66,10 @@ pub enum SettingError {
 impl Settings {
     pub const DEFAULT_LIMIT: usize = 8;
     pub const MAX_LIMIT: usize = 48;
+    pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+    /// Accepted timeouts: long enough for a real request, short enough
+    /// that a stalled feed never keeps the widget waiting for minutes.
+    pub const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 100..=120_000;
 
     /// Applies one setting by its attribute name (`survey-endpoint`) or its
     /// camelCase name (`surveyEndpoint`). Later calls override earlier ones.
@@ -89,6 +97,10 @@ impl Settings {
                 _ => return Err(bad("a number from 1 to 48")),
             },
             "survey-endpoint" => self.survey_endpoint = text(),
+            "timeout-ms" => match value.parse::<u32>() {
+                Ok(ms) if Self::TIMEOUT_RANGE_MS.contains(&ms) => self.timeout_ms = ms,
+                _ => return Err(bad("a number of milliseconds from 100 to 120000")),
+            },
             "theme" => {
                 self.theme = match value.to_ascii_lowercase().as_str() {
                     "" | "auto" => Theme::Auto,
@@ -183,6 +195,11 @@ mod tests {
             ("currency", "euro"),
             ("theme", "neon"),
             ("debug", "maybe"),
+            ("timeout-ms", "0"),
+            ("timeoutMs", "99"),
+            ("timeout-ms", "120001"),
+            ("timeout-ms", "1.5s"),
+            ("timeout-ms", "-1"),
             ("colour", "red"),
         ];
         for (k, v) in cases {
@@ -202,6 +219,7 @@ mod tests {
             ("debug", ""),
             ("locale", "he-IL"),
             ("layout", "grid"),
+            ("timeoutMs", "2500"),
         ]);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(s.limit, 12);
@@ -209,5 +227,6 @@ mod tests {
         assert_eq!(s.theme, Theme::Dark);
         assert!(s.debug);
         assert_eq!(s.locale.as_deref(), Some("he-IL"));
+        assert_eq!(s.timeout_ms, 2500);
     }
 }

@@ -1,11 +1,23 @@
 //! GETs of the shop's static files (catalog, model). The only requests
 //! Tailor makes besides an owner-enabled survey answer; they carry nothing
 //! about the shopper.
+//!
+//! A feed is on the shop's server, not under Tailor's control, so every way
+//! it can fail ends in a typed [`FetchError`] and never a hung or frozen
+//! tab: a request that takes too long is aborted, an error page served in
+//! place of the feed is recognised by its content type, and a body over the
+//! size cap is refused from its declared length before it is downloaded
+//! (and from its actual length when the server declared none). Nothing is
+//! cached on failure: the next page view asks again.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
 use thiserror::Error;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestInit, Response};
+use web_sys::{AbortController, RequestInit, Response};
 
 #[derive(Debug, Error)]
 pub enum FetchError {
@@ -13,8 +25,12 @@ pub enum FetchError {
     NoWindow,
     #[error("{url}: network error")]
     Network { url: String },
+    #[error("{url}: no answer within {ms} ms; abandoned")]
+    Timeout { url: String, ms: u32 },
     #[error("{url}: HTTP {status}")]
     Status { url: String, status: u16 },
+    #[error("{url}: served as `{content_type}`, not a feed (an error or login page?)")]
+    NotAFeed { url: String, content_type: String },
     #[error("{url}: the body could not be read")]
     Body { url: String },
     #[error("{url}: larger than {limit} bytes")]
@@ -24,18 +40,42 @@ pub enum FetchError {
 /// Catalogs over this size are refused rather than freezing the shopper's tab.
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
 
-/// Fetches `url` as text with credentials only for the same origin.
-pub async fn get_text(url: &str) -> Result<String, FetchError> {
+/// Fetches `url` as text with credentials only for the same origin, giving
+/// up after `timeout_ms` (headers and body together).
+pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, FetchError> {
     let window = web_sys::window().ok_or(FetchError::NoWindow)?;
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     let network = || FetchError::Network {
         url: url.to_string(),
     };
+    let controller = AbortController::new().map_err(|_| network())?;
+    let timed_out = Rc::new(Cell::new(false));
+    // Dropped (so cancelled) when this function returns, whatever the outcome.
+    let _timer = {
+        let controller = controller.clone();
+        let timed_out = timed_out.clone();
+        Timeout::new(timeout_ms, move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let failed = |error: FetchError| {
+        if timed_out.get() {
+            FetchError::Timeout {
+                url: url.to_string(),
+                ms: timeout_ms,
+            }
+        } else {
+            error
+        }
+    };
+
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    init.set_signal(Some(&controller.signal()));
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
-        .map_err(|_| network())?;
+        .map_err(|_| failed(network()))?;
     let response: Response = response.dyn_into().map_err(|_| network())?;
     if !response.ok() {
         return Err(FetchError::Status {
@@ -43,18 +83,53 @@ pub async fn get_text(url: &str) -> Result<String, FetchError> {
             status: response.status(),
         });
     }
+    let header = |name: &str| response.headers().get(name).ok().flatten();
+    if let Some(content_type) = header("content-type").filter(|t| is_page(t)) {
+        controller.abort();
+        return Err(FetchError::NotAFeed {
+            url: url.to_string(),
+            content_type,
+        });
+    }
+    let too_large = || FetchError::TooLarge {
+        url: url.to_string(),
+        limit: MAX_BODY,
+    };
+    let declared = header("content-length").and_then(|n| n.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        // Stops the download: the body is never read.
+        controller.abort();
+        return Err(too_large());
+    }
+
     let body = || FetchError::Body {
         url: url.to_string(),
     };
     let text = JsFuture::from(response.text().map_err(|_| body())?)
         .await
-        .map_err(|_| body())?;
-    let text = text.as_string().ok_or_else(body)?;
+        .map_err(|_| failed(body()))?;
+    let text: js_sys::JsString = text.dyn_into().map_err(|_| body())?;
+    // Checked on the JS string (UTF-16 units, at most the UTF-8 length), so
+    // an oversized body is never copied into the widget's memory.
+    if text.length() as usize > MAX_BODY {
+        return Err(too_large());
+    }
+    let text = String::from(text);
     if text.len() > MAX_BODY {
-        return Err(FetchError::TooLarge {
-            url: url.to_string(),
-            limit: MAX_BODY,
-        });
+        return Err(too_large());
     }
     Ok(text)
+}
+
+/// A content type that means an HTML page came back where a feed was
+/// expected. Feeds are often served as `text/plain` or
+/// `application/octet-stream`; only HTML is certainly not one.
+fn is_page(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "text/html" || essence == "application/xhtml+xml"
 }

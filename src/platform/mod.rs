@@ -217,6 +217,7 @@ pub fn boot(script: JsValue, config: JsValue) {
     };
     let catalog_url = info.settings.catalog.clone();
     let debug = info.settings.debug;
+    let timeout_ms = info.settings.timeout_ms;
     let state = State::new(memory, None, info);
     state.mode.set(mode);
     let listeners = vec![
@@ -256,7 +257,7 @@ pub fn boot(script: JsValue, config: JsValue) {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
-        match load_engine(&url).await {
+        match load_engine(&url, timeout_ms).await {
             Ok((engine, skipped, timings)) => {
                 report::debug(
                     debug,
@@ -296,13 +297,31 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-async fn load_engine(url: &str) -> Result<(Engine, usize, Timings), String> {
+/// Fetches and reads the catalog. A failure is one message, reported once
+/// by the caller (so a feed whose every record is skipped is one error).
+async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timings), String> {
     let started = now_ms();
-    let text = fetch::get_text(url).await.map_err(|e| e.to_string())?;
+    let text = fetch::get_text(url, timeout_ms)
+        .await
+        .map_err(|e| e.to_string())?;
     let fetched = now_ms();
-    let parsed = catalog::parse(&text).map_err(|e| format!("{url}: {e}"))?;
+    let parsed = catalog::parse(&text).map_err(|e| {
+        // Servers often answer a missing or protected feed with an HTML page
+        // whatever the content type says; name that instead of a JSON error.
+        if text.trim_start().starts_with('<') {
+            format!("{url}: an HTML page, not a feed (an error or login page?)")
+        } else {
+            format!("{url}: {e}")
+        }
+    })?;
     drop(text);
     let read = now_ms();
+    if parsed.catalog.is_empty() {
+        return Err(format!(
+            "{url}: no usable products ({} records skipped)",
+            parsed.skipped.len()
+        ));
+    }
     if !parsed.skipped.is_empty() {
         let first = parsed
             .skipped
@@ -318,9 +337,6 @@ async fn load_engine(url: &str) -> Result<(Engine, usize, Timings), String> {
                 parsed.skipped.len()
             ),
         );
-    }
-    if parsed.catalog.is_empty() {
-        return Err(format!("{url}: no usable products"));
     }
     let skipped = parsed.skipped.len();
     let engine = Engine::new(parsed.catalog);

@@ -131,7 +131,8 @@ pub struct Request<'a> {
     /// Leave out purchased products, except those the owner's rules mark
     /// repurchasable (consumables). Default true.
     pub exclude_purchased: bool,
-    /// Unix seconds "now" for time decay; 0 = the newest event's time.
+    /// Unix seconds "now" for time decay; 0 = the time of the last
+    /// recorded event (the order of recording is the truth, not the clock).
     pub now: u64,
 }
 
@@ -290,7 +291,17 @@ impl Engine {
         }
         let w = &self.weights;
         let now = if request.now == 0 {
-            request.history.iter().map(|e| e.at).max().unwrap_or(0)
+            // The clock when the shopper last did something, not the largest
+            // time: one event stamped by a clock that was ahead (then set
+            // right) would make everything recorded since look months old.
+            // Events stamped later than this count as new (age clamps at 0).
+            request
+                .history
+                .iter()
+                .rev()
+                .map(|e| e.at)
+                .find(|&at| at > 0)
+                .unwrap_or(0)
         } else {
             request.now
         };

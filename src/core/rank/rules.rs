@@ -121,10 +121,12 @@ impl CompiledRules {
     }
 }
 
-/// A negative, zero or non-finite factor from a config typo falls back to the default.
+/// A negative, zero or non-finite factor from a config typo falls back to the
+/// default; an extreme one is held to 1/1000–1000× so a score can never
+/// overflow to infinity (pins are the way to force a product first).
 fn sane_factor(value: f32, default: f32) -> f32 {
     if value.is_finite() && value > 0.0 {
-        value
+        value.clamp(1e-3, 1e3)
     } else {
         default
     }

