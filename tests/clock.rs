@@ -122,6 +122,7 @@ fn stored_histories_round_trip_every_time_value() {
     for (name, times) in clocks() {
         let memory = Memory {
             history: history(&times),
+            ..Memory::default()
         };
         let text = store::encode(&memory);
         assert_eq!(store::decode(Some(&text)), Ok(memory), "{name}: {text}");
