@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod dp;
 pub mod events;
 pub mod i18n;
 pub mod present;
@@ -15,3 +16,4 @@ pub mod signals;
 pub mod store;
 pub mod survey;
 pub mod text;
+pub mod topics;
