@@ -5,6 +5,8 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod catalog;
 #[cfg(not(target_arch = "wasm32"))]
+mod collect;
+#[cfg(not(target_arch = "wasm32"))]
 mod demo;
 #[cfg(not(target_arch = "wasm32"))]
 mod eval;
@@ -56,6 +58,8 @@ enum Command {
     Serve(serve::Args),
     /// Build the demo shop site from a catalog.
     Demo(demo::Args),
+    /// Receive survey answers and daily measurement reports; serve their dashboard.
+    Collect(collect::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -77,5 +81,6 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Collect(args) => collect::run(args),
     }
 }
