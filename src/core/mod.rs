@@ -9,6 +9,7 @@ pub mod commands;
 pub mod dp;
 pub mod events;
 pub mod i18n;
+pub mod outbox;
 pub mod present;
 pub mod rank;
 pub mod settings;

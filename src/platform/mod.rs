@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod format;
 pub mod page;
 pub mod report;
+pub mod send;
 pub mod storage;
 
 use std::cell::RefCell;
@@ -142,6 +143,7 @@ pub fn boot(script: JsValue, config: JsValue) {
         locale,
         settings,
     };
+    let delivery_listeners = send::start(&info.settings, &document);
     let catalog_url = info.settings.catalog.clone();
     let debug = info.settings.debug;
     let state = State::new(memory, None, info);
@@ -152,7 +154,9 @@ pub fn boot(script: JsValue, config: JsValue) {
         *r.borrow_mut() = Some(Rc::new(Runtime {
             state,
             storage,
-            _listeners: vec![cart_listener],
+            _listeners: std::iter::once(cart_listener)
+                .chain(delivery_listeners)
+                .collect(),
         }))
     });
 
@@ -250,7 +254,11 @@ fn run(command: Command) {
             for item in &order.items {
                 record(Event::new(item.id.clone(), EventKind::Purchase, now));
             }
-            with_runtime(|rt| rt.state.last_order.set(Some(order)));
+            with_runtime(|rt| {
+                let info = rt.state.page.get_value();
+                send::purchased(&info.settings, order.items.iter().map(|i| i.id.as_str()));
+                rt.state.last_order.set(Some(order))
+            });
         }
         Command::Forget | Command::Consent(false) => forget(),
         Command::Consent(true) => {}
@@ -272,6 +280,12 @@ pub fn forget() {
         rt.storage.clear();
         rt.state.memory.set(Memory::default());
     });
+    send::forget();
+}
+
+/// A survey answer was given: sent to the owner's `survey-endpoint`, if any.
+pub fn survey_answered(answer: &crate::core::survey::Answer) {
+    with_runtime(|rt| send::survey_answered(&rt.state.page.get_value().settings, answer));
 }
 
 fn save(storage: &Storage, memory: &Memory) {

@@ -277,16 +277,17 @@ fn refuse(status: StatusCode, reason: &str) -> Response {
 }
 
 /// Checks common to both posts: rate, origin, content type.
-fn admit(app: &App, peer: SocketAddr, headers: &HeaderMap) -> Result<(), Response> {
+fn admit(
+    app: &App,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<(), (StatusCode, &'static str)> {
     if !app.limit.allow(peer.ip()) {
-        return Err(refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many posts; try later",
-        ));
+        return Err((StatusCode::TOO_MANY_REQUESTS, "too many posts; try later"));
     }
     if let Some(origin) = headers.get(ORIGIN) {
         if !app.origins.contains(origin) {
-            return Err(refuse(
+            return Err((
                 StatusCode::FORBIDDEN,
                 "this origin is not one of the shop origins given with --origin",
             ));
@@ -297,10 +298,7 @@ fn admit(app: &App, peer: SocketAddr, headers: &HeaderMap) -> Result<(), Respons
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if !json {
-        return Err(refuse(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send application/json",
-        ));
+        return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, "send application/json"));
     }
     Ok(())
 }
@@ -328,8 +326,8 @@ async fn post_answer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = admit(&app, peer, &headers) {
-        return response;
+    if let Err((status, reason)) = admit(&app, peer, &headers) {
+        return refuse(status, reason);
     }
     let answer = match wire::parse_answer(&body) {
         Ok(answer) => answer,
@@ -347,8 +345,8 @@ async fn post_report(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = admit(&app, peer, &headers) {
-        return response;
+    if let Err((status, reason)) = admit(&app, peer, &headers) {
+        return refuse(status, reason);
     }
     let report = match wire::parse_report(&body) {
         Ok(report) => report,
