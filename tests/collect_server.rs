@@ -5,6 +5,8 @@
 //! admits only the shop's origin, clients are rate-limited, and a restart
 //! loses nothing.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;

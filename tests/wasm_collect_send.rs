@@ -31,7 +31,9 @@ fn settings(pairs: &[(&str, &str)]) -> Settings {
 
 #[wasm_bindgen_test]
 fn what_leaves_the_device_follows_the_owner_settings() {
-    let cases: [(&[(&str, &str)], bool, bool); 3] = [
+    // (owner settings, comment text sent, score randomized)
+    type Case = (&'static [(&'static str, &'static str)], bool, bool);
+    let cases: [Case; 3] = [
         (&[], true, false),
         (&[("survey-comments", "topic-only")], false, false),
         (&[("survey-privacy", "rr")], true, true),

@@ -22,29 +22,28 @@ use crate::core::survey::Answer;
 use crate::core::topics::{self, Topic};
 
 thread_local! {
-    /// The outbox for this page; localStorage is its lasting copy.
-    static OUTBOX: RefCell<Option<Outbox>> = const { RefCell::new(None) };
+    /// The outbox when localStorage is unavailable (this page only).
+    static PAGE_OUTBOX: RefCell<Outbox> = RefCell::new(Outbox::default());
 }
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Runs `f` on the outbox and saves it.
+/// Runs `f` on the outbox and saves it. Read afresh from localStorage each
+/// time: another tab of the shop may have changed it since.
 fn with_outbox<R>(f: impl FnOnce(&mut Outbox) -> R) -> R {
-    OUTBOX.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        let outbox = cell.get_or_insert_with(|| {
-            let text = storage().and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten());
-            Outbox::decode(text.as_deref())
-        });
-        let result = f(outbox);
-        if let Some(s) = storage() {
-            // A full or blocked storage keeps the outbox for this page only.
-            let _ = s.set_item(OUTBOX_KEY, &outbox.encode());
+    match storage() {
+        Some(storage) => {
+            let text = storage.get_item(OUTBOX_KEY).ok().flatten();
+            let mut outbox = Outbox::decode(text.as_deref());
+            let result = f(&mut outbox);
+            // A full or blocked storage loses only this change, never the page.
+            let _ = storage.set_item(OUTBOX_KEY, &outbox.encode());
+            result
         }
-        result
-    })
+        None => PAGE_OUTBOX.with(|cell| f(&mut cell.borrow_mut())),
+    }
 }
 
 /// A fresh idempotency key: 128 random bits in hex.
