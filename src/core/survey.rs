@@ -66,7 +66,11 @@ mod tests {
             ("stars", None),
         ];
         for (name, range) in cases {
-            assert_eq!(SurveyKind::parse(name).map(SurveyKind::range), range, "{name}");
+            assert_eq!(
+                SurveyKind::parse(name).map(SurveyKind::range),
+                range,
+                "{name}"
+            );
         }
     }
 }
