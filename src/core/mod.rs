@@ -7,10 +7,13 @@
 pub mod catalog;
 pub mod commands;
 pub mod dp;
+pub mod eval;
 pub mod events;
 pub mod i18n;
+pub mod model;
 pub mod outbox;
 pub mod present;
+pub mod profile;
 pub mod rank;
 pub mod settings;
 pub mod signals;
