@@ -3,6 +3,7 @@
 
 use crate::core::catalog::Product;
 use crate::core::events::{Event, EventKind};
+use crate::core::i18n::Strings;
 use crate::core::present::{safe_image, safe_link};
 use crate::core::rank::{recently_viewed, Context, Engine, Reason, Request};
 use crate::core::store::Memory;
@@ -92,15 +93,7 @@ pub fn cards(
                 .into_iter()
                 .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
                 .map(|pick| {
-                    let reason = match &pick.reason {
-                        Reason::BecauseYouViewed { product } => {
-                            strings.fill("because_you_viewed", &[("title", &title_of(product))])
-                        }
-                        Reason::SimilarTo { product } => {
-                            strings.fill("similar_to", &[("title", &title_of(product))])
-                        }
-                        Reason::Popular => strings.get("popular"),
-                    };
+                    let reason = reason_text(&pick.reason, strings, &title_of);
                     (pick.product, reason)
                 })
                 .collect()
@@ -110,6 +103,25 @@ pub fn cards(
         .into_iter()
         .filter_map(|(position, reason)| catalog.at(position).map(|p| card_for(p, reason, info)))
         .collect()
+}
+
+/// The "why this?" text of a ranking reason, in the shopper's language.
+pub fn reason_text(
+    reason: &Reason,
+    strings: &Strings,
+    title_of: &dyn Fn(&str) -> String,
+) -> String {
+    let product = |key: &str, id: &str| strings.fill(key, &[("title", &title_of(id))]);
+    match reason {
+        Reason::BecauseYouViewed { product: id } => product("because_you_viewed", id),
+        Reason::BecauseYouBought { product: id } => product("because_you_bought", id),
+        Reason::SimilarTo { product: id } => product("similar_to", id),
+        Reason::OftenBoughtWith { product: id } => product("bought_with", id),
+        Reason::BuyAgain { product: id } => product("buy_again", id),
+        Reason::PopularIn { category } => strings.fill("popular_in", &[("category", category)]),
+        Reason::Pinned => strings.get("pinned"),
+        Reason::Popular => strings.get("popular"),
+    }
 }
 
 /// One product's card with its reason text.
