@@ -10,7 +10,7 @@
 //! tried at most [`MAX_ATTEMPTS`] times (one try per page view) and the
 //! outbox holds at most [`MAX_ITEMS`].
 
-use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 use crate::core::dp;
 
@@ -19,36 +19,39 @@ pub const MAX_ATTEMPTS: u8 = 5;
 pub const MAX_ITEMS: usize = 20;
 
 /// One pending post: its URL, its JSON body and how often it was tried.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pending {
     pub url: String,
     pub key: String,
     pub body: String,
-    #[serde(default)]
     pub attempts: u8,
 }
 
 /// What one day on this device did in one slot. Counted only when the owner
 /// turned reports on; never more than these three facts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SlotDay {
     pub shown: bool,
     pub clicked: bool,
     pub bought: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Stored as JSON, read and written by hand through `serde_json::Value`
+/// (derived impls would cost the widget kilobytes).
+impl SlotDay {
+    pub fn to_json(self) -> Value {
+        json!({"shown": self.shown, "clicked": self.clicked, "bought": self.bought})
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outbox {
-    #[serde(default)]
     pub pending: Vec<Pending>,
     /// Days since 1970 (UTC) the counts below are for.
-    #[serde(default)]
     pub day: u64,
-    #[serde(default)]
     pub slots: Vec<(String, SlotDay)>,
     /// Products clicked in a slot today, so a purchase of one counts for it.
     /// Stays on the device; cleared with the day.
-    #[serde(default)]
     pub clicked: Vec<(String, String)>,
 }
 
@@ -67,12 +70,69 @@ impl Outbox {
     /// Reads the stored outbox; anything unreadable starts an empty one
     /// (losing at most unsent survey answers, never the shopper's memory).
     pub fn decode(text: Option<&str>) -> Self {
-        text.and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or_default()
+        let Some(value) = text.and_then(|t| serde_json::from_str::<Value>(t).ok()) else {
+            return Self::default();
+        };
+        let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+        let flag = |v: &Value, key: &str| v.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let list = |key: &str| {
+            value
+                .get(key)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let pair = |v: &Value| Some((v.get(0)?.as_str()?.to_string(), v.get(1)?.clone()));
+        Self {
+            pending: list("pending")
+                .iter()
+                .filter_map(|p| {
+                    Some(Pending {
+                        url: text(p, "url")?,
+                        key: text(p, "key")?,
+                        body: text(p, "body")?,
+                        attempts: p
+                            .get("attempts")
+                            .and_then(Value::as_u64)
+                            .unwrap_or(0)
+                            .min(255) as u8,
+                    })
+                })
+                .collect(),
+            day: value.get("day").and_then(Value::as_u64).unwrap_or(0),
+            slots: list("slots")
+                .iter()
+                .filter_map(pair)
+                .map(|(slot, d)| {
+                    let day = SlotDay {
+                        shown: flag(&d, "shown"),
+                        clicked: flag(&d, "clicked"),
+                        bought: flag(&d, "bought"),
+                    };
+                    (slot, day)
+                })
+                .collect(),
+            clicked: list("clicked")
+                .iter()
+                .filter_map(pair)
+                .filter_map(|(slot, p)| Some((slot, p.as_str()?.to_string())))
+                .collect(),
+        }
     }
 
     pub fn encode(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let pending: Vec<Value> = self
+            .pending
+            .iter()
+            .map(|p| json!({"url": p.url, "key": p.key, "body": p.body, "attempts": p.attempts}))
+            .collect();
+        let slots: Vec<Value> = self
+            .slots
+            .iter()
+            .map(|(s, d)| json!([s, d.to_json()]))
+            .collect();
+        let clicked: Vec<Value> = self.clicked.iter().map(|(s, p)| json!([s, p])).collect();
+        json!({"pending": pending, "day": self.day, "slots": slots, "clicked": clicked}).to_string()
     }
 
     /// Queues a post unless one with the same key is queued already. When

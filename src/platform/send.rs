@@ -11,15 +11,14 @@
 use std::cell::RefCell;
 
 use gloo_events::EventListener;
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::core::dp;
-use crate::core::outbox::{Outbox, Outcome, Pending, SlotDay, OUTBOX_KEY};
+use crate::core::outbox::{Outbox, Outcome, Pending, OUTBOX_KEY};
 use crate::core::settings::Settings;
 use crate::core::survey::Answer;
-use crate::core::topics::{self, Topic};
+use crate::core::topics;
 
 thread_local! {
     /// The outbox when localStorage is unavailable (this page only).
@@ -62,17 +61,6 @@ fn today() -> u64 {
     (js_sys::Date::now() / 86_400_000.0).max(0.0) as u64
 }
 
-/// The body of `POST /v1/answers`.
-#[derive(Serialize)]
-struct AnswerPost<'a> {
-    key: &'a str,
-    answer: &'a Answer,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    topic: Option<Topic>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    randomized: bool,
-}
-
 /// What leaves the device for one answer, given the owner's settings:
 /// the comment's topic (classified here), the text unless `topic-only`, and
 /// the score randomized when `survey-privacy="rr"`.
@@ -89,13 +77,14 @@ pub fn answer_body(settings: &Settings, answer: &Answer, key: &str, uniform: f64
         let noisy = dp::randomize(index, k, dp::EPSILON, uniform);
         answer.score = low + u8::try_from(noisy).unwrap_or(0);
     }
-    let post = AnswerPost {
-        key,
-        answer: &answer,
-        topic,
-        randomized: settings.survey_randomized,
-    };
-    serde_json::to_string(&post).unwrap_or_default()
+    let mut post = serde_json::json!({ "key": key, "answer": answer });
+    if let Some(topic) = topic {
+        post["topic"] = topic.name().into();
+    }
+    if settings.survey_randomized {
+        post["randomized"] = true.into();
+    }
+    post.to_string()
 }
 
 /// Sends a survey answer when the owner configured `survey-endpoint`.
@@ -146,13 +135,6 @@ pub async fn post(url: &str, body: &str) -> Outcome {
     }
 }
 
-/// The body of `POST /v1/aggregates`.
-#[derive(Serialize)]
-struct ReportPost<'a> {
-    key: &'a str,
-    slots: std::collections::BTreeMap<&'a str, SlotDay>,
-}
-
 fn detail_field(event: &web_sys::Event, name: &str) -> Option<String> {
     let detail = event.dyn_ref::<web_sys::CustomEvent>()?.detail();
     js_sys::Reflect::get(&detail, &name.into())
@@ -169,11 +151,9 @@ pub fn start(settings: &Settings, document: &web_sys::Document) -> Vec<EventList
         let report = with_outbox(|o| o.close_day(today(), js_sys::Math::random));
         if let Some(slots) = report {
             let key = new_key();
-            let post = ReportPost {
-                key: &key,
-                slots: slots.iter().map(|(s, d)| (s.as_str(), *d)).collect(),
-            };
-            let body = serde_json::to_string(&post).unwrap_or_default();
+            let slots: serde_json::Map<String, serde_json::Value> =
+                slots.into_iter().map(|(s, d)| (s, d.to_json())).collect();
+            let body = serde_json::json!({ "key": key, "slots": slots }).to_string();
             with_outbox(|o| {
                 o.push(Pending {
                     url,
