@@ -23,6 +23,8 @@
     // eslint-disable-next-line no-new, no-undef
     new uPlot({
       title: `${title} by day`, width: 440, height: 220,
+      // A day either side, so one or two days still read as dates.
+      scales: { x: { time: true, range: () => [data[0][0] - 86400, data[0][data[0].length - 1] + 86400] } },
       series: [{}, { label: title, stroke: '#2563eb', width: 2, points: { show: true } },
         { label: 'answers', stroke: '#999', dash: [4, 4], scale: 'n' }],
       axes: [{}, {}, { side: 1, scale: 'n', grid: { show: false } }],
@@ -39,7 +41,10 @@
     // eslint-disable-next-line no-new, no-undef
     new uPlot({
       title: `${title} scores`, width: 360, height: 220,
-      scales: { x: { time: false, range: [xs[0] - 0.5, xs[xs.length - 1] + 0.5] } },
+      scales: {
+        x: { time: false, range: [xs[0] - 0.5, xs[xs.length - 1] + 0.5] },
+        y: { range: (u, min, max) => [0, Math.max(1, max) * 1.15] },
+      },
       axes: [{ values: (u, vals) => vals.map((v) => (Number.isInteger(v) ? v : '')) }, {}],
       series: [{}, { label: 'answers', fill: '#2563eb88', stroke: '#2563eb', paths: bars, points: { show: false } }],
     }, [xs, ys], box);
@@ -92,7 +97,7 @@
         el('td', { class: 'number' }, pct(s.shown)), el('td', { class: 'number' }, pct(s.clicked)),
         el('td', { class: 'number' }, pct(s.click_through)), el('td', { class: 'number' }, pct(s.bought))));
     }
-    const head = ['Slot', 'Device-days', 'Shown', 'Clicked', 'Click-through', 'Bought a shown item'];
+    const head = ['Slot', 'Device-days', 'Shown', 'Clicked', 'Click-through', 'Bought after a click'];
     root.append(el('table', {}, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))), body));
   }
 
