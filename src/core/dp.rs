@@ -154,7 +154,11 @@ mod tests {
                 .fold(0.0, f64::max);
             errors.push(worst);
         }
-        assert!(errors[2] < 0.01, "100k reports: worst share error {}", errors[2]);
+        assert!(
+            errors[2] < 0.01,
+            "100k reports: worst share error {}",
+            errors[2]
+        );
         assert!(errors[2] < errors[0], "error shrinks with n: {errors:?}");
     }
 
