@@ -370,7 +370,7 @@ mod tests {
 
     #[test]
     fn comments_in_seven_languages() {
-        use Topic::*;
+        use super::Topic::*;
         let cases = [
             ("The parcel arrived two weeks late", Delivery),
             ("Way too expensive for what it is", Price),
