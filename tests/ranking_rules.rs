@@ -341,4 +341,7 @@ fn empty_catalog_and_zero_limit_give_nothing() {
         3,
     ));
     assert_eq!(picks.len(), 3);
+    // A limit beyond the catalog gives every eligible product, no overflow.
+    let picks = e.recommend(&Request::new(&[], Context::ForYou, usize::MAX));
+    assert_eq!(picks.len(), 5);
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod model;
 pub mod outbox;
 pub mod present;
+pub mod privacy;
 pub mod profile;
 pub mod rank;
 pub mod settings;

@@ -63,11 +63,15 @@ impl FacetIndex {
                 wanted.push(Facet::Tag(tag.trim().to_lowercase()));
             }
             for facet in wanted {
-                let next = facets.len() as u32;
-                let id = *ids.entry(facet.clone()).or_insert_with(|| {
-                    facets.push(facet);
-                    next
-                });
+                let id = match ids.get(&facet) {
+                    Some(&id) => id,
+                    None => {
+                        let id = facets.len() as u32;
+                        ids.insert(facet.clone(), id);
+                        facets.push(facet);
+                        id
+                    }
+                };
                 if !own.contains(&id) {
                     own.push(id);
                 }

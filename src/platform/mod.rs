@@ -11,7 +11,7 @@ pub mod report;
 pub mod send;
 pub mod storage;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -24,9 +24,10 @@ use crate::core::catalog;
 use crate::core::commands::{self, Command, Order};
 use crate::core::events::{Event, EventKind};
 use crate::core::i18n::{language_of, Strings};
+use crate::core::privacy::{self, ConsentSetting, Mode, PageOnlyReason};
 use crate::core::rank::Engine;
 use crate::core::settings::Settings;
-use crate::core::store::Memory;
+use crate::core::store::{self, Limits, Memory, Signal};
 use storage::Storage;
 
 /// Where the catalog is in its life.
@@ -47,6 +48,10 @@ pub struct State {
     pub page: StoredValue<Arc<PageInfo>>,
     /// The order reported on this page by `tailor('purchase', …)`.
     pub last_order: RwSignal<Option<Order>>,
+    /// What Tailor may keep (GPC, DNT, consent): shown in the memory panel.
+    pub mode: RwSignal<Mode>,
+    /// Whether the "what Tailor remembers" panel is open.
+    pub memory_panel_open: RwSignal<bool>,
 }
 
 impl State {
@@ -63,6 +68,8 @@ impl State {
             }),
             page: StoredValue::new(Arc::new(info)),
             last_order: RwSignal::new(None),
+            mode: RwSignal::new(Mode::Remember),
+            memory_panel_open: RwSignal::new(false),
         }
     }
 }
@@ -81,8 +88,58 @@ pub struct PageInfo {
 /// The non-reactive parts: storage and listeners, owned for the page's life.
 struct Runtime {
     state: State,
-    storage: Storage,
+    /// Local storage or page memory, as the privacy mode allows; replaced
+    /// when the shopper gives or withdraws consent.
+    storage: RefCell<Storage>,
+    privacy: privacy::Inputs,
+    limits: Limits,
+    /// Products this page is about, and when they were last in sight (ms),
+    /// for recording how long they were looked at.
+    on_page: Vec<String>,
+    visible_since: Cell<Option<f64>>,
+    dwell_seconds: Cell<u32>,
     _listeners: Vec<EventListener>,
+    /// Events this tab wrote lately (with `Date.now()`): browsers sync
+    /// localStorage between tabs asynchronously, so a tab writing at the
+    /// same moment may overwrite them; its storage event shows it and they
+    /// are written again.
+    journal: RefCell<Vec<(f64, Event)>>,
+}
+
+/// How long this tab watches its own writes for a lost update (ms).
+const JOURNAL_MS: f64 = 10_000.0;
+
+/// The privacy-related settings Tailor reads besides `Settings`.
+struct PrivacySettings {
+    consent: ConsentSetting,
+    search_param: Option<String>,
+    limits: Limits,
+}
+
+fn privacy_settings(pairs: &[(String, String)]) -> PrivacySettings {
+    let mut out = PrivacySettings {
+        consent: ConsentSetting::default(),
+        search_param: None,
+        limits: Limits::default(),
+    };
+    for (name, value) in pairs {
+        match name.as_str() {
+            "consent" => match ConsentSetting::parse(value) {
+                Ok(c) => out.consent = c,
+                Err(e) => report::error("settings", &e.to_string()),
+            },
+            "search-param" | "searchParam" => {
+                let v = value.trim();
+                out.search_param = (!v.is_empty()).then(|| v.to_string());
+            }
+            "retention-days" | "retentionDays" => match out.limits.with_retention(value) {
+                Ok(l) => out.limits = l,
+                Err(e) => report::error("settings", &e.to_string()),
+            },
+            _ => {}
+        }
+    }
+    out
 }
 
 thread_local! {
@@ -110,10 +167,21 @@ pub fn boot(script: JsValue, config: JsValue) {
     for e in &setting_errors {
         report::error("settings", &e.to_string());
     }
-    let (storage, storage_error) = Storage::open();
+    let extra = privacy_settings(&page::setting_pairs(script.as_ref(), &config));
+    let (local, storage_error) = Storage::open();
     if let Some(e) = storage_error {
         report::debug(settings.debug, &e.to_string());
     }
+    let (gpc, dnt) = page::privacy_signals();
+    let privacy = privacy::Inputs {
+        global_privacy_control: gpc,
+        do_not_track: dnt,
+        consent_setting: extra.consent,
+        consent: storage::read_consent(),
+        storage_available: local.is_persistent(),
+    };
+    let mode = privacy::decide(privacy);
+    let storage = storage_for(mode, local);
     let (mut memory, load_error) = storage.load();
     if let Some(e) = load_error {
         report::error("storage", &e.to_string());
@@ -121,13 +189,18 @@ pub fn boot(script: JsValue, config: JsValue) {
 
     let viewed = page::viewed_products(&document);
     let now = now_seconds();
-    for id in &viewed {
-        memory
-            .history
-            .push(Event::new(id.clone(), EventKind::View, now));
-    }
-    if !viewed.is_empty() {
-        save(&storage, &memory);
+    if mode.records() {
+        for id in &viewed {
+            memory
+                .history
+                .push(Event::new(id.clone(), EventKind::View, now));
+        }
+        if let Some(terms) = extra.search_param.as_deref().and_then(page::search_terms) {
+            memory.learn_search(&terms, now);
+        }
+        if let Err(e) = storage.save_within(&mut memory, now, extra.limits) {
+            report::error("storage", &e.to_string());
+        }
     }
 
     let locale = settings
@@ -147,16 +220,30 @@ pub fn boot(script: JsValue, config: JsValue) {
     let catalog_url = info.settings.catalog.clone();
     let debug = info.settings.debug;
     let state = State::new(memory, None, info);
-    let cart_listener = page::listen_add_to_cart(&document, |id| {
-        record(Event::new(id, EventKind::Cart, now_seconds()))
-    });
+    state.mode.set(mode);
+    let listeners = vec![
+        page::listen_add_to_cart(&document, |id| {
+            record(Event::new(id, EventKind::Cart, now_seconds()))
+        }),
+        listen_recommendation_clicks(&document),
+        listen_other_tabs(),
+        EventListener::new(&document, "visibilitychange", |_| note_visibility()),
+    ]
+    .into_iter()
+    .chain(web_sys::window().map(|w| EventListener::new(&w, "pagehide", |_| page_hidden())))
+    .collect();
+    let visible = !document.hidden();
     RUNTIME.with(|r| {
         *r.borrow_mut() = Some(Rc::new(Runtime {
             state,
-            storage,
-            _listeners: std::iter::once(cart_listener)
-                .chain(delivery_listeners)
-                .collect(),
+            storage: RefCell::new(storage),
+            privacy,
+            limits: extra.limits,
+            on_page: viewed.clone(),
+            visible_since: Cell::new(visible.then(js_sys::Date::now)),
+            dwell_seconds: Cell::new(0),
+            _listeners: listeners.into_iter().chain(delivery_listeners).collect(),
+            journal: RefCell::new(Vec::new()),
         }))
     });
 
@@ -183,6 +270,9 @@ pub fn boot(script: JsValue, config: JsValue) {
                 );
                 state.engine.set(Some(Arc::new(engine)));
                 state.status.set(Status::Ready);
+                // This page's views count as glances until the shopper has
+                // looked for a few seconds (see `page_hidden`).
+                learn_products(&viewed, Signal::Event(EventKind::View, true));
                 emit_ready(state, timings);
             }
             Err(message) => {
@@ -305,24 +395,101 @@ fn run(command: Command) {
                 rt.state.last_order.set(Some(order))
             });
         }
-        Command::Forget | Command::Consent(false) => forget(),
-        Command::Consent(true) => {}
+        Command::Forget => forget(),
+        Command::Consent(given) => set_consent(given),
         Command::Survey { .. } => {}
     }
 }
 
-/// Adds an event to the shopper's memory and saves it.
-pub fn record(event: Event) {
+/// The storage a mode allows: local storage only in `Remember`. A browser
+/// privacy signal or a refusal also erases what an earlier page stored.
+fn storage_for(mode: Mode, local: Storage) -> Storage {
+    match mode {
+        Mode::Remember => local,
+        Mode::Off
+        | Mode::PageOnly(PageOnlyReason::GlobalPrivacyControl | PageOnlyReason::DoNotTrack) => {
+            local.clear();
+            Storage::page_only()
+        }
+        Mode::PageOnly(_) => Storage::page_only(),
+    }
+}
+
+/// Changes the shopper's memory: re-reads what is stored (another tab may
+/// have written since), applies `change`, saves within the cap and
+/// retention, and updates the signal the components read. Nothing happens
+/// when the shopper refused.
+fn change_memory(change: impl FnOnce(&mut Memory, Option<&Engine>)) {
     with_runtime(|rt| {
-        rt.state.memory.update(|m| m.history.push(event));
-        rt.state.memory.with_untracked(|m| save(&rt.storage, m));
+        if !rt.state.mode.get_untracked().records() {
+            return;
+        }
+        let storage = rt.storage.borrow();
+        let (mut memory, load_error) = storage.load();
+        if let Some(e) = load_error {
+            report::error("storage", &e.to_string());
+        }
+        let engine = rt.state.engine.get_untracked();
+        change(&mut memory, engine.as_deref());
+        if let Err(e) = storage.save_within(&mut memory, now_seconds(), rt.limits) {
+            report::error("storage", &e.to_string());
+        }
+        rt.state.memory.set(memory);
     });
 }
 
-/// Erases everything Tailor remembers about the shopper.
+/// Adds an event to the shopper's memory (and its interests, when the
+/// catalog knows the product) and saves it.
+pub fn record(event: Event) {
+    with_runtime(|rt| {
+        if rt.storage.borrow().is_persistent() {
+            let now = js_sys::Date::now();
+            let mut journal = rt.journal.borrow_mut();
+            journal.retain(|(at, _)| now - at < JOURNAL_MS);
+            journal.push((now, event.clone()));
+        }
+    });
+    change_memory(|memory, engine| {
+        let now = now_seconds();
+        if let Some(product) = engine.and_then(|e| e.catalog().get(&event.product)) {
+            memory.learn(product, Signal::of(&event), now);
+        }
+        memory.history.push(event);
+    });
+}
+
+/// Adds interests of `products` (already recorded as events) for `signal`.
+fn learn_products(products: &[String], signal: Signal) {
+    if products.is_empty() {
+        return;
+    }
+    change_memory(|memory, engine| {
+        let Some(engine) = engine else { return };
+        let now = now_seconds();
+        for id in products {
+            if let Some(product) = engine.catalog().get(id) {
+                memory.learn(product, signal, now);
+            }
+        }
+    });
+}
+
+/// Forgets one product (the memory panel's "remove").
+pub fn forget_product(product: &str) {
+    with_runtime(|rt| {
+        rt.journal
+            .borrow_mut()
+            .retain(|(_, e)| e.product != product)
+    });
+    change_memory(|memory, _| memory.remove_product(product));
+}
+
+/// Erases everything Tailor remembers about the shopper (the consent
+/// answer, which is not browsing data, stays).
 pub fn forget() {
     with_runtime(|rt| {
-        rt.storage.clear();
+        rt.journal.borrow_mut().clear();
+        rt.storage.borrow().clear();
         rt.state.memory.set(Memory::default());
     });
     send::forget();
@@ -333,10 +500,157 @@ pub fn survey_answered(answer: &crate::core::survey::Answer) {
     with_runtime(|rt| send::survey_answered(&rt.state.page.get_value().settings, answer));
 }
 
-fn save(storage: &Storage, memory: &Memory) {
-    if let Err(e) = storage.save(memory) {
-        report::error("storage", &e.to_string());
+/// `tailor('consent', …)`: remembers the answer; a refusal erases and
+/// stops recording, consent starts keeping this page's memory when the
+/// browser's privacy signals allow it.
+pub fn set_consent(given: bool) {
+    storage::write_consent(given);
+    with_runtime(|rt| {
+        let mode = privacy::decide(privacy::Inputs {
+            consent: Some(given),
+            ..rt.privacy
+        });
+        let before = rt.state.mode.get_untracked();
+        rt.state.mode.set(mode);
+        if !mode.records() {
+            storage::erase_persistent();
+            rt.storage.replace(Storage::page_only());
+            rt.state.memory.set(Memory::default());
+            return;
+        }
+        if mode.persists() && !before.persists() {
+            let (local, _) = Storage::open();
+            rt.storage.replace(local);
+            // What was kept for this page joins what is stored.
+            let page_events = rt.state.memory.get_untracked();
+            change_memory(move |memory, _| {
+                memory.history.merge(page_events.history.events());
+                for interest in page_events.profile.interests() {
+                    memory.profile.add(interest.key(), interest.1, interest.2);
+                }
+            });
+        }
+    });
+}
+
+/// Opens the "what Tailor remembers" panel (for a button of the rails or
+/// the site's own link).
+pub fn open_memory_panel() {
+    with_runtime(|rt| rt.state.memory_panel_open.set(true));
+}
+
+/// The shopper's data as JSON (the stored schema), for "download my data".
+pub fn export_json() -> String {
+    with_runtime(|rt| rt.state.memory.with_untracked(store::export)).unwrap_or_default()
+}
+
+/// "Download my data": saves [`export_json`] as `tailor-data.json`.
+pub fn download_my_data() {
+    if page::download("tailor-data.json", &export_json(), "application/json").is_err() {
+        report::error("render", "could not start the download of your data");
     }
+}
+
+/// A click on one of Tailor's own recommendations (`tailor:click`) is a
+/// signal of interest in that product's category, brand and price band.
+fn listen_recommendation_clicks(document: &web_sys::Document) -> EventListener {
+    EventListener::new(document, "tailor:click", |event| {
+        let Some(event) = event.dyn_ref::<web_sys::CustomEvent>() else {
+            return;
+        };
+        let item = js_sys::Reflect::get(&event.detail(), &JsValue::from_str("item"))
+            .ok()
+            .and_then(|v| v.as_string());
+        if let Some(id) = item {
+            learn_products(&[id], Signal::RecommendationClick);
+        }
+    })
+}
+
+/// Another tab changed Tailor's storage: show what it now holds.
+fn listen_other_tabs() -> EventListener {
+    let window = web_sys::window().map_or(JsValue::NULL, JsValue::from);
+    let target: web_sys::EventTarget = window.unchecked_into();
+    EventListener::new(&target, "storage", |event| {
+        let key = event
+            .dyn_ref::<web_sys::StorageEvent>()
+            .and_then(|e| e.key());
+        // `None`: the other tab cleared all of the site's storage.
+        if key.as_deref().is_some_and(|k| k != store::STORAGE_KEY) {
+            return;
+        }
+        let Some(lost) = with_runtime(|rt| {
+            let storage = rt.storage.borrow();
+            if !storage.is_persistent() {
+                return Vec::new();
+            }
+            let (memory, _) = storage.load();
+            let mut journal = rt.journal.borrow_mut();
+            if memory.history.is_empty() {
+                // Forgotten in the other tab: nothing of ours comes back.
+                journal.clear();
+            }
+            let now = js_sys::Date::now();
+            journal.retain(|(at, _)| now - at < JOURNAL_MS);
+            let lost: Vec<Event> = journal
+                .iter()
+                .map(|(_, e)| e)
+                .filter(|e| !memory.history.events().iter().any(|m| m.same_as(e)))
+                .cloned()
+                .collect();
+            rt.state.memory.set(memory);
+            lost
+        }) else {
+            return;
+        };
+        if !lost.is_empty() {
+            change_memory(move |memory, _| memory.history.merge(&lost));
+        }
+    })
+}
+
+/// The page was hidden or shown: count the seconds its products were in sight.
+fn note_visibility() {
+    let hidden = web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.hidden());
+    if hidden {
+        page_hidden();
+    } else {
+        with_runtime(|rt| rt.visible_since.set(Some(js_sys::Date::now())));
+    }
+}
+
+/// Adds the time since the page was last shown to this page's views; the
+/// first time the total reaches a few seconds, the views stop counting as
+/// glances.
+fn page_hidden() {
+    let Some((products, seconds, was_glance)) = with_runtime(|rt| {
+        let since = rt.visible_since.take()?;
+        let seconds = ((js_sys::Date::now() - since) / 1000.0).max(0.0) as u32;
+        let before = rt.dwell_seconds.get();
+        rt.dwell_seconds.set(before.saturating_add(seconds));
+        Some((rt.on_page.clone(), seconds, before < Event::GLANCE_SECONDS))
+    })
+    .flatten() else {
+        return;
+    };
+    if products.is_empty() {
+        return;
+    }
+    let total = with_runtime(|rt| rt.dwell_seconds.get()).unwrap_or(0);
+    let now_looked = was_glance && total >= Event::GLANCE_SECONDS;
+    change_memory(move |memory, engine| {
+        for id in &products {
+            memory.history.set_dwell(id, seconds);
+            if now_looked {
+                if let Some(product) = engine.and_then(|e| e.catalog().get(id)) {
+                    // Glance weight was learnt at load: add the rest of a view.
+                    memory.learn(product, Signal::GlanceBecameView, now_seconds());
+                }
+            }
+        }
+    });
 }
 
 fn now_seconds() -> u64 {

@@ -1,6 +1,7 @@
 //! What the host page tells Tailor without code: the owner's settings on the
 //! script tag, schema.org Product JSON-LD and `data-tailor-product` (views),
-//! and `data-tailor-add-to-cart` buttons (add-to-cart).
+//! `data-tailor-add-to-cart` buttons (add-to-cart), the site's search terms
+//! in the URL, and the browser's privacy signals (GPC, Do Not Track).
 
 use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
@@ -12,7 +13,17 @@ use crate::core::signals::json_ld_product_ids;
 /// Settings from the script tag's `data-*` attributes over `window.tailorConfig`.
 pub fn settings(script: Option<&Element>, config: &JsValue) -> (Settings, Vec<SettingError>) {
     let mut settings = Settings::default();
-    let mut errors = Vec::new();
+    let errors = setting_pairs(script, config)
+        .iter()
+        .filter_map(|(name, value)| settings.apply(name, value).err())
+        .collect();
+    (settings, errors)
+}
+
+/// Every setting as (name, text): `window.tailorConfig` first, then the
+/// script tag's `data-*` attributes (which win, being applied later).
+pub fn setting_pairs(script: Option<&Element>, config: &JsValue) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
     if let Ok(serde_json::Value::Object(map)) =
         serde_wasm_bindgen::from_value::<serde_json::Value>(config.clone())
     {
@@ -22,9 +33,7 @@ pub fn settings(script: Option<&Element>, config: &JsValue) -> (Settings, Vec<Se
                 serde_json::Value::Null => continue,
                 other => other.to_string(),
             };
-            if let Err(e) = settings.apply(&name, &text) {
-                errors.push(e);
-            }
+            pairs.push((name, text));
         }
     }
     if let Some(script) = script {
@@ -34,13 +43,57 @@ pub fn settings(script: Option<&Element>, config: &JsValue) -> (Settings, Vec<Se
                 continue;
             };
             if let Some(name) = attr.name().strip_prefix("data-") {
-                if let Err(e) = settings.apply(name, &attr.value()) {
-                    errors.push(e);
-                }
+                pairs.push((name.to_string(), attr.value()));
             }
         }
     }
-    (settings, errors)
+    pairs
+}
+
+/// The browser's privacy signals: (Global Privacy Control, Do Not Track).
+pub fn privacy_signals() -> (bool, bool) {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return (false, false);
+    };
+    let get = |name: &str| js_sys::Reflect::get(&navigator, &JsValue::from_str(name)).ok();
+    let gpc = get("globalPrivacyControl").is_some_and(|v| v == JsValue::TRUE);
+    let dnt = get("doNotTrack").and_then(|v| v.as_string()).as_deref() == Some("1");
+    (gpc, dnt)
+}
+
+/// The site's own search terms: the value of query parameter `param` in
+/// this page's URL (`data-search-param="q"`), when not blank.
+pub fn search_terms(param: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    let terms = params.get(param)?;
+    let terms = terms.trim();
+    (!terms.is_empty()).then(|| terms.chars().take(200).collect())
+}
+
+/// Offers `text` as a file download named `filename` through a Blob URL
+/// (no network, allowed under a strict CSP).
+pub fn download(filename: &str, text: &str, mime: &str) -> Result<(), JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or(JsValue::NULL)?;
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(
+        &js_sys::Array::of1(&JsValue::from_str(text)),
+        &options,
+    )?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(filename);
+    link.click();
+    // Some browsers read the Blob after the click returns: free it later.
+    gloo_timers::callback::Timeout::new(30_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
 }
 
 /// Products this page shows as its subject: JSON-LD first, then

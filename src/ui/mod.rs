@@ -4,6 +4,7 @@
 //! thin: they read `platform::State` signals and call back into `platform`.
 
 mod cards;
+pub mod memory_panel;
 mod rail;
 mod thank_you;
 
@@ -38,6 +39,7 @@ pub fn mount_slots(document: &Document, state: State) {
         let name = element.get_attribute("data-tailor").unwrap_or_default();
         let view = match name.trim() {
             "thank-you" => Widget::ThankYou,
+            "privacy" => Widget::MemoryPanel,
             // The survey slot is accepted; its component is not part of this build yet.
             "survey" => continue,
             other => match SlotKind::parse(other) {
@@ -59,6 +61,7 @@ pub fn mount_slots(document: &Document, state: State) {
 enum Widget {
     Rail(SlotKind),
     ThankYou,
+    MemoryPanel,
 }
 
 fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> Result<(), String> {
@@ -99,6 +102,10 @@ fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> R
         .forget(),
         Widget::ThankYou => mount_to(container, move || {
             thank_you::ThankYou(thank_you::ThankYouProps { state })
+        })
+        .forget(),
+        Widget::MemoryPanel => mount_to(container, move || {
+            memory_panel::MemoryPanel(memory_panel::MemoryPanelProps { state })
         })
         .forget(),
     }

@@ -365,7 +365,10 @@ impl Engine {
             let score = (relevance + prior) * lift * self.rules.factor[c];
             candidates.push((c, score));
         }
-        let pool = (request.limit * w.diversity_pool.max(1)).min(candidates.len());
+        let pool = request
+            .limit
+            .saturating_mul(w.diversity_pool.max(1))
+            .min(candidates.len());
         let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if pool < candidates.len() {
             candidates.select_nth_unstable_by(pool, by_score);
