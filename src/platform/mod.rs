@@ -221,7 +221,7 @@ pub fn boot(script: JsValue, config: JsValue) {
     let debug = info.settings.debug;
     let state = State::new(memory, None, info);
     state.mode.set(mode);
-    let listeners = vec![
+    let listeners: Vec<EventListener> = vec![
         page::listen_add_to_cart(&document, |id| {
             record(Event::new(id, EventKind::Cart, now_seconds()))
         }),
