@@ -21,4 +21,6 @@ wasm_opt=node_modules/.bin/wasm-opt
   "$tmp/tailor_bg.wasm" -o "$out/tailor_bg.wasm"
 
 node scripts/assemble-loader.mjs www/loader/tailor.js "$tmp/tailor.js" "$out/tailor.js"
+# npm packaging for sites with a bundler (examples/bundler).
+cp www/pkg-npm/package.json www/pkg-npm/tailor.d.ts "$out/"
 node scripts/size-report.mjs "$out"

@@ -17,6 +17,8 @@ cargo fmt --check
 step "lints (native, then the wasm widget)"
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --lib --tests --target wasm32-unknown-unknown --quiet -- -D warnings
+# Tailor as a Leptos library (examples/leptos_embed.rs) must keep compiling.
+cargo clippy --example leptos_embed --target wasm32-unknown-unknown --quiet -- -D warnings
 
 step "native tests"
 cargo test --quiet

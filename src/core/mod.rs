@@ -6,10 +6,12 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod dp;
 pub mod eval;
 pub mod events;
 pub mod i18n;
 pub mod model;
+pub mod outbox;
 pub mod present;
 pub mod privacy;
 pub mod profile;
@@ -19,3 +21,4 @@ pub mod signals;
 pub mod store;
 pub mod survey;
 pub mod text;
+pub mod topics;

@@ -18,6 +18,12 @@ pub struct Settings {
     /// Products per recommendation slot.
     pub limit: usize,
     pub survey_endpoint: Option<String>,
+    /// `topic-only`: answers are sent with their comment's topic, not its text.
+    pub survey_topic_only: bool,
+    /// `rr`: the score is sent through randomized response (`core::dp`).
+    pub survey_randomized: bool,
+    /// Where the daily measurement report goes (off when unset).
+    pub report_endpoint: Option<String>,
     /// `auto` (follows the shopper's colour scheme), `light` or `dark`.
     pub theme: Theme,
     /// Logs what Tailor does to the console.
@@ -36,6 +42,9 @@ impl Default for Settings {
             currency: None,
             limit: Self::DEFAULT_LIMIT,
             survey_endpoint: None,
+            survey_topic_only: false,
+            survey_randomized: false,
+            report_endpoint: None,
             theme: Theme::Auto,
             debug: false,
             timeout_ms: Self::DEFAULT_TIMEOUT_MS,
@@ -101,6 +110,21 @@ impl Settings {
                 Ok(ms) if Self::TIMEOUT_RANGE_MS.contains(&ms) => self.timeout_ms = ms,
                 _ => return Err(bad("a number of milliseconds from 100 to 120000")),
             },
+            "survey-comments" => {
+                self.survey_topic_only = match value.to_ascii_lowercase().as_str() {
+                    "" | "text" => false,
+                    "topic-only" => true,
+                    _ => return Err(bad("text or topic-only")),
+                }
+            }
+            "survey-privacy" => {
+                self.survey_randomized = match value.to_ascii_lowercase().as_str() {
+                    "" | "none" => false,
+                    "rr" => true,
+                    _ => return Err(bad("none or rr")),
+                }
+            }
+            "report-endpoint" => self.report_endpoint = text(),
             "theme" => {
                 self.theme = match value.to_ascii_lowercase().as_str() {
                     "" | "auto" => Theme::Auto,

@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod format;
 pub mod page;
 pub mod report;
+pub mod send;
 pub mod storage;
 
 use std::cell::{Cell, RefCell};
@@ -215,12 +216,13 @@ pub fn boot(script: JsValue, config: JsValue) {
         locale,
         settings,
     };
+    let delivery_listeners = send::start(&info.settings, &document);
     let catalog_url = info.settings.catalog.clone();
     let debug = info.settings.debug;
     let timeout_ms = info.settings.timeout_ms;
     let state = State::new(memory, None, info);
     state.mode.set(mode);
-    let listeners = vec![
+    let listeners: Vec<EventListener> = vec![
         page::listen_add_to_cart(&document, |id| {
             record(Event::new(id, EventKind::Cart, now_seconds()))
         }),
@@ -241,7 +243,7 @@ pub fn boot(script: JsValue, config: JsValue) {
             on_page: viewed.clone(),
             visible_since: Cell::new(visible.then(js_sys::Date::now)),
             dwell_seconds: Cell::new(0),
-            _listeners: listeners,
+            _listeners: listeners.into_iter().chain(delivery_listeners).collect(),
             journal: RefCell::new(Vec::new()),
         }))
     });
@@ -403,7 +405,11 @@ fn run(command: Command) {
             for item in &order.items {
                 record(Event::new(item.id.clone(), EventKind::Purchase, now));
             }
-            with_runtime(|rt| rt.state.last_order.set(Some(order)));
+            with_runtime(|rt| {
+                let info = rt.state.page.get_value();
+                send::purchased(&info.settings, order.items.iter().map(|i| i.id.as_str()));
+                rt.state.last_order.set(Some(order))
+            });
         }
         Command::Forget => forget(),
         Command::Consent(given) => set_consent(given),
@@ -502,6 +508,12 @@ pub fn forget() {
         rt.storage.borrow().clear();
         rt.state.memory.set(Memory::default());
     });
+    send::forget();
+}
+
+/// A survey answer was given: sent to the owner's `survey-endpoint`, if any.
+pub fn survey_answered(answer: &crate::core::survey::Answer) {
+    with_runtime(|rt| send::survey_answered(&rt.state.page.get_value().settings, answer));
 }
 
 /// `tailor('consent', …)`: remembers the answer; a refusal erases and

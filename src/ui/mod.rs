@@ -16,6 +16,9 @@ use crate::core::i18n::Strings;
 use crate::platform::{page, report, State};
 
 pub use cards::{Card, SlotKind};
+// For Leptos apps using Tailor as a library (examples/leptos_embed.rs).
+pub use rail::Slot;
+pub use thank_you::ThankYou;
 
 const STYLE: &str = include_str!("style.css");
 const ENGLISH: &str = include_str!("locales/en.json");

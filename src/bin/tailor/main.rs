@@ -5,6 +5,8 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod catalog;
 #[cfg(not(target_arch = "wasm32"))]
+mod collect;
+#[cfg(not(target_arch = "wasm32"))]
 mod demo;
 #[cfg(not(target_arch = "wasm32"))]
 mod eval;
@@ -58,6 +60,8 @@ enum Command {
     Serve(serve::Args),
     /// Build the demo shop site from a catalog.
     Demo(demo::Args),
+    /// Receive survey answers and daily measurement reports; serve their dashboard.
+    Collect(collect::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -82,5 +86,6 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Collect(args) => collect::run(args),
     }
 }

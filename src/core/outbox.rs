@@ -1,0 +1,341 @@
+//! What the widget still has to send to the owner's collector, and its
+//! per-slot measurement for the current day, kept on the device under the
+//! localStorage key [`OUTBOX_KEY`] (separate from the shopper's memory in
+//! `core::store`, so either can change shape alone).
+//!
+//! A send is added here *before* it is tried and removed only when the
+//! collector acknowledged it, so nothing is lost to a closed tab or a failed
+//! request. Each item carries the idempotency key it was created with; a
+//! retry sends the same key and the collector stores it once. Items are
+//! tried at most [`MAX_ATTEMPTS`] times (one try per page view) and the
+//! outbox holds at most [`MAX_ITEMS`].
+
+use serde_json::{json, Value};
+
+use crate::core::dp;
+
+pub const OUTBOX_KEY: &str = "tailor:outbox";
+pub const MAX_ATTEMPTS: u8 = 5;
+pub const MAX_ITEMS: usize = 20;
+
+/// One pending post: its URL, its JSON body and how often it was tried.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub url: String,
+    pub key: String,
+    pub body: String,
+    pub attempts: u8,
+}
+
+/// What one day on this device did in one slot. Counted only when the owner
+/// turned reports on; never more than these three facts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SlotDay {
+    pub shown: bool,
+    pub clicked: bool,
+    pub bought: bool,
+}
+
+/// Stored as JSON, read and written by hand through `serde_json::Value`
+/// (derived impls would cost the widget kilobytes).
+impl SlotDay {
+    pub fn to_json(self) -> Value {
+        json!({"shown": self.shown, "clicked": self.clicked, "bought": self.bought})
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outbox {
+    pub pending: Vec<Pending>,
+    /// Days since 1970 (UTC) the counts below are for.
+    pub day: u64,
+    pub slots: Vec<(String, SlotDay)>,
+    /// Products clicked in a slot today, so a purchase of one counts for it.
+    /// Stays on the device; cleared with the day.
+    pub clicked: Vec<(String, String)>,
+}
+
+/// What happened to one try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The collector stored it (or had it already).
+    Delivered,
+    /// It will never be accepted (refused as invalid): drop it.
+    Refused,
+    /// Network error, rate limit or server trouble: try again later.
+    Failed,
+}
+
+impl Outbox {
+    /// Reads the stored outbox; anything unreadable starts an empty one
+    /// (losing at most unsent survey answers, never the shopper's memory).
+    pub fn decode(text: Option<&str>) -> Self {
+        let Some(value) = text.and_then(|t| serde_json::from_str::<Value>(t).ok()) else {
+            return Self::default();
+        };
+        let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+        let flag = |v: &Value, key: &str| v.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let list = |key: &str| {
+            value
+                .get(key)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let pair = |v: &Value| Some((v.get(0)?.as_str()?.to_string(), v.get(1)?.clone()));
+        Self {
+            pending: list("pending")
+                .iter()
+                .filter_map(|p| {
+                    Some(Pending {
+                        url: text(p, "url")?,
+                        key: text(p, "key")?,
+                        body: text(p, "body")?,
+                        attempts: p
+                            .get("attempts")
+                            .and_then(Value::as_u64)
+                            .unwrap_or(0)
+                            .min(255) as u8,
+                    })
+                })
+                .collect(),
+            day: value.get("day").and_then(Value::as_u64).unwrap_or(0),
+            slots: list("slots")
+                .iter()
+                .filter_map(pair)
+                .map(|(slot, d)| {
+                    let day = SlotDay {
+                        shown: flag(&d, "shown"),
+                        clicked: flag(&d, "clicked"),
+                        bought: flag(&d, "bought"),
+                    };
+                    (slot, day)
+                })
+                .collect(),
+            clicked: list("clicked")
+                .iter()
+                .filter_map(pair)
+                .filter_map(|(slot, p)| Some((slot, p.as_str()?.to_string())))
+                .collect(),
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        let pending: Vec<Value> = self
+            .pending
+            .iter()
+            .map(|p| json!({"url": p.url, "key": p.key, "body": p.body, "attempts": p.attempts}))
+            .collect();
+        let slots: Vec<Value> = self
+            .slots
+            .iter()
+            .map(|(s, d)| json!([s, d.to_json()]))
+            .collect();
+        let clicked: Vec<Value> = self.clicked.iter().map(|(s, p)| json!([s, p])).collect();
+        json!({"pending": pending, "day": self.day, "slots": slots, "clicked": clicked}).to_string()
+    }
+
+    /// Queues a post unless one with the same key is queued already. When
+    /// full, the oldest item goes.
+    pub fn push(&mut self, item: Pending) {
+        if self.pending.iter().any(|p| p.key == item.key) {
+            return;
+        }
+        if self.pending.len() >= MAX_ITEMS {
+            self.pending.remove(0);
+        }
+        self.pending.push(item);
+    }
+
+    /// Records a try of the item with `key`.
+    pub fn settle(&mut self, key: &str, outcome: Outcome) {
+        match outcome {
+            Outcome::Delivered | Outcome::Refused => self.pending.retain(|p| p.key != key),
+            Outcome::Failed => {
+                for p in self.pending.iter_mut().filter(|p| p.key == key) {
+                    p.attempts = p.attempts.saturating_add(1);
+                }
+                self.pending.retain(|p| p.attempts < MAX_ATTEMPTS);
+            }
+        }
+    }
+
+    fn slot(&mut self, slot: &str) -> &mut SlotDay {
+        let index = match self.slots.iter().position(|(s, _)| s == slot) {
+            Some(i) => i,
+            None => {
+                self.slots.push((slot.to_string(), SlotDay::default()));
+                self.slots.len() - 1
+            }
+        };
+        &mut self.slots[index].1
+    }
+
+    pub fn shown(&mut self, slot: &str) {
+        self.slot(slot).shown = true;
+    }
+
+    pub fn clicked(&mut self, slot: &str, product: &str) {
+        self.slot(slot).clicked = true;
+        if self.clicked.len() < 200 {
+            self.clicked.push((slot.to_string(), product.to_string()));
+        }
+    }
+
+    pub fn bought(&mut self, product: &str) {
+        let slots: Vec<String> = self
+            .clicked
+            .iter()
+            .filter(|(_, p)| p == product)
+            .map(|(s, _)| s.clone())
+            .collect();
+        for slot in slots {
+            self.slot(&slot).bought = true;
+        }
+    }
+
+    /// When `today` is a new day, ends the previous one: returns its
+    /// per-slot facts, each randomized on the device (`uniform` gives one
+    /// number in [0, 1) per call), and starts the new day empty. Returns
+    /// `None` when there is nothing to report.
+    pub fn close_day(
+        &mut self,
+        today: u64,
+        mut uniform: impl FnMut() -> f64,
+    ) -> Option<Vec<(String, SlotDay)>> {
+        if today <= self.day {
+            return None;
+        }
+        let previous = std::mem::take(&mut self.slots);
+        self.clicked.clear();
+        let first_day = self.day == 0;
+        self.day = today;
+        if first_day || previous.is_empty() {
+            return None;
+        }
+        let mut rr = |bit| dp::randomize_bit(bit, dp::EPSILON, uniform());
+        Some(
+            previous
+                .into_iter()
+                .map(|(slot, d)| {
+                    let noisy = SlotDay {
+                        shown: rr(d.shown),
+                        clicked: rr(d.clicked),
+                        bought: rr(d.bought),
+                    };
+                    (slot, noisy)
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(key: &str) -> Pending {
+        Pending {
+            url: "https://c.example/v1/answers".into(),
+            key: key.into(),
+            body: "{}".into(),
+            attempts: 0,
+        }
+    }
+
+    #[test]
+    fn retries_are_bounded_and_never_duplicated() {
+        let mut outbox = Outbox::default();
+        outbox.push(item("a"));
+        outbox.push(item("a"));
+        outbox.push(item("b"));
+        assert_eq!(outbox.pending.len(), 2);
+        for attempt in 1..=MAX_ATTEMPTS {
+            outbox.settle("a", Outcome::Failed);
+            let left = outbox.pending.iter().any(|p| p.key == "a");
+            assert_eq!(left, attempt < MAX_ATTEMPTS, "after {attempt} failures");
+        }
+        outbox.settle("b", Outcome::Delivered);
+        assert!(outbox.pending.is_empty());
+        outbox.push(item("c"));
+        outbox.settle("c", Outcome::Refused);
+        assert!(outbox.pending.is_empty());
+    }
+
+    #[test]
+    fn bounded_size_keeps_the_newest() {
+        let mut outbox = Outbox::default();
+        for i in 0..MAX_ITEMS + 5 {
+            outbox.push(item(&format!("k{i}")));
+        }
+        assert_eq!(outbox.pending.len(), MAX_ITEMS);
+        assert_eq!(outbox.pending[0].key, "k5");
+    }
+
+    #[test]
+    fn round_trip_and_lenient_decode() {
+        let mut outbox = Outbox::default();
+        outbox.push(item("a"));
+        outbox.shown("similar");
+        assert_eq!(Outbox::decode(Some(&outbox.encode())), outbox);
+        for bad in [None, Some(""), Some("[1,2]"), Some("{\"pending\":3}")] {
+            assert_eq!(Outbox::decode(bad), Outbox::default(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn days_close_into_randomized_reports() {
+        let mut outbox = Outbox::default();
+        assert_eq!(
+            outbox.close_day(100, || 0.0),
+            None,
+            "first day starts counting"
+        );
+        outbox.shown("recommendations");
+        outbox.clicked("recommendations", "sku-1");
+        outbox.shown("similar");
+        outbox.bought("sku-1");
+        outbox.bought("sku-9");
+        assert_eq!(outbox.close_day(100, || 0.0), None, "same day");
+        // uniform 0.0 always keeps the truth.
+        let report = outbox.close_day(101, || 0.0).unwrap();
+        assert_eq!(
+            report,
+            vec![
+                (
+                    "recommendations".to_string(),
+                    SlotDay {
+                        shown: true,
+                        clicked: true,
+                        bought: true
+                    }
+                ),
+                (
+                    "similar".to_string(),
+                    SlotDay {
+                        shown: true,
+                        clicked: false,
+                        bought: false
+                    }
+                ),
+            ]
+        );
+        assert!(outbox.slots.is_empty() && outbox.clicked.is_empty());
+        assert_eq!(
+            outbox.close_day(102, || 0.0),
+            None,
+            "an empty day sends nothing"
+        );
+        outbox.shown("similar");
+        // uniform 0.99 always flips (keep probability is 0.75).
+        let flipped = outbox.close_day(103, || 0.99).unwrap();
+        assert_eq!(
+            flipped[0].1,
+            SlotDay {
+                shown: false,
+                clicked: true,
+                bought: true
+            }
+        );
+    }
+}

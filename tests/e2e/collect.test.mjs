@@ -1,0 +1,248 @@
+// The owner's collector end to end: `tailor collect` on a loopback port with
+// a temporary database, the demo shop in Chromium configured to send to it
+// (its CSP extended with `connect-src` for the collector, as an owner would),
+// a daily measurement report arriving after a (simulated) day change, a
+// survey answer arriving exactly once even when its first send fails, and
+// the dashboard showing them under its own strict CSP (screenshot in
+// target/e2e/dashboard.png).
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+import {
+  NO_WIDGET,
+  ROOT,
+  artifactPath,
+  describeProblems,
+  shopperPage,
+  siteDir,
+  startServer,
+  tailorBin,
+  waitForSlotItems,
+} from './harness.mjs';
+
+const needsWidget = NO_WIDGET ? 'no widget in this run (TAILOR_E2E_NO_WIDGET=1)' : false;
+
+// The shop's documents are re-served through page routes (to add the
+// collector to their CSP), and Chromium's Local Network Access treats routed
+// documents as public pages calling into loopback. On a real shop both are
+// public: turn that check off here only.
+function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--no-proxy-server',
+      '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults'],
+  });
+}
+
+async function startCollector(bin, db, origin) {
+  const child = spawn(bin, ['collect', '--db', db, '--port', '0', '--origin', origin, '--k', '3'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('tailor collect printed no URL within 10 s')), 10_000);
+    child.once('exit', (code) => reject(new Error(`tailor collect exited with ${code}`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const match = /at (http:\/\/\S+)\/$/.exec(line.trim());
+      if (match) resolve(match[1]);
+      else reject(new Error(`unexpected first line from tailor collect: ${line}`));
+    });
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function summary(collector) {
+  const response = await fetch(`${collector.url}/v1/summary`);
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+async function waitFor(check, what, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The shop's own pages, with `connect-src` for the collector added to their CSP. */
+async function allowCollector(context, shopOrigin, collectorUrl) {
+  await context.route(
+    (url) => url.origin === shopOrigin,
+    async (route) => {
+      if (route.request().resourceType() !== 'document') return route.continue();
+      const response = await route.fetch();
+      const headers = response.headers();
+      if (headers['content-security-policy']) {
+        headers['content-security-policy'] += `; connect-src 'self' ${collectorUrl}`;
+      }
+      await route.fulfill({ response, headers });
+    },
+  );
+}
+
+describe('tailor collect receives from the demo shop and shows it', () => {
+  let shop;
+  let collector;
+  let browser;
+  let dbDir;
+  const problemsSeen = [];
+
+  before(async () => {
+    const bin = tailorBin();
+    const dir = siteDir(bin);
+    shop = await startServer(bin, dir, ['--csp', 'strict']);
+    dbDir = mkdtempSync(path.join(tmpdir(), 'tailor-collect-'));
+    collector = await startCollector(bin, path.join(dbDir, 'answers.sqlite'), new URL(shop.url).origin);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await shop?.stop();
+    await collector?.stop();
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  });
+
+  it('a daily report of recommendation use arrives once the day is over', { skip: needsWidget }, async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    const endpoint = `${collector.url}/v1/aggregates`;
+    await context.addInitScript((url) => {
+      window.tailorConfig = { reportEndpoint: url };
+    }, endpoint);
+    await allowCollector(context, new URL(shop.url).origin, collector.url);
+
+    await page.goto(shop.url);
+    const items = await waitForSlotItems(page, 'recommendations');
+    assert.ok(items.length > 0);
+    await page.locator('[data-tailor="recommendations"] [data-tailor-item]').first().click();
+    await page.waitForLoadState('load');
+    const today = await page.evaluate(() => JSON.parse(localStorage.getItem('tailor:outbox')));
+    const recs = today.slots.find(([slot]) => slot === 'recommendations');
+    assert.deepEqual(recs?.[1], { shown: true, clicked: true, bought: false }, JSON.stringify(today));
+    assert.equal((await summary(collector)).reports, 0, 'nothing is sent during the day');
+
+    // The day ends: move the outbox's day back one, as if the shopper came back tomorrow.
+    await page.evaluate(() => {
+      const outbox = JSON.parse(localStorage.getItem('tailor:outbox'));
+      outbox.day -= 1;
+      localStorage.setItem('tailor:outbox', JSON.stringify(outbox));
+    });
+    await page.reload();
+    await waitFor(async () => (await summary(collector)).reports === 1, 'the daily report').catch(async (e) => {
+      const outbox = await page.evaluate(() => localStorage.getItem('tailor:outbox'));
+      throw new Error(`${e.message}; outbox: ${outbox}; problems:\n${describeProblems(problems)}`);
+    });
+    const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem('tailor:outbox')));
+    assert.equal(outbox.pending.length, 0, 'acknowledged reports leave the outbox');
+    await page.reload();
+    await page.waitForLoadState('load');
+    assert.equal((await summary(collector)).reports, 1, 'one report per day');
+    problemsSeen.push(...problems);
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  // The survey slot is built in another branch (issue 6); until it is merged
+  // into this one the demo shop has no survey to answer.
+  const surveyReady = (() => {
+    try {
+      // The widget renders the survey once src/ui has its component.
+      const component = readdirSync(path.join(ROOT, 'src', 'ui')).some((f) => f.startsWith('survey'));
+      return component && readFileSync(path.join(siteDir(tailorBin()), 'thank-you.html'), 'utf8').includes('data-tailor="survey"');
+    } catch {
+      return false;
+    }
+  })();
+  const surveyName = 'a survey answer arrives exactly once even when the first send fails';
+  // Until then it is listed as todo (without running: it would wait for a slot that never renders).
+  const surveyTest = surveyReady && !NO_WIDGET ? it : (name) => it.todo(`${name} (needs the survey slot, issue 6)`);
+  surveyTest(surveyName, async () => {
+    const { context, page, problems } = await shopperPage(browser, {
+      allow: (kind, text) => kind === 'request failed' && text.includes('/v1/answers'),
+    });
+    const endpoint = `${collector.url}/v1/answers`;
+    await context.addInitScript((url) => {
+      window.tailorConfig = { surveyEndpoint: url };
+    }, endpoint);
+    await allowCollector(context, new URL(shop.url).origin, collector.url);
+    let failed = 0;
+    await context.route(`${endpoint}`, async (route) => {
+      if (route.request().method() === 'POST' && failed === 0) {
+        failed += 1;
+        return route.abort('failed');
+      }
+      return route.continue();
+    });
+    const before = (await summary(collector)).answers;
+    await page.goto(new URL('thank-you.html', shop.url).href);
+    const survey = page.locator('[data-tailor="survey"]');
+    await survey.getByRole('button').last().click();
+    await waitFor(() => failed === 1, 'the first (failing) send');
+    assert.equal((await summary(collector)).answers, before, 'the failed send stored nothing');
+    await page.reload();
+    await waitFor(async () => (await summary(collector)).answers === before + 1, 'the retried answer');
+    await page.reload();
+    await page.waitForLoadState('load');
+    assert.equal((await summary(collector)).answers, before + 1, 'stored once');
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('the dashboard shows answers, topics and reports under its strict CSP', async () => {
+    // Other shoppers' answers, as their widgets would send them.
+    const answers = [
+      [5, 'Fast delivery, the parcel came next day'], [4, 'Good price'], [5, ''], [2, 'Too expensive'],
+      [4, 'Courier was late but friendly'], [5, 'La livraison était rapide'], [3, 'Die Lieferung kam spät'],
+      [1, 'Product broke after a week, poor quality'], [5, ''], [4, 'המשלוח הגיע מהר'],
+    ];
+    for (const [i, [score, comment]] of answers.entries()) {
+      const response = await fetch(`${collector.url}/v1/answers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: `dashboard-${i}-0000`, answer: { survey: 'post-purchase', kind: 'csat', score, comment, locale: 'en' } }),
+      });
+      assert.ok(response.status === 201 || response.status === 200, `answer ${i}: ${response.status}`);
+    }
+    for (let i = 0; i < 4; i += 1) {
+      await fetch(`${collector.url}/v1/aggregates`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: `dash-report-${i}`, slots: { recommendations: { shown: true, clicked: i % 2 === 0, bought: false } } }),
+      });
+    }
+    const { page, problems } = await shopperPage(browser);
+    await page.goto(`${collector.url}/`);
+    await page.waitForSelector('body[data-loaded="true"]');
+    const csat = page.locator('[data-kind="csat"]');
+    await csat.locator('canvas').first().waitFor();
+    assert.equal(await csat.locator('.uplot').count(), 2, 'a line chart by day and a score distribution');
+    assert.match(await page.locator('#totals').textContent(), /answers, \d+ daily reports/);
+    assert.match(await page.locator('[data-topic="delivery"]').textContent(), /delivery/);
+    assert.equal(await page.locator('[data-slot="recommendations"]').count(), 1);
+    await page.screenshot({ path: artifactPath('dashboard.png'), fullPage: true });
+    assert.equal(problems.length, 0, describeProblems(problems));
+    const csv = await (await fetch(`${collector.url}/v1/export.csv`)).text();
+    assert.ok(csv.split('\n').length >= answers.length + 1, csv);
+    assert.equal(problemsSeen.length, 0);
+  });
+});
