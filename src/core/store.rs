@@ -295,11 +295,9 @@ pub fn decode(text: Option<&str>) -> Result<Memory, StoreError> {
     if stored.v > SCHEMA_VERSION {
         return Err(StoreError::FutureVersion(stored.v));
     }
-    let mut events = stored.events;
-    // Older writers may have stored events out of order.
-    crate::core::events::sort_by_time(&mut events);
+    // Stored order is recording order, the truth when a clock jumps: keep it.
     Ok(Memory {
-        history: History::from_events(events, History::DEFAULT_CAPACITY),
+        history: History::from_events(stored.events, History::DEFAULT_CAPACITY),
         profile: stored.profile,
     })
 }
