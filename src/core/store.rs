@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::core::events::{Event, History};
+use crate::core::recall::Recall;
 
 /// The localStorage key. One key, so "forget" is one removal.
 pub const STORAGE_KEY: &str = "tailor";
@@ -16,6 +17,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Memory {
     pub history: History,
+    /// What the widgets remember (survey, last visit, seen prices).
+    pub recall: Recall,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -23,6 +26,8 @@ struct Stored {
     v: u32,
     #[serde(default)]
     events: Vec<Event>,
+    #[serde(default)]
+    recall: Recall,
 }
 
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
@@ -45,6 +50,7 @@ pub fn decode(text: Option<&str>) -> Result<Memory, StoreError> {
     }
     Ok(Memory {
         history: History::from_events(stored.events, History::DEFAULT_CAPACITY),
+        recall: stored.recall,
     })
 }
 
@@ -53,6 +59,7 @@ pub fn encode(memory: &Memory) -> String {
     let stored = Stored {
         v: SCHEMA_VERSION,
         events: memory.history.events().to_vec(),
+        recall: memory.recall.clone(),
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
@@ -69,6 +76,9 @@ mod tests {
         memory
             .history
             .push(Event::new("b", EventKind::Purchase, 20));
+        memory.recall.visit(30);
+        memory.recall.saw_price("b", 9.5);
+        memory.recall.survey.dismissed("nps");
         assert_eq!(decode(Some(&encode(&memory))), Ok(memory));
     }
 
