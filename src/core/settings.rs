@@ -264,7 +264,8 @@ mod tests {
 
     #[test]
     fn survey_and_greeting_settings() {
-        let cases: [(&[(&str, &str)], Plan, bool); 4] = [
+        type Pairs = &'static [(&'static str, &'static str)];
+        let cases: [(Pairs, Plan, bool); 4] = [
             (&[], Plan::default(), true),
             (
                 &[

@@ -26,6 +26,7 @@ use crate::core::i18n::{language_of, Strings};
 use crate::core::rank::Engine;
 use crate::core::settings::Settings;
 use crate::core::store::Memory;
+use crate::core::survey::{Answer, Occasion, Offer};
 use storage::Storage;
 
 /// Where the catalog is in its life.
@@ -46,6 +47,10 @@ pub struct State {
     pub page: StoredValue<Arc<PageInfo>>,
     /// The order reported on this page by `tailor('purchase', …)`.
     pub last_order: RwSignal<Option<Order>>,
+    /// The survey to show now, once `core::survey` allowed it.
+    pub survey: RwSignal<Option<Offer>>,
+    /// A return visit (and the owner keeps the greeting on): say welcome back.
+    pub returning: RwSignal<bool>,
 }
 
 impl State {
@@ -62,6 +67,8 @@ impl State {
             }),
             page: StoredValue::new(Arc::new(info)),
             last_order: RwSignal::new(None),
+            survey: RwSignal::new(None),
+            returning: RwSignal::new(false),
         }
     }
 }
@@ -125,9 +132,8 @@ pub fn boot(script: JsValue, config: JsValue) {
             .history
             .push(Event::new(id.clone(), EventKind::View, now));
     }
-    if !viewed.is_empty() {
-        save(&storage, &memory);
-    }
+    let returning = memory.recall.visit(now) && settings.greeting;
+    save(&storage, &memory);
 
     let locale = settings
         .locale
@@ -145,6 +151,7 @@ pub fn boot(script: JsValue, config: JsValue) {
     let catalog_url = info.settings.catalog.clone();
     let debug = info.settings.debug;
     let state = State::new(memory, None, info);
+    state.returning.set(returning);
     let cart_listener = page::listen_add_to_cart(&document, |id| {
         record(Event::new(id, EventKind::Cart, now_seconds()))
     });
@@ -157,6 +164,9 @@ pub fn boot(script: JsValue, config: JsValue) {
     });
 
     crate::ui::mount_slots(&document, state);
+    if !viewed.is_empty() {
+        offer_survey(Occasion::Views(distinct_views(&state)));
+    }
 
     let Some(url) = catalog_url else {
         report::error(
@@ -244,17 +254,23 @@ pub fn command(args: js_sys::Array) {
 fn run(command: Command) {
     let now = now_seconds();
     match command {
-        Command::View { id } => record(Event::new(id, EventKind::View, now)),
+        Command::View { id } => {
+            record(Event::new(id, EventKind::View, now));
+            if let Some(state) = with_runtime(|rt| rt.state) {
+                offer_survey(Occasion::Views(distinct_views(&state)));
+            }
+        }
         Command::Cart { id } => record(Event::new(id, EventKind::Cart, now)),
         Command::Purchase(order) => {
             for item in &order.items {
                 record(Event::new(item.id.clone(), EventKind::Purchase, now));
             }
             with_runtime(|rt| rt.state.last_order.set(Some(order)));
+            offer_survey(Occasion::Purchase);
         }
         Command::Forget | Command::Consent(false) => forget(),
         Command::Consent(true) => {}
-        Command::Survey { .. } => {}
+        Command::Survey { id } => offer_survey(Occasion::Command(id)),
     }
 }
 
@@ -262,6 +278,97 @@ fn run(command: Command) {
 pub fn record(event: Event) {
     with_runtime(|rt| {
         rt.state.memory.update(|m| m.history.push(event));
+        rt.state.memory.with_untracked(|m| save(&rt.storage, m));
+    });
+}
+
+fn distinct_views(state: &State) -> u32 {
+    state.memory.with_untracked(|m| {
+        let mut ids: Vec<&str> = m
+            .history
+            .events()
+            .iter()
+            .filter(|e| e.kind == EventKind::View)
+            .map(|e| e.product.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len() as u32
+    })
+}
+
+/// Shows the survey when the page has a survey slot and `core::survey`
+/// allows it now (trigger, once per survey, cool-down, sampling, dismissal).
+pub fn offer_survey(occasion: Occasion) {
+    let has_slot = web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| !page::select(&d, "[data-tailor=survey]:not([data-preview])").is_empty());
+    with_runtime(|rt| {
+        if !has_slot || rt.state.survey.with_untracked(Option::is_some) {
+            return;
+        }
+        let plan = rt.state.page.get_value().settings.survey.clone();
+        let debug = rt.state.page.get_value().settings.debug;
+        let mut decision = None;
+        // Untracked: the survey record is not something rails render from.
+        rt.state.memory.update_untracked(|m| {
+            decision = Some(m.recall.survey.offer(
+                &plan,
+                &occasion,
+                now_seconds(),
+                js_sys::Math::random(),
+            ))
+        });
+        match decision {
+            Some(Ok(offer)) => {
+                rt.state.memory.with_untracked(|m| save(&rt.storage, m));
+                rt.state.survey.set(Some(offer));
+            }
+            Some(Err(skip)) => {
+                rt.state.memory.with_untracked(|m| save(&rt.storage, m));
+                report::debug(debug, &format!("survey not shown: {skip:?}"));
+            }
+            None => {}
+        }
+    });
+}
+
+/// The shopper answered the survey: remembered (never asked again), then
+/// handed on. Sending it to the owner's endpoint hooks in here (issue 7).
+pub fn answer_survey(answer: &Answer) {
+    with_runtime(|rt| {
+        rt.state
+            .memory
+            .update_untracked(|m| m.recall.survey.answered(&answer.survey));
+        rt.state.memory.with_untracked(|m| save(&rt.storage, m));
+    });
+    survey_answered(answer);
+}
+
+/// Where an answer leaves the widget: today the `tailor:survey-answer` event.
+pub fn survey_answered(answer: &Answer) {
+    report::emit("survey-answer", answer);
+}
+
+/// The shopper closed the survey: closed for good.
+pub fn dismiss_survey(id: &str) {
+    with_runtime(|rt| {
+        rt.state
+            .memory
+            .update_untracked(|m| m.recall.survey.dismissed(id));
+        rt.state.memory.with_untracked(|m| save(&rt.storage, m));
+    });
+}
+
+/// Remembers the prices the shopper was shown, for the price-drop badge next time.
+/// Untracked, so the cards on screen keep the badge they were drawn with.
+pub fn saw_prices(prices: &[(String, f64)]) {
+    with_runtime(|rt| {
+        rt.state.memory.update_untracked(|m| {
+            for (id, price) in prices {
+                m.recall.saw_price(id, *price);
+            }
+        });
         rt.state.memory.with_untracked(|m| save(&rt.storage, m));
     });
 }

@@ -3,6 +3,7 @@
 
 use crate::core::catalog::Product;
 use crate::core::events::{Event, EventKind};
+use crate::core::i18n::Strings;
 use crate::core::present::{safe_image, safe_link};
 use crate::core::rank::{recently_viewed, Context, Engine, Reason, Request};
 use crate::core::store::Memory;
@@ -44,7 +45,46 @@ pub struct Card {
     pub href: Option<String>,
     pub image: Option<String>,
     pub price: Option<String>,
+    /// The price in numbers, remembered for the price-drop badge.
+    pub amount: Option<f64>,
+    /// The former, higher price the shopper last saw, formatted.
+    pub was: Option<String>,
+    /// The short "why this?" text.
     pub reason: String,
+    /// The signals behind the reason, shown when "why this?" is opened.
+    pub signals: Vec<String>,
+}
+
+/// The reason text and the signals behind it. Every ranking reason maps
+/// here, in one place; a reason with nothing to name falls back to "popular".
+pub fn explain(
+    reason: &Reason,
+    strings: &Strings,
+    title_of: &dyn Fn(&str) -> String,
+) -> (String, Vec<String>) {
+    match reason {
+        Reason::BecauseYouViewed { product } => {
+            let title = title_of(product);
+            (
+                strings.fill("because_you_viewed", &[("title", &title)]),
+                vec![
+                    strings.fill("signal_viewed", &[("title", &title)]),
+                    strings.get("signal_local"),
+                ],
+            )
+        }
+        Reason::SimilarTo { product } => {
+            let title = title_of(product);
+            (
+                strings.fill("similar_to", &[("title", &title)]),
+                vec![
+                    strings.fill("signal_similar", &[("title", &title)]),
+                    strings.get("signal_local"),
+                ],
+            )
+        }
+        Reason::Popular => (strings.get("popular"), vec![strings.get("signal_popular")]),
+    }
 }
 
 /// The cards for one slot; empty when there is nothing worth showing.
@@ -65,7 +105,7 @@ pub fn cards(
             .map_or_else(|| id.to_string(), |p| p.title.clone())
     };
     let strings = &info.strings;
-    let picks: Vec<(usize, String)> = match kind {
+    let picks: Vec<(usize, (String, Vec<String>))> = match kind {
         SlotKind::RecentlyViewed => {
             // A product carted from a listing was never looked at: views only.
             let views: Vec<Event> = history
@@ -75,7 +115,12 @@ pub fn cards(
                 .collect();
             recently_viewed(catalog, &views, on_screen, limit)
                 .into_iter()
-                .map(|p| (p, strings.get("you_viewed")))
+                .map(|p| {
+                    (
+                        p,
+                        (strings.get("you_viewed"), vec![strings.get("signal_local")]),
+                    )
+                })
                 .collect()
         }
         SlotKind::Similar | SlotKind::Recommendations => {
@@ -91,34 +136,39 @@ pub fn cards(
                 .recommend(&request)
                 .into_iter()
                 .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
-                .map(|pick| {
-                    let reason = match &pick.reason {
-                        Reason::BecauseYouViewed { product } => {
-                            strings.fill("because_you_viewed", &[("title", &title_of(product))])
-                        }
-                        Reason::SimilarTo { product } => {
-                            strings.fill("similar_to", &[("title", &title_of(product))])
-                        }
-                        Reason::Popular => strings.get("popular"),
-                    };
-                    (pick.product, reason)
-                })
+                .map(|pick| (pick.product, explain(&pick.reason, strings, &title_of)))
                 .collect()
         }
     };
     picks
         .into_iter()
-        .filter_map(|(position, reason)| catalog.at(position).map(|p| card_for(p, reason, info)))
+        .filter_map(|(position, (reason, signals))| {
+            let mut card = card_for(catalog.at(position)?, reason, info);
+            card.signals = signals;
+            card.was = price_drop(catalog.at(position)?, memory, info);
+            Some(card)
+        })
         .collect()
+}
+
+/// The former price, formatted, when the product got cheaper since the shopper last saw it.
+fn price_drop(product: &Product, memory: &Memory, info: &PageInfo) -> Option<String> {
+    let price = product.price?;
+    let was = memory.recall.dropped_from(&product.id, price)?;
+    Some(format::price(was, currency_of(product, info), &info.locale))
+}
+
+fn currency_of<'a>(product: &'a Product, info: &'a PageInfo) -> &'a str {
+    product
+        .currency
+        .as_deref()
+        .or(info.settings.currency.as_deref())
+        .unwrap_or("USD")
 }
 
 /// One product's card with its reason text.
 pub fn card_for(product: &Product, reason: String, info: &PageInfo) -> Card {
-    let currency = product
-        .currency
-        .as_deref()
-        .or(info.settings.currency.as_deref())
-        .unwrap_or("USD");
+    let currency = currency_of(product, info);
     Card {
         id: product.id.clone(),
         title: product.title.clone(),
@@ -130,6 +180,9 @@ pub fn card_for(product: &Product, reason: String, info: &PageInfo) -> Card {
         price: product
             .price
             .map(|p| format::price(p, currency, &info.locale)),
+        amount: product.price,
+        was: None,
         reason,
+        signals: Vec::new(),
     }
 }
