@@ -144,6 +144,19 @@ pub enum Skip {
     NotSampled,
 }
 
+impl Skip {
+    /// Why, for the debug log.
+    pub fn why(self) -> &'static str {
+        match self {
+            Self::NotTheTrigger => "survey not shown: not its trigger",
+            Self::AlreadyShown => "survey not shown: already shown to this shopper",
+            Self::Dismissed => "survey not shown: the shopper closed it",
+            Self::CoolingDown => "survey not shown: another survey was shown recently",
+            Self::NotSampled => "survey not shown: shopper not in the sample",
+        }
+    }
+}
+
 /// The survey to show now, with the context its answer will carry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Offer {

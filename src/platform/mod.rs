@@ -284,15 +284,13 @@ pub fn record(event: Event) {
 
 fn distinct_views(state: &State) -> u32 {
     state.memory.with_untracked(|m| {
-        let mut ids: Vec<&str> = m
-            .history
-            .events()
-            .iter()
-            .filter(|e| e.kind == EventKind::View)
-            .map(|e| e.product.as_str())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
+        // A short history: a linear scan beats pulling in a sort.
+        let mut ids: Vec<&str> = Vec::new();
+        for e in m.history.events() {
+            if e.kind == EventKind::View && !ids.contains(&e.product.as_str()) {
+                ids.push(&e.product);
+            }
+        }
         ids.len() as u32
     })
 }
@@ -326,7 +324,7 @@ pub fn offer_survey(occasion: Occasion) {
             }
             Some(Err(skip)) => {
                 rt.state.memory.with_untracked(|m| save(&rt.storage, m));
-                report::debug(debug, &format!("survey not shown: {skip:?}"));
+                report::debug(debug, skip.why());
             }
             None => {}
         }

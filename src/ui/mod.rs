@@ -134,6 +134,7 @@ fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> R
         .append_child(&container)
         .map_err(|_| "cannot append to the shadow root")?;
     let slot_product = host.get_attribute("data-product");
+    let loading_preview = host.get_attribute("data-preview").as_deref() == Some("loading");
     match widget {
         Widget::Rail(kind) => mount_to(container, move || {
             rail::Slot(rail::SlotProps {
@@ -141,6 +142,7 @@ fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> R
                 state,
                 product: slot_product,
                 grid,
+                loading_preview,
             })
         })
         .forget(),

@@ -3,6 +3,7 @@
 //! horizontally scrolling (or, with `data-layout="grid"`, wrapping) list of
 //! cards; skeleton placeholders while the catalog loads.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::Serialize;
 
@@ -39,6 +40,8 @@ pub fn Slot(
     product: Option<String>,
     /// Wrap the cards in a grid instead of one scrolling row.
     grid: bool,
+    /// `data-preview="loading"`: always the skeleton (for designers).
+    loading_preview: bool,
 ) -> impl IntoView {
     let cards = Memo::new(move |_| {
         if state.status.get() != Status::Ready {
@@ -94,13 +97,14 @@ pub fn Slot(
         );
     });
     move || {
-        if state.status.get() == Status::Loading {
-            return Some(view! { <Skeleton grid/> }.into_any());
+        if loading_preview || state.status.get() == Status::Loading {
+            return Some(Either::Left(view! { <Skeleton grid/> }));
         }
         let list = cards.get();
         (!list.is_empty()).then(|| {
-            view! { <Rail heading=Signal::derive(heading) cards=list on_pick grid state/> }
-                .into_any()
+            Either::Right(
+                view! { <Rail heading=Signal::derive(heading) cards=list on_pick grid state/> },
+            )
         })
     }
 }

@@ -4,6 +4,7 @@
 //! it for good. `data-preview="csat|nps|ces"` shows a state for designers
 //! without remembering or sending anything.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::core::i18n::language_of;
@@ -79,7 +80,7 @@ pub fn Survey(
         };
         let body = match phase.get() {
             Phase::Closed => return None,
-            Phase::Asking => {
+            Phase::Asking => EitherOf3::A({
                 let (low, high) = offer.kind.range();
                 let scale = (low..=high)
                     .map(|score| {
@@ -121,9 +122,8 @@ pub fn Survey(
                     </div>
                     {ends}
                 }
-                .into_any()
-            }
-            Phase::Scored(score) => {
+            }),
+            Phase::Scored(score) => EitherOf3::B({
                 let input: NodeRef<leptos::html::Input> = NodeRef::new();
                 let send = move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
@@ -153,12 +153,10 @@ pub fn Survey(
                         </div>
                     </form>
                 }
-                .into_any()
-            }
-            Phase::Done => view! {
+            }),
+            Phase::Done => EitherOf3::C(view! {
                 <p class="tailor-survey-thanks" role="status">{strings.get("survey_done")}</p>
-            }
-            .into_any(),
+            }),
         };
         let asking = phase.get() == Phase::Asking;
         Some(view! {
