@@ -79,11 +79,23 @@ const ASSETS: &[(&str, &str)] = &[
 
 /// The widget gallery (every widget state), published at `/gallery/`.
 const GALLERY: &[(&str, &str)] = &[
-    ("index.html", include_str!("../../../www/gallery/index.html")),
-    ("frame.html", include_str!("../../../www/gallery/frame.html")),
-    ("gallery.js", include_str!("../../../www/gallery/gallery.js")),
+    (
+        "index.html",
+        include_str!("../../../www/gallery/index.html"),
+    ),
+    (
+        "frame.html",
+        include_str!("../../../www/gallery/frame.html"),
+    ),
+    (
+        "gallery.js",
+        include_str!("../../../www/gallery/gallery.js"),
+    ),
     ("frame.js", include_str!("../../../www/gallery/frame.js")),
-    ("gallery.css", include_str!("../../../www/gallery/gallery.css")),
+    (
+        "gallery.css",
+        include_str!("../../../www/gallery/gallery.css"),
+    ),
 ];
 
 /// Orders at or above this amount ship free (also in shop.js).
