@@ -401,27 +401,24 @@ async fn why_this_discloses_the_reason_and_signals() {
     ui::mount_slots(&document(), state);
     leptos::task::tick().await;
     let shadow = shadow(&root);
-    let button = one(&shadow, "[data-tailor-item=mug-2] .tailor-why").unwrap();
-    let panel_id = button.get_attribute("aria-controls").unwrap();
-    let panel = one(&shadow, &format!("#{panel_id}")).unwrap();
+    let details: web_sys::HtmlDetailsElement =
+        one(&shadow, "[data-tailor-item=mug-2] details.tailor-why")
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+    assert!(!details.open());
     assert_eq!(
-        button.get_attribute("aria-expanded").as_deref(),
-        Some("false")
+        text(&shadow, "[data-tailor-item=mug-2] summary"),
+        "Why this?"
     );
-    assert!(panel.hidden());
-    button.click();
+    one(&shadow, "[data-tailor-item=mug-2] summary")
+        .unwrap()
+        .click();
     leptos::task::tick().await;
-    assert_eq!(
-        button.get_attribute("aria-expanded").as_deref(),
-        Some("true")
-    );
-    assert!(!panel.hidden());
-    let reason = panel.text_content().unwrap();
+    assert!(details.open());
+    let reason = details.text_content().unwrap();
     assert!(reason.contains("Blue Ceramic Mug"), "{reason}");
     assert!(reason.contains("nothing is shared"), "{reason}");
-    button.click();
-    leptos::task::tick().await;
-    assert!(panel.hidden());
     root.remove();
 }
 

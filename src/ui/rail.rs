@@ -115,16 +115,9 @@ pub fn Slot(
 fn Skeleton(grid: bool) -> impl IntoView {
     view! {
         <div class="tailor-rail tailor-loading" aria-hidden="true" data-layout=if grid { "grid" } else { "rail" }>
-            <div class="tailor-skeleton-heading" data-shape="heading"></div>
             <div class="tailor-items">
                 {(0..SKELETONS)
-                    .map(|i| view! {
-                        <div class="tailor-card tailor-skeleton" data-index=i.to_string()>
-                            <span class="tailor-media" data-shape="image"></span>
-                            <span class="tailor-skeleton-line" data-shape="title"></span>
-                            <span class="tailor-skeleton-line tailor-short" data-shape="price"></span>
-                        </div>
-                    })
+                    .map(|i| view! { <div class="tailor-card tailor-skeleton" data-index=i.to_string()></div> })
                     .collect_view()}
             </div>
         </div>
@@ -193,8 +186,6 @@ pub fn CardView(
     let info = state.page.get_value();
     let id = card.id.clone();
     let follow = move |_| on_pick.run((id.clone(), position));
-    let open = RwSignal::new(false);
-    let panel_id = format!("tailor-why-{position}");
     let has_why = !card.reason.is_empty();
     let dropped = card.was.is_some();
     view! {
@@ -217,16 +208,14 @@ pub fn CardView(
                 })}
             </a>
             {has_why.then(|| view! {
-                <button type="button" class="tailor-why" aria-expanded=move || open.get().to_string()
-                    aria-controls=panel_id.clone() on:click=move |_| open.update(|o| *o = !*o)>
-                    {info.strings.get("why_this")}
-                </button>
-                <div class="tailor-why-panel" id=panel_id.clone() hidden=move || !open.get()>
+                // A native disclosure: keyboard, focus and expanded state come with it.
+                <details class="tailor-why">
+                    <summary class="tailor-why-button">{info.strings.get("why_this")}</summary>
                     <p class="tailor-reason">{card.reason}</p>
                     <ul class="tailor-signals">
                         {card.signals.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
                     </ul>
-                </div>
+                </details>
             })}
         </li>
     }
