@@ -6,10 +6,13 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod eval;
 pub mod events;
 pub mod i18n;
 pub mod messages;
+pub mod model;
 pub mod present;
+pub mod profile;
 pub mod rank;
 pub mod recall;
 pub mod settings;

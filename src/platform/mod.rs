@@ -178,7 +178,7 @@ pub fn boot(script: JsValue, config: JsValue) {
     };
     wasm_bindgen_futures::spawn_local(async move {
         match load_engine(&url).await {
-            Ok((engine, skipped)) => {
+            Ok((engine, skipped, timings)) => {
                 report::debug(
                     debug,
                     &format!(
@@ -189,7 +189,7 @@ pub fn boot(script: JsValue, config: JsValue) {
                 );
                 state.engine.set(Some(Arc::new(engine)));
                 state.status.set(Status::Ready);
-                emit_ready(state);
+                emit_ready(state, timings);
             }
             Err(message) => {
                 report::error("catalog", &message);
@@ -199,9 +199,28 @@ pub fn boot(script: JsValue, config: JsValue) {
     });
 }
 
-async fn load_engine(url: &str) -> Result<(Engine, usize), String> {
+/// Where start-up time went, in milliseconds: reported in `tailor:ready`
+/// so owners (and the browser benchmark) can see it.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+struct Timings {
+    fetch_ms: f64,
+    parse_ms: f64,
+    index_ms: f64,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+async fn load_engine(url: &str) -> Result<(Engine, usize, Timings), String> {
+    let started = now_ms();
     let text = fetch::get_text(url).await.map_err(|e| e.to_string())?;
+    let fetched = now_ms();
     let parsed = catalog::parse(&text).map_err(|e| format!("{url}: {e}"))?;
+    drop(text);
+    let read = now_ms();
     if !parsed.skipped.is_empty() {
         let first = parsed
             .skipped
@@ -221,21 +240,47 @@ async fn load_engine(url: &str) -> Result<(Engine, usize), String> {
     if parsed.catalog.is_empty() {
         return Err(format!("{url}: no usable products"));
     }
-    Ok((Engine::new(parsed.catalog), parsed.skipped.len()))
+    let skipped = parsed.skipped.len();
+    let engine = Engine::new(parsed.catalog);
+    let timings = Timings {
+        fetch_ms: fetched - started,
+        parse_ms: read - fetched,
+        index_ms: now_ms() - read,
+    };
+    Ok((engine, skipped, timings))
 }
 
 #[derive(Serialize)]
 struct Ready {
     products: usize,
     events: usize,
+    timings: Timings,
+    /// Size of the widget's wasm memory after indexing.
+    memory_bytes: u32,
 }
 
-fn emit_ready(state: State) {
+fn wasm_memory_bytes() -> u32 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(0, |b| b.byte_length())
+}
+
+fn emit_ready(state: State, timings: Timings) {
     let products = state
         .engine
         .with_untracked(|e| e.as_ref().map_or(0, |e| e.catalog().len()));
     let events = state.memory.with_untracked(|m| m.history.len());
-    report::emit("ready", &Ready { products, events });
+    report::emit(
+        "ready",
+        &Ready {
+            products,
+            events,
+            timings,
+            memory_bytes: wasm_memory_bytes(),
+        },
+    );
 }
 
 /// Runs one `tailor(name, ...args)` call from the page. Never throws.

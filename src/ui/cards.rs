@@ -62,27 +62,34 @@ pub fn explain(
     strings: &Strings,
     title_of: &dyn Fn(&str) -> String,
 ) -> (String, Vec<String>) {
+    let about = |key: &str, id: &str| strings.fill(key, &[("title", &title_of(id))]);
+    let local = || strings.get("signal_local");
     match reason {
-        Reason::BecauseYouViewed { product } => {
-            let title = title_of(product);
-            (
-                strings.fill("because_you_viewed", &[("title", &title)]),
-                vec![
-                    strings.fill("signal_viewed", &[("title", &title)]),
-                    strings.get("signal_local"),
-                ],
-            )
-        }
-        Reason::SimilarTo { product } => {
-            let title = title_of(product);
-            (
-                strings.fill("similar_to", &[("title", &title)]),
-                vec![
-                    strings.fill("signal_similar", &[("title", &title)]),
-                    strings.get("signal_local"),
-                ],
-            )
-        }
+        Reason::BecauseYouViewed { product } => (
+            about("because_you_viewed", product),
+            vec![about("signal_viewed", product), local()],
+        ),
+        Reason::BecauseYouBought { product } => (
+            about("because_you_bought", product),
+            vec![about("signal_bought", product), local()],
+        ),
+        Reason::SimilarTo { product } => (
+            about("similar_to", product),
+            vec![about("signal_similar", product), local()],
+        ),
+        Reason::OftenBoughtWith { product } => (
+            about("bought_with", product),
+            vec![about("signal_bought_with", product), local()],
+        ),
+        Reason::BuyAgain { product } => (
+            strings.get("buy_again"),
+            vec![about("signal_bought", product), local()],
+        ),
+        Reason::PopularIn { category } => (
+            strings.fill("popular_in", &[("category", category)]),
+            vec![strings.fill("signal_popular_in", &[("category", category)]), local()],
+        ),
+        Reason::Pinned => (strings.get("pinned"), vec![strings.get("signal_pinned")]),
         Reason::Popular => (strings.get("popular"), vec![strings.get("signal_popular")]),
     }
 }

@@ -11,6 +11,8 @@ mod eval;
 #[cfg(not(target_arch = "wasm32"))]
 mod generate;
 #[cfg(not(target_arch = "wasm32"))]
+mod pack;
+#[cfg(not(target_arch = "wasm32"))]
 mod recommend;
 #[cfg(not(target_arch = "wasm32"))]
 mod serve;
@@ -65,6 +67,8 @@ enum CatalogCommand {
     Check(catalog::CheckArgs),
     /// Write a deterministic sample catalog (the demo shop's, or larger for benchmarks).
     Generate(generate::Args),
+    /// Write the packed form of a feed: smaller and many times faster for the widget to read.
+    Pack(pack::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Catalog(CatalogCommand::Check(args)) => catalog::check(args),
         Command::Catalog(CatalogCommand::Generate(args)) => generate::run(args),
+        Command::Catalog(CatalogCommand::Pack(args)) => pack::run(args),
         Command::Train(args) => train::run(args),
         Command::Recommend(args) => recommend::run(args),
         Command::Eval(args) => eval::run(args),

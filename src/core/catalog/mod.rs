@@ -12,6 +12,7 @@
 mod encoding;
 mod fields;
 mod html;
+pub mod pack;
 mod schema_org;
 mod shopify;
 mod tailor_json;

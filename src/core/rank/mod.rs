@@ -2,52 +2,109 @@
 //! page context to a ranked list of [`Pick`]s, each with the [`Reason`] the UI
 //! shows under "why this?".
 //!
+//! One module per signal ([`content`] similarity, [`copurchase`] and the
+//! popularity prior, the shopper's affinities from [`crate::core::profile`]),
+//! blended with the [`Weights`] below; then exclusions, the owner's
+//! [`Rules`], and a diversity pass ([`diversity`]).
+//!
 //! The widget and the `tailor recommend` command call the same
 //! [`Engine::recommend`].
 
 mod content;
+mod copurchase;
+mod diversity;
+mod rules;
 
 use serde::Serialize;
 
 use crate::core::catalog::Catalog;
 use crate::core::events::{Event, EventKind};
+use crate::core::model::Model;
+use crate::core::profile::{Facet, FacetIndex, Profile, ProfileWeights};
 
 pub use content::ContentIndex;
+pub use rules::{Rules, Selector};
+
+use copurchase::{catalog_order_prior, CoPurchase};
+use rules::CompiledRules;
 
 /// How much each signal counts. The one place ranking weights live.
+///
+/// The blend is `content × content_similarity + copurchase × co_purchase +
+/// affinity (category, brand, tag, price fit) + popularity × prior`, each
+/// signal normalised to about [0, 1] first, then owner boosts/buries
+/// multiply, then diversity re-ranks the head of the list. Defaults were
+/// tuned on completejourney (BENCHMARKS.md) and sanity-checked on small
+/// hand-made shops (the tests).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weights {
-    pub view: f32,
-    pub cart: f32,
-    pub purchase: f32,
-    /// Each step back in the shopper's history multiplies its weight by this,
-    /// so the last few views (the session's intent) weigh most.
+    /// Event kinds and time decay for affinities and seeds.
+    pub events: ProfileWeights,
+    /// Each step back in the shopper's history multiplies a content seed's
+    /// weight by this, so the last few views (the session's intent) weigh most.
     pub recency_decay: f32,
     /// How many of the newest distinct products seed the content signal.
     pub seeds: usize,
-    /// Weight of the catalog-order popularity prior.
+    /// How many of the newest distinct products seed the co-purchase signal.
+    pub copurchase_seeds: usize,
+    /// Content similarity to the seeds, without a model (the main signal then).
+    pub content: f32,
+    /// Content similarity with a model: co-purchase evidence beats text, so
+    /// content mostly breaks ties (tuned on completejourney).
+    pub content_with_model: f32,
+    /// Model neighbours of the seeds ("often bought with").
+    pub copurchase: f32,
+    /// Shopper's share of activity in the candidate's category path (mean over levels).
+    pub category: f32,
+    pub brand: f32,
+    /// Strongest shared tag.
+    pub tag: f32,
+    /// Closeness of the candidate's relative price to the shopper's usual one.
+    pub price_fit: f32,
+    /// With a model, the affinity terms (category, brand, tag, price fit) are
+    /// multiplied by this: the model's co-purchase and popularity already say
+    /// what the shopper's categories say, and on completejourney the extra
+    /// term only dilutes them (BENCHMARKS.md). Reasons still name the category.
+    pub affinity_with_model: f32,
+    /// Popularity prior: model counts, or catalog order without a model.
     pub popularity: f32,
+    /// Popularity prior without a model (catalog order is a weak hint).
+    pub catalog_order: f32,
+    /// Multiplies the whole score by `1 + popularity_lift × popularity` (model only):
+    /// among equally relevant products, the popular one usually wins.
+    pub popularity_lift: f32,
+    /// Maximal marginal relevance trade-off in [0, 1]: 0 = pure score,
+    /// higher = fewer near-duplicates in one rail.
+    pub diversity: f32,
+    /// Content cosine from which two products count as near-duplicates for
+    /// the diversity pass; less alike products are not penalised at all
+    /// (related products in one rail are fine, ten shades of one are not).
+    pub near_duplicate: f32,
+    /// How many candidates per slot the diversity pass considers.
+    pub diversity_pool: usize,
 }
 
 impl Default for Weights {
     fn default() -> Self {
         Self {
-            view: 1.0,
-            cart: 2.0,
-            purchase: 3.0,
-            recency_decay: 0.8,
+            events: ProfileWeights::default(),
+            recency_decay: 0.85,
             seeds: 12,
-            popularity: 0.05,
-        }
-    }
-}
-
-impl Weights {
-    fn kind(&self, kind: EventKind) -> f32 {
-        match kind {
-            EventKind::View => self.view,
-            EventKind::Cart => self.cart,
-            EventKind::Purchase => self.purchase,
+            copurchase_seeds: 500,
+            content: 1.0,
+            content_with_model: 0.0,
+            copurchase: 1.0,
+            category: 0.3,
+            brand: 0.05,
+            tag: 0.1,
+            price_fit: 0.05,
+            affinity_with_model: 0.0,
+            popularity: 2.0,
+            catalog_order: 0.02,
+            popularity_lift: 1.0,
+            diversity: 0.3,
+            near_duplicate: 0.8,
+            diversity_pool: 4,
         }
     }
 }
@@ -71,6 +128,11 @@ pub struct Request<'a> {
     pub limit: usize,
     /// Leave out every product in the history (not only the one on screen).
     pub exclude_seen: bool,
+    /// Leave out purchased products, except those the owner's rules mark
+    /// repurchasable (consumables). Default true.
+    pub exclude_purchased: bool,
+    /// Unix seconds "now" for time decay; 0 = the newest event's time.
+    pub now: u64,
 }
 
 impl<'a> Request<'a> {
@@ -82,18 +144,31 @@ impl<'a> Request<'a> {
             context,
             limit,
             exclude_seen: false,
+            exclude_purchased: true,
+            now: 0,
         }
     }
 }
 
-/// Why a product was picked, for "why this?".
+/// Why a product was picked, for "why this?". Carries ids and category
+/// names, never display text: the UI localises.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Reason {
-    /// Like a product the shopper looked at, carted or bought.
+    /// Like a product the shopper looked at or carted.
     BecauseYouViewed { product: String },
+    /// Like a product the shopper bought.
+    BecauseYouBought { product: String },
     /// Like the product on screen.
     SimilarTo { product: String },
+    /// Shoppers who bought `product` (in this shopper's history or on screen) also bought this.
+    OftenBoughtWith { product: String },
+    /// Popular in a category the shopper likes (the product's deepest category).
+    PopularIn { category: String },
+    /// Bought before and marked repurchasable by the shop.
+    BuyAgain { product: String },
+    /// Placed by the shop.
+    Pinned,
     /// Among the shop's most popular products.
     Popular,
 }
@@ -111,21 +186,100 @@ pub struct Pick {
 pub struct Engine {
     catalog: Catalog,
     content: ContentIndex,
+    facets: FacetIndex,
+    /// Per facet id: 0 category, 1 brand, 2 tag.
+    facet_kind: Vec<u8>,
+    copurchase: Option<CoPurchase>,
+    rules: CompiledRules,
     weights: Weights,
+}
+
+/// A seed of the content or co-purchase signal: catalog position, weight and
+/// the strongest thing the shopper did with it.
+#[derive(Debug, Clone, Copy)]
+struct Seed {
+    product: usize,
+    weight: f32,
+    kind: EventKind,
 }
 
 impl Engine {
     pub fn new(catalog: Catalog) -> Self {
         let content = ContentIndex::build(&catalog);
+        let facets = FacetIndex::build(&catalog);
+        let facet_kind = (0..facets.len() as u32)
+            .map(|f| match facets.facet(f) {
+                Some(Facet::Category { .. }) => 0,
+                Some(Facet::Brand(_)) => 1,
+                _ => 2,
+            })
+            .collect();
+        let rules = CompiledRules::compile(&Rules::default(), catalog.products());
         Self {
             catalog,
             content,
+            facets,
+            facet_kind,
+            copurchase: None,
+            rules,
             weights: Weights::default(),
         }
     }
 
+    /// Adds the co-purchase model (neighbours and popularity).
+    pub fn with_model(mut self, model: Model) -> Self {
+        self.copurchase = Some(CoPurchase::link(&model, &self.catalog));
+        self
+    }
+
+    /// Applies the site owner's rules.
+    pub fn with_rules(mut self, rules: &Rules) -> Self {
+        self.rules = CompiledRules::compile(rules, self.catalog.products());
+        self
+    }
+
+    pub fn with_weights(mut self, weights: Weights) -> Self {
+        self.weights = weights;
+        self
+    }
+
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    pub fn weights(&self) -> &Weights {
+        &self.weights
+    }
+
+    pub fn has_model(&self) -> bool {
+        self.copurchase.is_some()
+    }
+
+    /// What the history says about the shopper (affinities, segment).
+    pub fn profile(&self, history: &[Event], now: u64) -> Profile {
+        Profile::build(
+            &self.facets,
+            &self.catalog,
+            history,
+            now,
+            &self.weights.events,
+        )
+    }
+
+    /// Approximate heap bytes of the ranking indexes (not the catalog itself).
+    pub fn index_heap_bytes(&self) -> usize {
+        let model = self.copurchase.as_ref().map_or(0, |c| {
+            c.neighbours
+                .iter()
+                .map(|l| l.capacity() * 8 + 24)
+                .sum::<usize>()
+                + c.popularity.capacity() * 4
+        });
+        self.content.heap_bytes()
+            + (0..self.catalog.len())
+                .map(|p| self.facets.of_product(p).len() * 4 + 24 + 4)
+                .sum::<usize>()
+            + model
     }
 
     /// Ranks the catalog for one request, best first.
@@ -134,94 +288,317 @@ impl Engine {
         if n == 0 || request.limit == 0 {
             return Vec::new();
         }
+        let w = &self.weights;
+        let now = if request.now == 0 {
+            request.history.iter().map(|e| e.at).max().unwrap_or(0)
+        } else {
+            request.now
+        };
         let on_screen = match request.context {
             Context::Similar { product } => self.catalog.position(product),
             Context::ForYou => None,
         };
-        let seeds = self.seeds(request, on_screen);
-        let mut excluded = vec![false; n];
+        let excluded = self.exclusions(request, on_screen);
+
+        // Signals.
+        let (content_seeds, copurchase_seeds) = self.seeds(request, on_screen, now);
+        let mut content = vec![0f32; n];
+        let mut content_best = vec![(0f32, u32::MAX); n];
+        let weights_only = |seeds: &[Seed]| -> Vec<(usize, f32)> {
+            let total: f32 = seeds.iter().map(|s| s.weight).sum();
+            seeds
+                .iter()
+                .map(|s| (s.product, s.weight / total.max(f32::MIN_POSITIVE)))
+                .collect()
+        };
+        self.content.similar_scores(
+            &weights_only(&content_seeds),
+            &mut content,
+            &mut content_best,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
+        let mut co = vec![0f32; n];
+        let mut co_best = vec![(0f32, u32::MAX); n];
+        if let Some(model) = &self.copurchase {
+            model.scores(&weights_only(&copurchase_seeds), &mut co, &mut co_best);
+        }
+        let profile = self.profile(request.history, now);
+        let affinity = profile.dense(self.facets.len());
+
+        // Blend.
+        let affinity_scale = if self.copurchase.is_some() {
+            w.affinity_with_model
+        } else {
+            1.0
+        };
+        // "Similar" rails are about likeness whatever the model says.
+        let content_weight = if self.copurchase.is_some() && on_screen.is_none() {
+            w.content_with_model
+        } else {
+            w.content
+        };
+        let mut scored: Vec<(usize, f32, Reason)> = Vec::new();
+        let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(n);
+        for c in 0..n {
+            if excluded[c] {
+                continue;
+            }
+            let (category, brand, tag) = self.affinity_parts(c, &affinity);
+            let fit = if profile.is_empty() {
+                0.0
+            } else {
+                profile.price_fit(self.facets.relative_price(c))
+            };
+            let prior = match &self.copurchase {
+                Some(m) => w.popularity * m.popularity[c],
+                None => w.catalog_order * catalog_order_prior(c),
+            };
+            let relevance = content_weight * content[c]
+                + w.copurchase * co[c]
+                + affinity_scale
+                    * (w.category * category + w.brand * brand + w.tag * tag + w.price_fit * fit);
+            let lift = match &self.copurchase {
+                Some(m) => 1.0 + w.popularity_lift * m.popularity[c],
+                None => 1.0,
+            };
+            let score = (relevance + prior) * lift * self.rules.factor[c];
+            candidates.push((c, score));
+        }
+        let pool = (request.limit * w.diversity_pool.max(1)).min(candidates.len());
+        let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if pool < candidates.len() {
+            candidates.select_nth_unstable_by(pool, by_score);
+            candidates.truncate(pool);
+        }
+        candidates.sort_by(by_score);
+        let order = diversity::rerank(&candidates, request.limit, w.diversity, |a, b| {
+            let similarity = self.content.cosine(a, b);
+            if similarity >= w.near_duplicate {
+                similarity
+            } else {
+                0.0
+            }
+        });
+        let seed_kind = |p: u32| {
+            content_seeds
+                .iter()
+                .chain(&copurchase_seeds)
+                .find(|s| s.product == p as usize)
+                .map(|s| s.kind)
+        };
+        for (c, score) in order {
+            let reason = self.reason(
+                c,
+                on_screen,
+                request,
+                [
+                    (content_weight * content[c], content_best[c].1, 0),
+                    (w.copurchase * co[c], co_best[c].1, 1),
+                ],
+                (
+                    affinity_scale * w.category * self.affinity_parts(c, &affinity).0,
+                    self.deepest_liked_category(c, &affinity),
+                ),
+                &seed_kind,
+            );
+            scored.push((c, score, reason));
+        }
+
+        // Pins go first, in the owner's order, if eligible.
+        let mut picks: Vec<Pick> = self
+            .rules
+            .pinned
+            .iter()
+            .filter(|&&p| !excluded[p])
+            .take(request.limit)
+            .map(|&p| Pick {
+                product: p,
+                score: f32::INFINITY,
+                reason: Reason::Pinned,
+            })
+            .collect();
+        for (c, score, reason) in scored {
+            if picks.len() >= request.limit {
+                break;
+            }
+            if picks.iter().any(|p| p.product == c) {
+                continue;
+            }
+            picks.push(Pick {
+                product: c,
+                score,
+                reason,
+            });
+        }
+        picks
+    }
+
+    /// Products that must not be shown for this request.
+    fn exclusions(&self, request: &Request, on_screen: Option<usize>) -> Vec<bool> {
+        let mut excluded: Vec<bool> = self
+            .catalog
+            .products()
+            .iter()
+            .zip(&self.rules.hidden)
+            .map(|(p, &hidden)| !p.in_stock || hidden)
+            .collect();
         if let Some(p) = on_screen {
             excluded[p] = true;
         }
-        for (i, product) in self.catalog.products().iter().enumerate() {
-            if !product.in_stock {
-                excluded[i] = true;
-            }
-        }
         for event in request.history {
             if let Some(p) = self.catalog.position(&event.product) {
-                if request.exclude_seen || event.kind == EventKind::Purchase {
+                let bought = event.kind == EventKind::Purchase
+                    && request.exclude_purchased
+                    && !self.rules.repurchasable[p];
+                if request.exclude_seen || bought {
                     excluded[p] = true;
                 }
             }
         }
-
-        let mut score = vec![0f32; n];
-        let mut best_seed = vec![(0f32, usize::MAX); n];
-        for &(seed, weight) in &seeds {
-            self.content
-                .similar_into(seed, weight, &mut score, &mut best_seed);
-        }
-        let mut picks: Vec<Pick> = (0..n)
-            .filter(|&i| !excluded[i])
-            .map(|i| {
-                let prior = self.weights.popularity / (1.0 + (1.0 + i as f32).ln());
-                let reason = match best_seed[i].1 {
-                    usize::MAX => Reason::Popular,
-                    seed => {
-                        let product = self.catalog.products()[seed].id.clone();
-                        if Some(seed) == on_screen {
-                            Reason::SimilarTo { product }
-                        } else {
-                            Reason::BecauseYouViewed { product }
-                        }
-                    }
-                };
-                Pick {
-                    product: i,
-                    score: score[i] + prior,
-                    reason,
-                }
-            })
-            .collect();
-        let k = request.limit.min(picks.len());
-        if k < picks.len() {
-            picks.select_nth_unstable_by(k, |a, b| {
-                b.score.total_cmp(&a.score).then(a.product.cmp(&b.product))
-            });
-            picks.truncate(k);
-        }
-        picks.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.product.cmp(&b.product)));
-        picks
+        excluded
     }
 
-    /// The products that seed the content signal with their weights: the
-    /// product on screen first, then the newest distinct products of the
-    /// history, decayed by how far back they are.
-    fn seeds(&self, request: &Request, on_screen: Option<usize>) -> Vec<(usize, f32)> {
-        let mut seeds: Vec<(usize, f32)> = Vec::new();
-        if let Some(p) = on_screen {
-            seeds.push((p, self.weights.purchase * 2.0));
-            if matches!(request.context, Context::Similar { .. }) {
-                return seeds;
+    /// The deepest level of `c`'s category path the shopper has shown interest in.
+    fn deepest_liked_category(&self, c: usize, affinity: &[f32]) -> Option<usize> {
+        self.facets
+            .of_product(c)
+            .iter()
+            .filter_map(|&f| match self.facets.facet(f) {
+                Some(Facet::Category { depth, .. }) if affinity[f as usize] > 0.0 => {
+                    Some(usize::from(*depth))
+                }
+                _ => None,
+            })
+            .max()
+    }
+
+    /// (category, brand, tag) affinity of the shopper to product `c`.
+    fn affinity_parts(&self, c: usize, affinity: &[f32]) -> (f32, f32, f32) {
+        let (mut category, mut levels, mut brand, mut tag) = (0f32, 0u32, 0f32, 0f32);
+        for &f in self.facets.of_product(c) {
+            let a = affinity[f as usize];
+            match self.facet_kind[f as usize] {
+                0 => {
+                    category += a;
+                    levels += 1;
+                }
+                1 => brand = brand.max(a),
+                _ => tag = tag.max(a),
             }
         }
+        let category = if levels > 0 {
+            category / levels as f32
+        } else {
+            0.0
+        };
+        (category, brand, tag)
+    }
+
+    /// The signal that contributed most names the reason.
+    fn reason(
+        &self,
+        c: usize,
+        on_screen: Option<usize>,
+        request: &Request,
+        seeded: [(f32, u32, u8); 2],
+        (category_part, liked_depth): (f32, Option<usize>),
+        seed_kind: &dyn Fn(u32) -> Option<EventKind>,
+    ) -> Reason {
+        let id = |p: u32| {
+            self.catalog
+                .at(p as usize)
+                .map(|p| p.id.clone())
+                .unwrap_or_default()
+        };
+        let bought_before = request
+            .history
+            .iter()
+            .any(|e| e.kind == EventKind::Purchase && self.catalog.position(&e.product) == Some(c));
+        if bought_before {
+            return Reason::BuyAgain {
+                product: id(c as u32),
+            };
+        }
+        let [(content, content_seed, _), (co, co_seed, _)] = seeded;
+        let best_seeded = content.max(co);
+        if best_seeded > 0.0 && best_seeded >= category_part {
+            if co > content && co_seed != u32::MAX {
+                return Reason::OftenBoughtWith {
+                    product: id(co_seed),
+                };
+            }
+            if content_seed != u32::MAX {
+                let product = id(content_seed);
+                if Some(content_seed as usize) == on_screen {
+                    return Reason::SimilarTo { product };
+                }
+                return match seed_kind(content_seed) {
+                    Some(EventKind::Purchase) => Reason::BecauseYouBought { product },
+                    _ => Reason::BecauseYouViewed { product },
+                };
+            }
+        }
+        // Popular (or liked for its category) in a category the shopper likes.
+        if let Some(depth) = liked_depth {
+            if let Some(category) = self.catalog.at(c).and_then(|p| p.category.get(depth)) {
+                return Reason::PopularIn {
+                    category: category.clone(),
+                };
+            }
+        }
+        Reason::Popular
+    }
+
+    /// The products that seed the content and co-purchase signals with their
+    /// weights: the product on screen first (alone, on a product page), then
+    /// the newest distinct products of the history. Content seeds fade by
+    /// step (session intent); co-purchase seeds fade by time.
+    fn seeds(
+        &self,
+        request: &Request,
+        on_screen: Option<usize>,
+        now: u64,
+    ) -> (Vec<Seed>, Vec<Seed>) {
+        let w = &self.weights;
+        if let Some(p) = on_screen {
+            let seed = Seed {
+                product: p,
+                weight: 1.0,
+                kind: EventKind::View,
+            };
+            return (vec![seed], vec![seed]);
+        }
+        let mut content: Vec<Seed> = Vec::new();
+        let mut co: Vec<Seed> = Vec::new();
         let mut step = 0;
         for event in request.history.iter().rev() {
-            if seeds.len() >= self.weights.seeds {
+            if content.len() >= w.seeds && co.len() >= w.copurchase_seeds {
                 break;
             }
             let Some(p) = self.catalog.position(&event.product) else {
                 continue;
             };
-            let w = self.weights.kind(event.kind) * self.weights.recency_decay.powi(step);
+            let merge = |seeds: &mut Vec<Seed>, weight: f32, cap: usize| {
+                if let Some(s) = seeds.iter_mut().find(|s| s.product == p) {
+                    s.weight += weight;
+                    if event.kind == EventKind::Purchase {
+                        s.kind = EventKind::Purchase;
+                    }
+                } else if seeds.len() < cap {
+                    seeds.push(Seed {
+                        product: p,
+                        weight,
+                        kind: event.kind,
+                    });
+                }
+            };
+            let kind = w.events.kind(event.kind);
+            merge(&mut content, kind * w.recency_decay.powi(step), w.seeds);
+            merge(&mut co, w.events.event(event, now), w.copurchase_seeds);
             step += 1;
-            match seeds.iter_mut().find(|(s, _)| *s == p) {
-                Some((_, existing)) => *existing += w,
-                None => seeds.push((p, w)),
-            }
         }
-        seeds
+        (content, co)
     }
 }
 
@@ -248,115 +625,4 @@ pub fn recently_viewed(
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::catalog::Product;
-
-    fn product(id: &str, title: &str, category: &[&str], brand: &str) -> Product {
-        Product {
-            id: id.into(),
-            title: title.into(),
-            category: category.iter().map(|s| s.to_string()).collect(),
-            brand: Some(brand.into()),
-            ..Product::default()
-        }
-    }
-
-    fn engine() -> Engine {
-        let products = vec![
-            product(
-                "tee-1",
-                "Cotton T-Shirt Blue",
-                &["Clothing", "Tops"],
-                "Acme",
-            ),
-            product(
-                "mug-1",
-                "Ceramic Coffee Mug",
-                &["Home", "Kitchen"],
-                "Potter",
-            ),
-            product("tee-2", "Cotton T-Shirt Red", &["Clothing", "Tops"], "Acme"),
-            product("pan-1", "Steel Frying Pan", &["Home", "Kitchen"], "Chef"),
-            product("mug-2", "Ceramic Tea Mug", &["Home", "Kitchen"], "Potter"),
-            product("sock-1", "Wool Socks", &["Clothing", "Socks"], "Knit"),
-        ];
-        Engine::new(Catalog::from_products(products).0)
-    }
-
-    fn ids(engine: &Engine, picks: &[Pick]) -> Vec<String> {
-        picks
-            .iter()
-            .map(|p| engine.catalog().products()[p.product].id.clone())
-            .collect()
-    }
-
-    #[test]
-    fn cold_start_is_catalog_order_popularity() {
-        let e = engine();
-        let picks = e.recommend(&Request {
-            history: &[],
-            context: Context::ForYou,
-            limit: 3,
-            exclude_seen: false,
-        });
-        assert_eq!(ids(&e, &picks), ["tee-1", "mug-1", "tee-2"]);
-        assert!(picks.iter().all(|p| p.reason == Reason::Popular));
-    }
-
-    #[test]
-    fn history_pulls_similar_products_up() {
-        let e = engine();
-        let cases: &[(&str, &str)] = &[("mug-1", "mug-2"), ("tee-2", "tee-1"), ("pan-1", "mug-1")];
-        for (viewed, want_first) in cases {
-            let history = [Event::new(*viewed, EventKind::View, 1)];
-            let picks = e.recommend(&Request {
-                history: &history,
-                context: Context::ForYou,
-                limit: 3,
-                exclude_seen: true,
-            });
-            assert_eq!(ids(&e, &picks)[0], *want_first, "after viewing {viewed}");
-            assert!(!ids(&e, &picks).contains(&viewed.to_string()));
-            assert_eq!(
-                picks[0].reason,
-                Reason::BecauseYouViewed {
-                    product: viewed.to_string()
-                }
-            );
-        }
-    }
-
-    #[test]
-    fn similar_excludes_the_product_on_screen() {
-        let e = engine();
-        let picks = e.recommend(&Request {
-            history: &[],
-            context: Context::Similar { product: "tee-1" },
-            limit: 10,
-            exclude_seen: false,
-        });
-        let got = ids(&e, &picks);
-        assert_eq!(got[0], "tee-2");
-        assert!(!got.contains(&"tee-1".to_string()));
-        assert_eq!(got.len(), 5);
-    }
-
-    #[test]
-    fn recently_viewed_newest_first_without_current() {
-        let e = engine();
-        let history: Vec<Event> = ["tee-1", "mug-1", "gone", "tee-1", "pan-1"]
-            .iter()
-            .map(|id| Event::new(*id, EventKind::View, 0))
-            .collect();
-        let got = recently_viewed(e.catalog(), &history, Some("pan-1"), 10);
-        let got: Vec<_> = got
-            .iter()
-            .map(|&i| e.catalog().products()[i].id.as_str())
-            .collect();
-        assert_eq!(got, ["tee-1", "mug-1"]);
-    }
 }

@@ -1,0 +1,429 @@
+//! Each scoring signal on its own: with every other weight at zero, the
+//! signal alone must put the product it favours first, with the reason the
+//! UI will show.
+
+use tailor::core::catalog::{Catalog, Product};
+use tailor::core::events::{Event, EventKind};
+use tailor::core::model::{Model, TrainOptions};
+use tailor::core::profile::ProfileWeights;
+use tailor::core::rank::{Context, Engine, Pick, Reason, Request, Weights};
+
+fn product(
+    id: &str,
+    title: &str,
+    category: &[&str],
+    brand: &str,
+    tags: &[&str],
+    price: f64,
+) -> Product {
+    Product {
+        id: id.into(),
+        title: title.into(),
+        category: category.iter().map(|s| s.to_string()).collect(),
+        brand: Some(brand.into()),
+        tags: tags.iter().map(|s| s.to_string()).collect(),
+        price: Some(price),
+        ..Product::default()
+    }
+}
+
+/// A small shop: first in feed order is `socks`; two mugs, two tees,
+/// kitchen items at several prices.
+fn shop() -> Catalog {
+    Catalog::from_products(vec![
+        product(
+            "socks",
+            "Wool Socks",
+            &["Clothing", "Socks"],
+            "Knit",
+            &["winter"],
+            9.0,
+        ),
+        product(
+            "mug-blue",
+            "Ceramic Coffee Mug Blue",
+            &["Home", "Kitchen"],
+            "Potter",
+            &["ceramic"],
+            12.0,
+        ),
+        product(
+            "mug-red",
+            "Ceramic Coffee Mug Red",
+            &["Home", "Kitchen"],
+            "Potter",
+            &["ceramic"],
+            12.0,
+        ),
+        product(
+            "tee-blue",
+            "Cotton T-Shirt Blue",
+            &["Clothing", "Tops"],
+            "Acme",
+            &["cotton"],
+            15.0,
+        ),
+        product(
+            "tee-red",
+            "Cotton T-Shirt Red",
+            &["Clothing", "Tops"],
+            "Acme",
+            &["cotton"],
+            15.0,
+        ),
+        product(
+            "pan-cheap",
+            "Frying Pan",
+            &["Home", "Cookware"],
+            "Chef",
+            &["steel"],
+            6.0,
+        ),
+        product(
+            "pan-dear",
+            "Frying Pan Pro",
+            &["Home", "Cookware"],
+            "Chef",
+            &["steel"],
+            80.0,
+        ),
+        product(
+            "pot-cheap",
+            "Stock Pot",
+            &["Home", "Cookware"],
+            "Budget",
+            &["steel"],
+            12.0,
+        ),
+        product(
+            "pot-dear",
+            "Stock Pot Copper",
+            &["Home", "Cookware"],
+            "Luxe",
+            &["copper"],
+            90.0,
+        ),
+        product(
+            "lamp",
+            "Desk Lamp",
+            &["Home", "Office"],
+            "Lumen",
+            &["light"],
+            30.0,
+        ),
+        product(
+            "chair",
+            "Desk Chair",
+            &["Home", "Office"],
+            "Sitwell",
+            &["ergonomic"],
+            120.0,
+        ),
+        product(
+            "cap",
+            "Baseball Cap",
+            &["Clothing", "Hats"],
+            "Acme",
+            &["cotton"],
+            11.0,
+        ),
+    ])
+    .0
+}
+
+/// Weights with every signal off; the case turns on one.
+fn only(set: impl Fn(&mut Weights)) -> Weights {
+    let mut w = Weights {
+        content: 0.0,
+        content_with_model: 0.0,
+        copurchase: 0.0,
+        category: 0.0,
+        brand: 0.0,
+        tag: 0.0,
+        price_fit: 0.0,
+        popularity: 0.0,
+        catalog_order: 0.0,
+        popularity_lift: 0.0,
+        affinity_with_model: 1.0,
+        diversity: 0.0,
+        ..Weights::default()
+    };
+    set(&mut w);
+    w
+}
+
+fn ids(engine: &Engine, picks: &[Pick]) -> Vec<String> {
+    picks
+        .iter()
+        .map(|p| engine.catalog().products()[p.product].id.clone())
+        .collect()
+}
+
+fn view(id: &str, at: u64) -> Event {
+    Event::new(id, EventKind::View, at)
+}
+
+fn buy(id: &str, at: u64) -> Event {
+    Event::new(id, EventKind::Purchase, at)
+}
+
+/// Order histories in which `lamp` goes with `mug-blue` and `chair` with `lamp`;
+/// `pot-dear` is the best seller.
+fn model() -> Model {
+    let mut histories: Vec<Vec<Event>> = vec![
+        vec![buy("mug-blue", 1), buy("lamp", 1)],
+        vec![buy("mug-blue", 1), buy("lamp", 1)],
+        vec![buy("mug-blue", 1), buy("lamp", 1), buy("chair", 1)],
+        vec![buy("lamp", 1), buy("chair", 1)],
+    ];
+    for _ in 0..6 {
+        histories.push(vec![buy("pot-dear", 1)]);
+    }
+    let options = TrainOptions {
+        min_shared_shoppers: 1,
+        ..TrainOptions::default()
+    };
+    Model::train(histories.iter().map(Vec::as_slice), &options)
+}
+
+struct Case {
+    name: &'static str,
+    weights: Weights,
+    with_model: bool,
+    history: Vec<Event>,
+    want_first: &'static str,
+    want_reason: Reason,
+}
+
+#[test]
+fn each_signal_alone_puts_its_favourite_first() {
+    let day = 86_400;
+    let cases = vec![
+        Case {
+            name: "content: a viewed mug pulls the other mug",
+            weights: only(|w| w.content = 1.0),
+            with_model: false,
+            history: vec![view("mug-blue", 1)],
+            want_first: "mug-red",
+            want_reason: Reason::BecauseYouViewed {
+                product: "mug-blue".into(),
+            },
+        },
+        Case {
+            name: "content: a bought tee gives 'because you bought'",
+            weights: only(|w| w.content = 1.0),
+            with_model: false,
+            history: vec![buy("tee-blue", 1)],
+            want_first: "tee-red",
+            want_reason: Reason::BecauseYouBought {
+                product: "tee-blue".into(),
+            },
+        },
+        Case {
+            name: "session intent: the last view outweighs older ones",
+            weights: only(|w| {
+                w.content = 1.0;
+                w.recency_decay = 0.5;
+            }),
+            with_model: false,
+            history: vec![view("tee-blue", 1), view("lamp", 2), view("mug-blue", 3)],
+            want_first: "mug-red",
+            want_reason: Reason::BecauseYouViewed {
+                product: "mug-blue".into(),
+            },
+        },
+        Case {
+            name: "co-purchase: lamp is often bought with the mug",
+            weights: only(|w| w.copurchase = 1.0),
+            with_model: true,
+            history: vec![buy("mug-blue", 1)],
+            want_first: "lamp",
+            want_reason: Reason::OftenBoughtWith {
+                product: "mug-blue".into(),
+            },
+        },
+        Case {
+            name: "category affinity: office lover gets office",
+            weights: only(|w| w.category = 1.0),
+            with_model: false,
+            history: vec![view("lamp", 1)],
+            want_first: "chair",
+            want_reason: Reason::PopularIn {
+                category: "Office".into(),
+            },
+        },
+        Case {
+            name: "brand affinity: Acme tee buyer gets the Acme cap",
+            weights: only(|w| {
+                w.brand = 1.0;
+                w.catalog_order = 0.001;
+            }),
+            with_model: false,
+            history: vec![buy("tee-blue", 1), buy("tee-red", 1)],
+            want_first: "cap",
+            want_reason: Reason::PopularIn {
+                category: "Clothing".into(),
+            },
+        },
+        Case {
+            name: "tag affinity: a steel pan viewer gets steel cookware",
+            weights: only(|w| {
+                w.tag = 1.0;
+                w.catalog_order = 0.001;
+            }),
+            with_model: false,
+            history: vec![view("pan-cheap", 1)],
+            want_first: "pan-dear",
+            want_reason: Reason::PopularIn {
+                category: "Cookware".into(),
+            },
+        },
+        Case {
+            name: "price fit: a premium shopper gets the dear pot",
+            weights: only(|w| w.price_fit = 1.0),
+            with_model: false,
+            history: vec![buy("pan-dear", 1)],
+            want_first: "pot-dear",
+            want_reason: Reason::PopularIn {
+                category: "Cookware".into(),
+            },
+        },
+        Case {
+            name: "popularity from the model: the best seller",
+            weights: only(|w| w.popularity = 1.0),
+            with_model: true,
+            history: vec![],
+            want_first: "pot-dear",
+            want_reason: Reason::Popular,
+        },
+        Case {
+            name: "popularity without a model: feed order",
+            weights: only(|w| w.catalog_order = 1.0),
+            with_model: false,
+            history: vec![],
+            want_first: "socks",
+            want_reason: Reason::Popular,
+        },
+        Case {
+            name: "time decay: a recent office view beats an old kitchen purchase",
+            weights: only(|w| {
+                w.category = 1.0;
+                w.events = ProfileWeights {
+                    half_life_secs: 10.0 * day as f32,
+                    ..ProfileWeights::default()
+                };
+            }),
+            with_model: false,
+            history: vec![buy("mug-blue", 1), view("lamp", 100 * day)],
+            want_first: "chair",
+            want_reason: Reason::PopularIn {
+                category: "Office".into(),
+            },
+        },
+    ];
+    for case in cases {
+        let mut engine = Engine::new(shop()).with_weights(case.weights);
+        if case.with_model {
+            engine = engine.with_model(model());
+        }
+        let mut request = Request::new(&case.history, Context::ForYou, 3);
+        request.exclude_seen = true;
+        let picks = engine.recommend(&request);
+        let got = ids(&engine, &picks);
+        assert_eq!(
+            got.first().map(String::as_str),
+            Some(case.want_first),
+            "{}: {got:?}",
+            case.name
+        );
+        assert_eq!(picks[0].reason, case.want_reason, "{}", case.name);
+    }
+}
+
+#[test]
+fn similar_context_ranks_like_the_product_on_screen() {
+    let engine = Engine::new(shop());
+    let picks = engine.recommend(&Request::new(
+        &[],
+        Context::Similar {
+            product: "tee-blue",
+        },
+        5,
+    ));
+    let got = ids(&engine, &picks);
+    assert_eq!(got[0], "tee-red");
+    assert!(!got.contains(&"tee-blue".to_string()));
+    assert_eq!(
+        picks[0].reason,
+        Reason::SimilarTo {
+            product: "tee-blue".into()
+        }
+    );
+}
+
+#[test]
+fn cold_start_without_model_is_feed_order_and_popular() {
+    let engine = Engine::new(shop());
+    let picks = engine.recommend(&Request::new(&[], Context::ForYou, 3));
+    assert_eq!(ids(&engine, &picks), ["socks", "mug-blue", "mug-red"]);
+    assert!(picks.iter().all(|p| p.reason == Reason::Popular));
+}
+
+#[test]
+fn profile_reports_the_segment() {
+    use tailor::core::profile::Segment;
+    let engine = Engine::new(shop());
+    let cases = [
+        (
+            vec![buy("pan-cheap", 1), buy("pot-cheap", 1)],
+            Segment::Budget,
+        ),
+        (
+            vec![buy("pan-dear", 1), buy("pot-dear", 1)],
+            Segment::Premium,
+        ),
+        (vec![], Segment::Unknown),
+    ];
+    for (history, want) in cases {
+        assert_eq!(
+            engine.profile(&history, 0).segment,
+            Some(want),
+            "{history:?}"
+        );
+    }
+}
+
+#[test]
+fn reasons_serialise_with_a_kind_tag() {
+    let cases = [
+        (
+            Reason::BecauseYouViewed {
+                product: "a".into(),
+            },
+            r#"{"kind":"because-you-viewed","product":"a"}"#,
+        ),
+        (
+            Reason::OftenBoughtWith {
+                product: "b".into(),
+            },
+            r#"{"kind":"often-bought-with","product":"b"}"#,
+        ),
+        (
+            Reason::PopularIn {
+                category: "Tops".into(),
+            },
+            r#"{"kind":"popular-in","category":"Tops"}"#,
+        ),
+        (
+            Reason::SimilarTo {
+                product: "c".into(),
+            },
+            r#"{"kind":"similar-to","product":"c"}"#,
+        ),
+        (Reason::Pinned, r#"{"kind":"pinned"}"#),
+        (Reason::Popular, r#"{"kind":"popular"}"#),
+    ];
+    for (reason, want) in cases {
+        assert_eq!(serde_json::to_string(&reason).unwrap(), want);
+    }
+}
