@@ -87,7 +87,10 @@ pub fn explain(
         ),
         Reason::PopularIn { category } => (
             strings.fill("popular_in", &[("category", category)]),
-            vec![strings.fill("signal_popular_in", &[("category", category)]), local()],
+            vec![
+                strings.fill("signal_popular_in", &[("category", category)]),
+                local(),
+            ],
         ),
         Reason::Pinned => (strings.get("pinned"), vec![strings.get("signal_pinned")]),
         Reason::Popular => (strings.get("popular"), vec![strings.get("signal_popular")]),
