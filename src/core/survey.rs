@@ -332,7 +332,7 @@ mod tests {
     /// One occasion on a fresh memory: which triggers show the survey.
     #[test]
     fn occasions_against_triggers() {
-        use Occasion::*;
+        use super::Occasion::*;
         let cases: [(Trigger, Occasion, Result<&str, Skip>); 9] = [
             (Trigger::Purchase, Purchase, Ok("after-purchase")),
             (Trigger::Purchase, Views(50), Err(Skip::NotTheTrigger)),
@@ -360,7 +360,7 @@ mod tests {
     /// A sequence of (days since start, occasion, draw, expected) against one memory.
     #[test]
     fn never_nagging() {
-        use Occasion::*;
+        use super::Occasion::*;
         type Step = (u64, Occasion, f64, Result<&'static str, Skip>);
         let cases: Vec<(&str, f64, Vec<Step>)> = vec![
             (

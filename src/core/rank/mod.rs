@@ -25,8 +25,8 @@ use crate::core::profile::{Facet, FacetIndex, Profile, ProfileWeights};
 pub use content::ContentIndex;
 pub use rules::{Rules, Selector};
 
-use copurchase::{catalog_order_prior, CoPurchase};
-use rules::CompiledRules;
+use self::copurchase::{catalog_order_prior, CoPurchase};
+use self::rules::CompiledRules;
 
 /// How much each signal counts. The one place ranking weights live.
 ///
