@@ -278,6 +278,10 @@ fn demo_builds_a_complete_csp_clean_shop() {
         }
         assert!(lower.starts_with("<!doctype html>"), "{name}");
         assert!(html.contains("<html lang=\"en\""), "{name}");
+        if name.starts_with("gallery/") {
+            // The widget gallery loads tailor.js itself, per frame (www/gallery/frame.js).
+            continue;
+        }
         assert!(
             html.contains(
                 "<script src=\"/tailor/tailor.js\" data-catalog=\"/tailor/catalog.json\" async></script>"

@@ -4,6 +4,8 @@
 
 use thiserror::Error;
 
+use crate::core::survey::{Plan, SurveyKind, Trigger};
+
 /// What the owner configured. Every field has a working default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -31,6 +33,28 @@ pub struct Settings {
     /// How long a feed request may take, headers and body, before it is
     /// abandoned (`data-timeout-ms`).
     pub timeout_ms: u32,
+    /// The survey: `survey` (id), `survey-type`, `survey-trigger`, `survey-sample`.
+    pub survey: Plan,
+    /// A "welcome back" greeting on a return visit (`greeting` = on/off).
+    pub greeting: bool,
+    /// Rails scroll sideways, or wrap as a grid (`layout` = rail/grid).
+    pub layout: Layout,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Rail,
+    Grid,
+}
+
+impl Layout {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "" | "rail" => Some(Self::Rail),
+            "grid" => Some(Self::Grid),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -48,6 +72,9 @@ impl Default for Settings {
             theme: Theme::Auto,
             debug: false,
             timeout_ms: Self::DEFAULT_TIMEOUT_MS,
+            survey: Plan::default(),
+            greeting: true,
+            layout: Layout::Rail,
         }
     }
 }
@@ -133,13 +160,30 @@ impl Settings {
                     _ => return Err(bad("auto, light or dark")),
                 }
             }
-            "debug" => {
-                self.debug = match value.to_ascii_lowercase().as_str() {
-                    "" | "true" | "1" | "yes" | "on" => true,
-                    "false" | "0" | "no" | "off" => false,
-                    _ => return Err(bad("true or false")),
+            "debug" => self.debug = flag(value).ok_or_else(|| bad("true or false"))?,
+            "greeting" => self.greeting = flag(value).ok_or_else(|| bad("on or off"))?,
+            "layout" => self.layout = Layout::parse(value).ok_or_else(|| bad("rail or grid"))?,
+            "survey" => {
+                if value.is_empty() || value.len() > 64 {
+                    return Err(bad("a survey id of 1 to 64 characters"));
                 }
+                self.survey.id = value.to_string();
             }
+            "survey-type" => {
+                self.survey.kind =
+                    SurveyKind::parse(value).ok_or_else(|| bad("csat, nps or ces"))?
+            }
+            "survey-trigger" => {
+                self.survey.trigger =
+                    Trigger::parse(value).ok_or_else(|| bad("purchase, views:N or manual"))?
+            }
+            "survey-sample" => match value.trim_end_matches('%').parse::<f64>() {
+                Ok(n) if value.ends_with('%') && (0.0..=100.0).contains(&n) => {
+                    self.survey.sample = n / 100.0
+                }
+                Ok(n) if (0.0..=1.0).contains(&n) => self.survey.sample = n,
+                _ => return Err(bad("a share from 0 to 1 (or 0% to 100%)")),
+            },
             // Names that belong to later features or to the loader are accepted silently.
             "tailor" | "src" | "async" | "defer" => {}
             other => {
@@ -164,18 +208,16 @@ impl Settings {
 }
 
 /// Settings other parts of Tailor read themselves (layout, consent, survey…).
-const KNOWN_EXTRA: &[&str] = &[
-    "layout",
-    "consent",
-    "search-param",
-    "retention-days",
-    "survey",
-    "survey-type",
-    "survey-trigger",
-    "survey-sample",
-    "greeting",
-    "rules",
-];
+const KNOWN_EXTRA: &[&str] = &["consent", "search-param", "retention-days", "rules"];
+
+/// On/off switches: `true`, `on`, `yes`, `1` or empty, and their opposites.
+fn flag(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "" | "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
 
 /// `surveyEndpoint` → `survey-endpoint`; kebab names pass unchanged.
 fn kebab(name: &str) -> String {
@@ -225,6 +267,14 @@ mod tests {
             ("timeout-ms", "1.5s"),
             ("timeout-ms", "-1"),
             ("colour", "red"),
+            ("greeting", "sometimes"),
+            ("layout", "carousel"),
+            ("survey", ""),
+            ("survey-type", "stars"),
+            ("survey-trigger", "views:0"),
+            ("survey-sample", "1.5"),
+            ("survey-sample", "150%"),
+            ("survey-sample", "-0.1"),
         ];
         for (k, v) in cases {
             let mut s = Settings::default();
@@ -252,5 +302,59 @@ mod tests {
         assert!(s.debug);
         assert_eq!(s.locale.as_deref(), Some("he-IL"));
         assert_eq!(s.timeout_ms, 2500);
+        assert_eq!(s.layout, Layout::Grid);
+    }
+
+    #[test]
+    fn survey_and_greeting_settings() {
+        type Pairs = &'static [(&'static str, &'static str)];
+        let cases: [(Pairs, Plan, bool); 4] = [
+            (&[], Plan::default(), true),
+            (
+                &[
+                    ("survey", "q4-nps"),
+                    ("surveyType", "NPS"),
+                    ("survey-trigger", "views:5"),
+                    ("surveySample", "0.2"),
+                ],
+                Plan {
+                    id: "q4-nps".into(),
+                    kind: SurveyKind::Nps,
+                    trigger: Trigger::Views(5),
+                    sample: 0.2,
+                    ..Plan::default()
+                },
+                true,
+            ),
+            (
+                &[
+                    ("survey-type", "ces"),
+                    ("survey-trigger", "manual"),
+                    ("survey-sample", "25%"),
+                    ("greeting", "off"),
+                ],
+                Plan {
+                    kind: SurveyKind::Ces,
+                    trigger: Trigger::Manual,
+                    sample: 0.25,
+                    ..Plan::default()
+                },
+                false,
+            ),
+            (
+                &[("survey-sample", "0"), ("greeting", "on")],
+                Plan {
+                    sample: 0.0,
+                    ..Plan::default()
+                },
+                true,
+            ),
+        ];
+        for (pairs, plan, greeting) in cases {
+            let mut s = Settings::default();
+            let errors = s.apply_all(pairs.iter().copied());
+            assert!(errors.is_empty(), "{pairs:?}: {errors:?}");
+            assert_eq!((s.survey, s.greeting), (plan, greeting), "{pairs:?}");
+        }
     }
 }

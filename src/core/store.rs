@@ -14,6 +14,7 @@ use thiserror::Error;
 
 use crate::core::catalog::Product;
 use crate::core::events::{Event, EventKind, History};
+use crate::core::recall::Recall;
 
 /// The localStorage key of the browsing memory. One key, so "forget" is one removal.
 pub const STORAGE_KEY: &str = "tailor";
@@ -48,6 +49,8 @@ const MAX_KEY_CHARS: usize = 48;
 pub struct Memory {
     pub history: History,
     pub profile: Profile,
+    /// What the widgets remember (survey, last visit, seen prices).
+    pub recall: Recall,
 }
 
 /// How much each signal adds to the interests it touches.
@@ -272,6 +275,8 @@ struct Stored {
     events: Vec<Event>,
     #[serde(default)]
     profile: Profile,
+    #[serde(default)]
+    recall: Recall,
 }
 
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
@@ -299,6 +304,7 @@ pub fn decode(text: Option<&str>) -> Result<Memory, StoreError> {
     Ok(Memory {
         history: History::from_events(stored.events, History::DEFAULT_CAPACITY),
         profile: stored.profile,
+        recall: stored.recall,
     })
 }
 
@@ -315,6 +321,7 @@ pub fn encode(memory: &Memory) -> String {
                 .map(|i| Interest(i.0.clone(), (i.1 * 100.0).round() / 100.0, i.2))
                 .collect(),
         ),
+        recall: memory.recall.clone(),
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
@@ -403,6 +410,9 @@ mod tests {
             .history
             .push(Event::new("b", EventKind::Purchase, 20));
         memory.profile.add("c:kitchen", 1.25, 20);
+        memory.recall.visit(30);
+        memory.recall.saw_price("b", 9.5);
+        memory.recall.survey.dismissed("nps");
         assert_eq!(decode(Some(&encode(&memory))), Ok(memory));
     }
 

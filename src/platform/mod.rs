@@ -28,6 +28,7 @@ use crate::core::privacy::{self, ConsentSetting, Mode, PageOnlyReason};
 use crate::core::rank::Engine;
 use crate::core::settings::Settings;
 use crate::core::store::{self, Limits, Memory, Signal};
+use crate::core::survey::{Answer, Occasion, Offer};
 use storage::Storage;
 
 /// Where the catalog is in its life.
@@ -52,6 +53,10 @@ pub struct State {
     pub mode: RwSignal<Mode>,
     /// Whether the "what Tailor remembers" panel is open.
     pub memory_panel_open: RwSignal<bool>,
+    /// The survey to show now, once `core::survey` allowed it.
+    pub survey: RwSignal<Option<Offer>>,
+    /// A return visit (and the owner keeps the greeting on): say welcome back.
+    pub returning: RwSignal<bool>,
 }
 
 impl State {
@@ -70,6 +75,8 @@ impl State {
             last_order: RwSignal::new(None),
             mode: RwSignal::new(Mode::Remember),
             memory_panel_open: RwSignal::new(false),
+            survey: RwSignal::new(None),
+            returning: RwSignal::new(false),
         }
     }
 }
@@ -189,6 +196,7 @@ pub fn boot(script: JsValue, config: JsValue) {
 
     let viewed = page::viewed_products(&document);
     let now = now_seconds();
+    let returning = memory.recall.visit(now) && settings.greeting;
     if mode.records() {
         for id in &viewed {
             memory
@@ -234,6 +242,7 @@ pub fn boot(script: JsValue, config: JsValue) {
     .chain(web_sys::window().map(|w| EventListener::new(&w, "pagehide", |_| page_hidden())))
     .collect();
     let visible = !document.hidden();
+    state.returning.set(returning);
     RUNTIME.with(|r| {
         *r.borrow_mut() = Some(Rc::new(Runtime {
             state,
@@ -249,6 +258,9 @@ pub fn boot(script: JsValue, config: JsValue) {
     });
 
     crate::ui::mount_slots(&document, state);
+    if !viewed.is_empty() {
+        offer_survey(Occasion::Views(distinct_views(&state)));
+    }
 
     let Some(url) = catalog_url else {
         report::error(
@@ -399,7 +411,12 @@ pub fn command(args: js_sys::Array) {
 fn run(command: Command) {
     let now = now_seconds();
     match command {
-        Command::View { id } => record(Event::new(id, EventKind::View, now)),
+        Command::View { id } => {
+            record(Event::new(id, EventKind::View, now));
+            if let Some(state) = with_runtime(|rt| rt.state) {
+                offer_survey(Occasion::Views(distinct_views(&state)));
+            }
+        }
         Command::Cart { id } => record(Event::new(id, EventKind::Cart, now)),
         Command::Purchase(order) => {
             for item in &order.items {
@@ -410,10 +427,11 @@ fn run(command: Command) {
                 send::purchased(&info.settings, order.items.iter().map(|i| i.id.as_str()));
                 rt.state.last_order.set(Some(order))
             });
+            offer_survey(Occasion::Purchase);
         }
         Command::Forget => forget(),
         Command::Consent(given) => set_consent(given),
-        Command::Survey { .. } => {}
+        Command::Survey { id } => offer_survey(Occasion::Command(id)),
     }
 }
 
@@ -474,6 +492,107 @@ pub fn record(event: Event) {
     });
 }
 
+fn distinct_views(state: &State) -> u32 {
+    state.memory.with_untracked(|m| {
+        // A short history: a linear scan beats pulling in a sort.
+        let mut ids: Vec<&str> = Vec::new();
+        for e in m.history.events() {
+            if e.kind == EventKind::View && !ids.contains(&e.product.as_str()) {
+                ids.push(&e.product);
+            }
+        }
+        ids.len() as u32
+    })
+}
+
+/// Shows the survey when the page has a survey slot and `core::survey`
+/// allows it now (trigger, once per survey, cool-down, sampling, dismissal).
+pub fn offer_survey(occasion: Occasion) {
+    let has_slot = web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| !page::select(&d, "[data-tailor=survey]:not([data-preview])").is_empty());
+    with_runtime(|rt| {
+        if !has_slot || rt.state.survey.with_untracked(Option::is_some) {
+            return;
+        }
+        let plan = rt.state.page.get_value().settings.survey.clone();
+        let debug = rt.state.page.get_value().settings.debug;
+        let mut decision = None;
+        // Untracked: the survey record is not something rails render from.
+        rt.state.memory.update_untracked(|m| {
+            decision = Some(m.recall.survey.offer(
+                &plan,
+                &occasion,
+                now_seconds(),
+                js_sys::Math::random(),
+            ))
+        });
+        match decision {
+            Some(Ok(offer)) => {
+                save_untracked(rt);
+                rt.state.survey.set(Some(offer));
+            }
+            Some(Err(skip)) => {
+                save_untracked(rt);
+                report::debug(debug, skip.why());
+            }
+            None => {}
+        }
+    });
+}
+
+/// The shopper answered the survey: remembered (never asked again), then
+/// handed on. Sending it to the owner's endpoint hooks in here (issue 7).
+pub fn answer_survey(answer: &Answer) {
+    with_runtime(|rt| {
+        rt.state
+            .memory
+            .update_untracked(|m| m.recall.survey.answered(&answer.survey));
+        save_untracked(rt);
+    });
+    survey_answered(answer);
+}
+
+/// The shopper closed the survey: closed for good.
+pub fn dismiss_survey(id: &str) {
+    with_runtime(|rt| {
+        rt.state
+            .memory
+            .update_untracked(|m| m.recall.survey.dismissed(id));
+        save_untracked(rt);
+    });
+}
+
+/// Remembers the prices the shopper was shown, for the price-drop badge next time.
+/// Untracked, so the cards on screen keep the badge they were drawn with.
+pub fn saw_prices(prices: &[(String, f64)]) {
+    with_runtime(|rt| {
+        rt.state.memory.update_untracked(|m| {
+            for (id, price) in prices {
+                m.recall.saw_price(id, *price);
+            }
+        });
+        save_untracked(rt);
+    });
+}
+
+/// Saves the memory the components read as it is, without re-rendering
+/// them: for what the widgets remember (survey record, prices seen), which
+/// no rail is drawn from. Nothing is saved when the shopper refused.
+fn save_untracked(rt: &Runtime) {
+    if !rt.state.mode.get_untracked().records() {
+        return;
+    }
+    let mut memory = rt.state.memory.get_untracked();
+    if let Err(e) = rt
+        .storage
+        .borrow()
+        .save_within(&mut memory, now_seconds(), rt.limits)
+    {
+        report::error("storage", &e.to_string());
+    }
+}
+
 /// Adds interests of `products` (already recorded as events) for `signal`.
 fn learn_products(products: &[String], signal: Signal) {
     if products.is_empty() {
@@ -512,7 +631,10 @@ pub fn forget() {
 }
 
 /// A survey answer was given: sent to the owner's `survey-endpoint`, if any.
-pub fn survey_answered(answer: &crate::core::survey::Answer) {
+/// A survey answer leaves the widget: the `tailor:survey-answer` event, and
+/// the owner's `survey-endpoint` when one is set.
+pub fn survey_answered(answer: &Answer) {
+    report::emit("survey-answer", answer);
     with_runtime(|rt| send::survey_answered(&rt.state.page.get_value().settings, answer));
 }
 

@@ -45,7 +45,56 @@ pub struct Card {
     pub href: Option<String>,
     pub image: Option<String>,
     pub price: Option<String>,
+    /// The price in numbers, remembered for the price-drop badge.
+    pub amount: Option<f64>,
+    /// The former, higher price the shopper last saw, formatted.
+    pub was: Option<String>,
+    /// The short "why this?" text.
     pub reason: String,
+    /// The signals behind the reason, shown when "why this?" is opened.
+    pub signals: Vec<String>,
+}
+
+/// The reason text and the signals behind it. Every ranking reason maps
+/// here, in one place; a reason with nothing to name falls back to "popular".
+pub fn explain(
+    reason: &Reason,
+    strings: &Strings,
+    title_of: &dyn Fn(&str) -> String,
+) -> (String, Vec<String>) {
+    let about = |key: &str, id: &str| strings.fill(key, &[("title", &title_of(id))]);
+    let local = || strings.get("signal_local");
+    match reason {
+        Reason::BecauseYouViewed { product } => (
+            about("because_you_viewed", product),
+            vec![about("signal_viewed", product), local()],
+        ),
+        Reason::BecauseYouBought { product } => (
+            about("because_you_bought", product),
+            vec![about("signal_bought", product), local()],
+        ),
+        Reason::SimilarTo { product } => (
+            about("similar_to", product),
+            vec![about("signal_similar", product), local()],
+        ),
+        Reason::OftenBoughtWith { product } => (
+            about("bought_with", product),
+            vec![about("signal_bought_with", product), local()],
+        ),
+        Reason::BuyAgain { product } => (
+            strings.get("buy_again"),
+            vec![about("signal_bought", product), local()],
+        ),
+        Reason::PopularIn { category } => (
+            strings.fill("popular_in", &[("category", category)]),
+            vec![
+                strings.fill("signal_popular_in", &[("category", category)]),
+                local(),
+            ],
+        ),
+        Reason::Pinned => (strings.get("pinned"), vec![strings.get("signal_pinned")]),
+        Reason::Popular => (strings.get("popular"), vec![strings.get("signal_popular")]),
+    }
 }
 
 /// The cards for one slot; empty when there is nothing worth showing.
@@ -66,7 +115,7 @@ pub fn cards(
             .map_or_else(|| id.to_string(), |p| p.title.clone())
     };
     let strings = &info.strings;
-    let picks: Vec<(usize, String)> = match kind {
+    let picks: Vec<(usize, (String, Vec<String>))> = match kind {
         SlotKind::RecentlyViewed => {
             // A product carted from a listing was never looked at: views only.
             let views: Vec<Event> = history
@@ -76,7 +125,12 @@ pub fn cards(
                 .collect();
             recently_viewed(catalog, &views, on_screen, limit)
                 .into_iter()
-                .map(|p| (p, strings.get("you_viewed")))
+                .map(|p| {
+                    (
+                        p,
+                        (strings.get("you_viewed"), vec![strings.get("signal_local")]),
+                    )
+                })
                 .collect()
         }
         SlotKind::Similar | SlotKind::Recommendations => {
@@ -92,45 +146,39 @@ pub fn cards(
                 .recommend(&request)
                 .into_iter()
                 .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
-                .map(|pick| {
-                    let reason = reason_text(&pick.reason, strings, &title_of);
-                    (pick.product, reason)
-                })
+                .map(|pick| (pick.product, explain(&pick.reason, strings, &title_of)))
                 .collect()
         }
     };
     picks
         .into_iter()
-        .filter_map(|(position, reason)| catalog.at(position).map(|p| card_for(p, reason, info)))
+        .filter_map(|(position, (reason, signals))| {
+            let mut card = card_for(catalog.at(position)?, reason, info);
+            card.signals = signals;
+            card.was = price_drop(catalog.at(position)?, memory, info);
+            Some(card)
+        })
         .collect()
 }
 
-/// The "why this?" text of a ranking reason, in the shopper's language.
-pub fn reason_text(
-    reason: &Reason,
-    strings: &Strings,
-    title_of: &dyn Fn(&str) -> String,
-) -> String {
-    let product = |key: &str, id: &str| strings.fill(key, &[("title", &title_of(id))]);
-    match reason {
-        Reason::BecauseYouViewed { product: id } => product("because_you_viewed", id),
-        Reason::BecauseYouBought { product: id } => product("because_you_bought", id),
-        Reason::SimilarTo { product: id } => product("similar_to", id),
-        Reason::OftenBoughtWith { product: id } => product("bought_with", id),
-        Reason::BuyAgain { product: id } => product("buy_again", id),
-        Reason::PopularIn { category } => strings.fill("popular_in", &[("category", category)]),
-        Reason::Pinned => strings.get("pinned"),
-        Reason::Popular => strings.get("popular"),
-    }
+/// The former price, formatted, when the product got cheaper since the shopper last saw it.
+fn price_drop(product: &Product, memory: &Memory, info: &PageInfo) -> Option<String> {
+    let price = product.price?;
+    let was = memory.recall.dropped_from(&product.id, price)?;
+    Some(format::price(was, currency_of(product, info), &info.locale))
+}
+
+fn currency_of<'a>(product: &'a Product, info: &'a PageInfo) -> &'a str {
+    product
+        .currency
+        .as_deref()
+        .or(info.settings.currency.as_deref())
+        .unwrap_or("USD")
 }
 
 /// One product's card with its reason text.
 pub fn card_for(product: &Product, reason: String, info: &PageInfo) -> Card {
-    let currency = product
-        .currency
-        .as_deref()
-        .or(info.settings.currency.as_deref())
-        .unwrap_or("USD");
+    let currency = currency_of(product, info);
     Card {
         id: product.id.clone(),
         title: product.title.clone(),
@@ -142,6 +190,9 @@ pub fn card_for(product: &Product, reason: String, info: &PageInfo) -> Card {
         price: product
             .price
             .map(|p| format::price(p, currency, &info.locale)),
+        amount: product.price,
+        was: None,
         reason,
+        signals: Vec::new(),
     }
 }

@@ -6,6 +6,7 @@
 mod cards;
 pub mod memory_panel;
 mod rail;
+mod survey;
 mod thank_you;
 
 use leptos::prelude::*;
@@ -13,24 +14,40 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
 
 use crate::core::i18n::Strings;
+use crate::core::settings::{Layout, Theme};
+use crate::core::survey::SurveyKind;
 use crate::platform::{page, report, State};
 
-pub use cards::{Card, SlotKind};
+pub use cards::{explain, Card, SlotKind};
 // For Leptos apps using Tailor as a library (examples/leptos_embed.rs).
 pub use rail::Slot;
+pub use survey::Phase as SurveyPhase;
 pub use thank_you::ThankYou;
 
 const STYLE: &str = include_str!("style.css");
 const ENGLISH: &str = include_str!("locales/en.json");
+/// Every locale shipped, one JSON file each; a missing key falls back to English.
+const LOCALES: &[(&str, &str)] = &[
+    ("en", ENGLISH),
+    ("he", include_str!("locales/he.json")),
+    ("zh", include_str!("locales/zh.json")),
+    ("de", include_str!("locales/de.json")),
+    ("fr", include_str!("locales/fr.json")),
+    ("es", include_str!("locales/es.json")),
+    ("ar", include_str!("locales/ar.json")),
+];
 
 /// The widget texts for a language, English where it has none.
 pub fn strings_for(language: &str) -> Strings {
-    let locale = match language {
-        "en" => ENGLISH,
-        _ => "{}",
-    };
-    let known = locale != "{}";
-    Strings::new(if known { language } else { "en" }, locale, ENGLISH)
+    match LOCALES.iter().find(|(name, _)| *name == language) {
+        Some((name, json)) => Strings::new(name, json, ENGLISH),
+        None => Strings::new("en", "{}", ENGLISH),
+    }
+}
+
+/// The languages Tailor has texts for.
+pub fn languages() -> impl Iterator<Item = &'static str> {
+    LOCALES.iter().map(|(name, _)| *name)
 }
 
 /// Mounts a component into every `data-tailor` slot on the page.
@@ -40,8 +57,7 @@ pub fn mount_slots(document: &Document, state: State) {
         let view = match name.trim() {
             "thank-you" => Widget::ThankYou,
             "privacy" => Widget::MemoryPanel,
-            // The survey slot is accepted; its component is not part of this build yet.
-            "survey" => continue,
+            "survey" => Widget::Survey(preview_of(&element)),
             other => match SlotKind::parse(other) {
                 Some(kind) => Widget::Rail(kind),
                 None => {
@@ -62,6 +78,20 @@ enum Widget {
     Rail(SlotKind),
     ThankYou,
     MemoryPanel,
+    Survey(Option<(SurveyKind, survey::Phase)>),
+}
+
+/// `data-preview="nps"` or `"nps answered"` on a survey slot: a designer's preview.
+fn preview_of(element: &Element) -> Option<(SurveyKind, survey::Phase)> {
+    let text = element.get_attribute("data-preview")?;
+    let mut words = text.split_whitespace();
+    let kind = SurveyKind::parse(words.next()?)?;
+    let phase = match words.next() {
+        Some("answered") => survey::Phase::Scored(kind.range().1),
+        Some("done") => survey::Phase::Done,
+        _ => survey::Phase::Asking,
+    };
+    Some((kind, phase))
 }
 
 fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> Result<(), String> {
@@ -87,16 +117,38 @@ fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> R
     container.set_class_name("tailor-root");
     let _ = container.set_attribute("lang", &info.locale);
     let _ = container.set_attribute("dir", if info.strings.rtl { "rtl" } else { "ltr" });
+    // The slot's own data-theme wins over the owner's setting; auto follows the shopper.
+    let theme = match host.get_attribute("data-theme").as_deref().map(str::trim) {
+        Some("dark") => Theme::Dark,
+        Some("light") => Theme::Light,
+        _ => info.settings.theme,
+    };
+    match theme {
+        Theme::Dark => {
+            let _ = container.set_attribute("data-theme", "dark");
+        }
+        Theme::Light => {
+            let _ = container.set_attribute("data-theme", "light");
+        }
+        Theme::Auto => {}
+    }
+    let grid = match host.get_attribute("data-layout") {
+        Some(layout) => Layout::parse(&layout) == Some(Layout::Grid),
+        None => info.settings.layout == Layout::Grid,
+    };
     shadow
         .append_child(&container)
         .map_err(|_| "cannot append to the shadow root")?;
     let slot_product = host.get_attribute("data-product");
+    let loading_preview = host.get_attribute("data-preview").as_deref() == Some("loading");
     match widget {
         Widget::Rail(kind) => mount_to(container, move || {
             rail::Slot(rail::SlotProps {
                 kind,
                 state,
                 product: slot_product,
+                grid,
+                loading_preview,
             })
         })
         .forget(),
@@ -106,6 +158,10 @@ fn mount(document: &Document, host: &Element, widget: Widget, state: State) -> R
         .forget(),
         Widget::MemoryPanel => mount_to(container, move || {
             memory_panel::MemoryPanel(memory_panel::MemoryPanelProps { state })
+        })
+        .forget(),
+        Widget::Survey(preview) => mount_to(container, move || {
+            survey::Survey(survey::SurveyProps { state, preview })
         })
         .forget(),
     }

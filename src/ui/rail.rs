@@ -1,11 +1,18 @@
 //! The recommendation rails (`recommendations`, `similar`,
-//! `recently-viewed`): a heading and a horizontally scrolling list of cards.
+//! `recently-viewed`): a heading, prev/next buttons on wide screens and a
+//! horizontally scrolling (or, with `data-layout="grid"`, wrapping) list of
+//! cards; skeleton placeholders while the catalog loads.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::Serialize;
 
 use super::cards::{cards, Card, SlotKind};
-use crate::platform::{report, State, Status};
+use crate::core::messages::recommendations_heading;
+use crate::platform::{self, report, State, Status};
+
+/// Placeholder cards shown while the catalog loads.
+const SKELETONS: usize = 4;
 
 #[derive(Serialize)]
 struct Shown<'a> {
@@ -21,7 +28,8 @@ struct Clicked<'a> {
 }
 
 /// One slot: computes its cards from the shared state and renders a rail,
-/// or nothing at all (no space taken) when there is nothing to show.
+/// skeletons while loading, or nothing at all (no space taken) when there
+/// is nothing to show.
 #[component]
 pub fn Slot(
     /// Which rail this slot is.
@@ -30,6 +38,10 @@ pub fn Slot(
     state: State,
     /// The slot's own `data-product`, overriding the page's product.
     product: Option<String>,
+    /// Wrap the cards in a grid instead of one scrolling row.
+    grid: bool,
+    /// `data-preview="loading"`: always the skeleton (for designers).
+    loading_preview: bool,
 ) -> impl IntoView {
     let cards = Memo::new(move |_| {
         if state.status.get() != Status::Ready {
@@ -54,20 +66,25 @@ pub fn Slot(
                         items: cards.iter().map(|c| c.id.as_str()).collect(),
                     },
                 );
+                let prices: Vec<(String, f64)> = cards
+                    .iter()
+                    .filter_map(|c| Some((c.id.clone(), c.amount?)))
+                    .collect();
+                platform::saw_prices(&prices);
             }
         })
     });
     let heading = move || {
         let info = state.page.get_value();
-        let key = match kind {
-            SlotKind::Recommendations if state.memory.with(|m| m.history.is_empty()) => {
-                "recommendations_cold"
-            }
-            SlotKind::Recommendations => "recommendations",
-            SlotKind::Similar => "similar",
-            SlotKind::RecentlyViewed => "recently_viewed",
-        };
-        info.strings.get(key)
+        match kind {
+            SlotKind::Recommendations => recommendations_heading(
+                &info.strings,
+                state.returning.get(),
+                state.memory.with(|m| !m.history.is_empty()),
+            ),
+            SlotKind::Similar => info.strings.get("similar"),
+            SlotKind::RecentlyViewed => info.strings.get("recently_viewed"),
+        }
     };
     let on_pick = Callback::new(move |(id, position): (String, usize)| {
         report::emit(
@@ -80,9 +97,30 @@ pub fn Slot(
         );
     });
     move || {
+        if loading_preview || state.status.get() == Status::Loading {
+            return Some(Either::Left(view! { <Skeleton grid/> }));
+        }
         let list = cards.get();
-        (!list.is_empty())
-            .then(|| view! { <Rail heading=Signal::derive(heading) cards=list on_pick/> })
+        (!list.is_empty()).then(|| {
+            Either::Right(
+                view! { <Rail heading=Signal::derive(heading) cards=list on_pick grid state/> },
+            )
+        })
+    }
+}
+
+/// Grey placeholder cards, hidden from assistive technology, while the
+/// catalog loads; replaced by the rail or by nothing.
+#[component]
+fn Skeleton(grid: bool) -> impl IntoView {
+    view! {
+        <div class="tailor-rail tailor-loading" aria-hidden="true" data-layout=if grid { "grid" } else { "rail" }>
+            <div class="tailor-items">
+                {(0..SKELETONS)
+                    .map(|i| view! { <div class="tailor-card tailor-skeleton" data-index=i.to_string()></div> })
+                    .collect_view()}
+            </div>
+        </div>
     }
 }
 
@@ -94,26 +132,62 @@ fn Rail(
     cards: Vec<Card>,
     /// Called with the product id and its 0-based position when a card is followed.
     on_pick: Callback<(String, usize)>,
+    grid: bool,
+    state: State,
 ) -> impl IntoView {
+    let info = state.page.get_value();
+    let list: NodeRef<leptos::html::Ul> = NodeRef::new();
+    let rtl = info.strings.rtl;
+    // Forward is leftwards in a right-to-left rail.
+    let scroll = move |forward: bool| {
+        if let Some(list) = list.get() {
+            let width = f64::from(list.client_width()) * 0.85;
+            let sign = if forward != rtl { 1.0 } else { -1.0 };
+            let options = web_sys::ScrollToOptions::new();
+            options.set_left(sign * width);
+            options.set_behavior(web_sys::ScrollBehavior::Smooth);
+            list.scroll_by_with_scroll_to_options(&options);
+        }
+    };
+    let count = cards.len();
     view! {
-        <section class="tailor-rail" aria-label=heading>
-            <h2 class="tailor-heading">{heading}</h2>
-            <ul class="tailor-items" role="list">
+        <section class="tailor-rail" aria-label=heading data-layout=if grid { "grid" } else { "rail" }>
+            <div class="tailor-rail-head">
+                <h2 class="tailor-heading">{heading}</h2>
+                {(!grid && count > 1).then(|| view! {
+                    <div class="tailor-scrollers">
+                        <button type="button" class="tailor-scroll" data-direction="back"
+                            aria-label=info.strings.get("scroll_back") on:click=move |_| scroll(false)>{"‹"}</button>
+                        <button type="button" class="tailor-scroll" data-direction="forward"
+                            aria-label=info.strings.get("scroll_forward") on:click=move |_| scroll(true)>{"›"}</button>
+                    </div>
+                })}
+            </div>
+            <ul class="tailor-items" role="list" node_ref=list>
                 {cards
                     .into_iter()
                     .enumerate()
-                    .map(|(position, card)| view! { <CardView card position on_pick/> })
+                    .map(|(position, card)| view! { <CardView card position on_pick state/> })
                     .collect_view()}
             </ul>
         </section>
     }
 }
 
-/// One product: image, title, price and why it is here.
+/// One product: image, title, price (with a price-drop badge) and a
+/// "why this?" disclosure with the reason and the signals behind it.
 #[component]
-fn CardView(card: Card, position: usize, on_pick: Callback<(String, usize)>) -> impl IntoView {
+pub fn CardView(
+    card: Card,
+    position: usize,
+    on_pick: Callback<(String, usize)>,
+    state: State,
+) -> impl IntoView {
+    let info = state.page.get_value();
     let id = card.id.clone();
     let follow = move |_| on_pick.run((id.clone(), position));
+    let has_why = !card.reason.is_empty();
+    let dropped = card.was.is_some();
     view! {
         <li class="tailor-card" data-tailor-item=card.id.clone()>
             <a class="tailor-link" href=card.href on:click=follow>
@@ -121,11 +195,28 @@ fn CardView(card: Card, position: usize, on_pick: Callback<(String, usize)>) -> 
                     {card.image.map(|src| view! {
                         <img class="tailor-image" src=src alt="" width="160" height="160" loading="lazy" decoding="async"/>
                     })}
+                    {dropped.then(|| view! { <span class="tailor-badge">{info.strings.get("price_dropped")}</span> })}
                 </span>
                 <span class="tailor-title">{card.title}</span>
-                {card.price.map(|price| view! { <span class="tailor-price">{price}</span> })}
+                {card.price.map(|price| view! {
+                    <span class="tailor-price" data-dropped=dropped.to_string()>
+                        {price}
+                        {card.was.map(|was| view! {
+                            <s class="tailor-was" aria-label=info.strings.fill("was_price", &[("price", &was)])>{was.clone()}</s>
+                        })}
+                    </span>
+                })}
             </a>
-            <span class="tailor-reason">{card.reason}</span>
+            {has_why.then(|| view! {
+                // A native disclosure: keyboard, focus and expanded state come with it.
+                <details class="tailor-why">
+                    <summary class="tailor-why-button">{info.strings.get("why_this")}</summary>
+                    <p class="tailor-reason">{card.reason}</p>
+                    <ul class="tailor-signals">
+                        {card.signals.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+                    </ul>
+                </details>
+            })}
         </li>
     }
 }

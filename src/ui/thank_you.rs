@@ -5,13 +5,24 @@
 use leptos::prelude::*;
 use serde::Serialize;
 
-use super::cards::{card_for, Card};
+use super::cards::{card_for, explain, Card};
+use super::rail::CardView;
 use crate::core::events::{Event, EventKind};
+use crate::core::messages::{bought_line, thank_you_heading};
 use crate::core::rank::{Context, Request};
 use crate::platform::{report, State};
 
 /// How many complementary products the message suggests.
 const SUGGESTIONS: usize = 3;
+/// How many bought titles the message names before "and N more".
+const BOUGHT_SHOWN: usize = 3;
+
+#[derive(Serialize)]
+struct Clicked<'a> {
+    slot: &'a str,
+    item: &'a str,
+    position: usize,
+}
 
 #[derive(Serialize)]
 struct Shown<'a> {
@@ -28,10 +39,7 @@ pub fn ThankYou(
     let content = Memo::new(move |_| {
         let order = state.last_order.get()?;
         let info = state.page.get_value();
-        let heading = match &order.name {
-            Some(name) => info.strings.fill("thank_you_name", &[("name", name)]),
-            None => info.strings.get("thank_you"),
-        };
+        let heading = thank_you_heading(&info.strings, order.name.as_deref());
         let engine = state.engine.get();
         let bought: Vec<String> = order
             .items
@@ -57,11 +65,20 @@ pub fn ThankYou(
                     .into_iter()
                     .filter_map(|pick| {
                         let product = engine.catalog().at(pick.product)?;
-                        Some(card_for(product, info.strings.get("goes_well_with"), &info))
+                        let (reason, signals) = explain(&pick.reason, &info.strings, &|id| {
+                            engine
+                                .catalog()
+                                .get(id)
+                                .map_or_else(|| id.to_string(), |p| p.title.clone())
+                        });
+                        let mut card = card_for(product, reason, &info);
+                        card.signals = signals;
+                        Some(card)
                     })
                     .collect()
             })
             .unwrap_or_default();
+        let bought = bought_line(&info.strings, &bought, BOUGHT_SHOWN);
         Some((heading, bought, suggestions))
     });
     Effect::new(move |_| {
@@ -77,27 +94,31 @@ pub fn ThankYou(
             }
         })
     });
+    let on_pick = Callback::new(move |(id, position): (String, usize)| {
+        report::emit(
+            "click",
+            &Clicked {
+                slot: "thank-you",
+                item: &id,
+                position,
+            },
+        );
+    });
     move || {
         content.get().map(|(heading, bought, suggestions)| {
             let info = state.page.get_value();
             view! {
                 <section class="tailor-thanks" role="status" aria-live="polite">
                     <h2 class="tailor-heading">{heading}</h2>
-                    <p class="tailor-bought">{info.strings.get("you_bought")}{": "}{bought.join(", ")}</p>
+                    {bought.map(|line| view! { <p class="tailor-bought">{line}</p> })}
                     {(!suggestions.is_empty()).then(|| view! {
                         <h3 class="tailor-subheading">{info.strings.get("goes_well_with")}</h3>
                         <ul class="tailor-items" role="list">
-                            {suggestions.into_iter().map(|card| view! {
-                                <li class="tailor-card" data-tailor-item=card.id.clone()>
-                                    <a class="tailor-link" href=card.href>
-                                        <span class="tailor-media">
-                                            {card.image.map(|src| view! { <img class="tailor-image" src=src alt="" width="160" height="160" loading="lazy" decoding="async"/> })}
-                                        </span>
-                                        <span class="tailor-title">{card.title}</span>
-                                        {card.price.map(|p| view! { <span class="tailor-price">{p}</span> })}
-                                    </a>
-                                </li>
-                            }).collect_view()}
+                            {suggestions
+                                .into_iter()
+                                .enumerate()
+                                .map(|(position, card)| view! { <CardView card position on_pick state/> })
+                                .collect_view()}
                         </ul>
                     })}
                 </section>

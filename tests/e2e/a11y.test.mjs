@@ -76,6 +76,44 @@ describe('the demo shop is accessible (axe-core, WCAG 2.1 AA)', () => {
     });
   }
 
+  // Every widget state (gallery frames) and the thank-you page with the
+  // survey the purchase brought up.
+  for (const [view, lang, theme] of [
+    ['rails', 'en', 'light'],
+    ['rails', 'he', 'light'],
+    ['rails', 'zh', 'dark'],
+    ['grid', 'en', 'dark'],
+    ['thank-you', 'en', 'light'],
+    ['thank-you', 'ar', 'dark'],
+    ['survey-csat', 'en', 'light'],
+    ['survey-nps', 'he', 'light'],
+    ['survey-ces', 'de', 'dark'],
+    ['survey-answered', 'zh', 'light'],
+  ]) {
+    it(`widget: ${view} (${lang}, ${theme})`, { skip: NO_WIDGET && 'no widget' }, async () => {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.goto(`${server.url}gallery/frame.html?view=${view}&lang=${lang}&theme=${theme}`);
+      await page.locator('[data-tailor] >> .tailor-root > *').first().waitFor();
+      const found = await violations();
+      await page.emulateMedia({ colorScheme: 'light' });
+      assert.deepEqual(found, [], `${view} ${lang} ${theme}: ${found.length} accessibility violations:\n${found.join('\n')}`);
+    });
+  }
+
+  it('thank-you page with the survey and its comment step', { skip: NO_WIDGET && 'no widget' }, async () => {
+    await page.goto(`${server.url}thank-you.html`);
+    await waitForTailorEvent(page, 'tailor:ready');
+    await page.evaluate(() => window.tailor('survey', 'a11y-check'));
+    const survey = page.locator('[data-tailor="survey"] .tailor-survey');
+    await survey.waitFor();
+    let found = await violations();
+    assert.deepEqual(found, [], `survey: ${found.length} accessibility violations:\n${found.join('\n')}`);
+    await survey.locator('.tailor-score').nth(3).click();
+    await survey.locator('input').waitFor();
+    found = await violations();
+    assert.deepEqual(found, [], `survey comment: ${found.length} accessibility violations:\n${found.join('\n')}`);
+  });
+
   it('no console errors, page errors, failed requests or CSP violations', () => {
     assert.equal(problems.length, 0, `problems in the browser:\n${describeProblems(problems)}`);
   });

@@ -77,6 +77,27 @@ const ASSETS: &[(&str, &str)] = &[
     ("logo.svg", include_str!("../../../www/shop/logo.svg")),
 ];
 
+/// The widget gallery (every widget state), published at `/gallery/`.
+const GALLERY: &[(&str, &str)] = &[
+    (
+        "index.html",
+        include_str!("../../../www/gallery/index.html"),
+    ),
+    (
+        "frame.html",
+        include_str!("../../../www/gallery/frame.html"),
+    ),
+    (
+        "gallery.js",
+        include_str!("../../../www/gallery/gallery.js"),
+    ),
+    ("frame.js", include_str!("../../../www/gallery/frame.js")),
+    (
+        "gallery.css",
+        include_str!("../../../www/gallery/gallery.css"),
+    ),
+];
+
 /// Orders at or above this amount ship free (also in shop.js).
 const FREE_DELIVERY_FROM: f64 = 50.0;
 
@@ -150,6 +171,9 @@ pub fn build(args: &Args) -> Result<Summary, DemoError> {
     write(&out.join("tailor/catalog.json"), &feed)?;
     for (name, text) in ASSETS {
         write(&out.join("assets").join(name), text.as_bytes())?;
+    }
+    for (name, text) in GALLERY {
+        write(&out.join("gallery").join(name), text.as_bytes())?;
     }
     for p in &products {
         write(

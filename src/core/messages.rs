@@ -1,0 +1,108 @@
+//! The widgets' personal texts: the thank-you heading with the shopper's
+//! first name, the list of what they bought, and the "welcome back" line.
+//! Short on purpose: short, personal messages are the ones shoppers read.
+
+use crate::core::i18n::Strings;
+
+/// The longest first name shown; longer input is cut (it is shopper text).
+const MAX_NAME: usize = 40;
+
+/// The first word of the name the shop passed, if it has any letters.
+pub fn first_name(name: &str) -> Option<String> {
+    let first: String = name
+        .split_whitespace()
+        .next()?
+        .chars()
+        .take(MAX_NAME)
+        .collect();
+    first.chars().any(char::is_alphabetic).then_some(first)
+}
+
+/// "Thank you, Dana!" with a first name, else "Thank you for your order!".
+pub fn thank_you_heading(strings: &Strings, name: Option<&str>) -> String {
+    match name.and_then(first_name) {
+        Some(name) => strings.fill("thank_you_name", &[("name", &name)]),
+        None => strings.get("thank_you"),
+    }
+}
+
+/// "You bought: A, B and 2 more": at most `shown` titles, the rest counted.
+pub fn bought_line(strings: &Strings, titles: &[String], shown: usize) -> Option<String> {
+    if titles.is_empty() {
+        return None;
+    }
+    let shown = shown.max(1).min(titles.len());
+    let mut list = titles[..shown].join(", ");
+    let rest = titles.len() - shown;
+    if rest > 0 {
+        list.push_str(&strings.fill("and_more", &[("count", &rest.to_string())]));
+    }
+    Some(strings.fill("you_bought_list", &[("items", &list)]))
+}
+
+/// The recommendations heading: a warm welcome back on a return visit when
+/// the owner keeps the greeting on, else the usual heading.
+pub fn recommendations_heading(strings: &Strings, returning: bool, has_history: bool) -> String {
+    match (returning, has_history) {
+        (true, _) => strings.get("welcome_back"),
+        (false, true) => strings.get("recommendations"),
+        (false, false) => strings.get("recommendations_cold"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EN: &str = r#"{"thank_you_name": "Thank you, {name}!", "thank_you": "Thank you for your order!",
+        "you_bought_list": "You bought {items}", "and_more": " and {count} more",
+        "welcome_back": "Welcome back! Picked for you", "recommendations": "Recommended for you",
+        "recommendations_cold": "Popular right now"}"#;
+
+    #[test]
+    fn headings() {
+        let en = Strings::new("en", EN, EN);
+        let cases = [
+            (Some("Dana Levi"), "Thank you, Dana!"),
+            (Some("  dana  "), "Thank you, dana!"),
+            (Some("李"), "Thank you, 李!"),
+            (Some(""), "Thank you for your order!"),
+            (Some("1234"), "Thank you for your order!"),
+            (None, "Thank you for your order!"),
+        ];
+        for (name, want) in cases {
+            assert_eq!(thank_you_heading(&en, name), want, "{name:?}");
+        }
+        let long = "x".repeat(500);
+        assert_eq!(first_name(&long).map(|n| n.chars().count()), Some(MAX_NAME));
+    }
+
+    #[test]
+    fn bought_lines() {
+        let en = Strings::new("en", EN, EN);
+        let titles = |n: usize| (1..=n).map(|i| format!("T{i}")).collect::<Vec<_>>();
+        let cases = [
+            (0, None),
+            (1, Some("You bought T1")),
+            (3, Some("You bought T1, T2, T3")),
+            (5, Some("You bought T1, T2, T3 and 2 more")),
+        ];
+        for (n, want) in cases {
+            assert_eq!(bought_line(&en, &titles(n), 3).as_deref(), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn greeting() {
+        let en = Strings::new("en", EN, EN);
+        let cases = [
+            (true, true, "Welcome back! Picked for you"),
+            (true, false, "Welcome back! Picked for you"),
+            (false, true, "Recommended for you"),
+            (false, false, "Popular right now"),
+        ];
+        for (returning, history, want) in cases {
+            assert_eq!(recommendations_heading(&en, returning, history), want);
+        }
+    }
+}

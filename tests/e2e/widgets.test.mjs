@@ -1,0 +1,157 @@
+// The shopper-facing widgets in a real browser under the strict CSP:
+// screenshots of every widget in en, he and zh, light and dark (into
+// target/e2e/widgets/, for a person to look at), the right-to-left layout,
+// and the survey's one-tap answer and its never-nagging memory.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ARTIFACTS,
+  NO_WIDGET,
+  describeProblems,
+  launchBrowser,
+  shopperPage,
+  siteDir,
+  startServer,
+  tailorBin,
+  tailorEvents,
+  waitForSlotItems,
+  waitForTailorEvent,
+} from './harness.mjs';
+
+const SHOTS = path.join(ARTIFACTS, 'widgets');
+
+/** What shows a frame's widget is ready to be looked at. */
+const READY = {
+  rails: (page) => waitForSlotItems(page, 'recommendations'),
+  grid: (page) => waitForSlotItems(page, 'recommendations'),
+  'thank-you': (page) => waitForSlotItems(page, 'thank-you'),
+  loading: (page) => page.locator('[data-tailor="recommendations"] .tailor-loading').waitFor(),
+  'survey-csat': (page) => page.locator('[data-tailor="survey"] .tailor-survey').waitFor(),
+  'survey-nps': (page) => page.locator('[data-tailor="survey"] .tailor-survey').waitFor(),
+  'survey-ces': (page) => page.locator('[data-tailor="survey"] .tailor-survey').waitFor(),
+  'survey-answered': (page) => page.locator('[data-tailor="survey"] .tailor-comment').waitFor(),
+};
+
+describe('widgets', { skip: NO_WIDGET && 'the site has no widget yet' }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    const bin = tailorBin();
+    server = await startServer(bin, siteDir(bin), ['--csp', 'strict']);
+    browser = await launchBrowser();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function framePage(view, lang, theme, viewport) {
+    const { context, page, problems } = await shopperPage(browser, { viewport });
+    await page.emulateMedia({ colorScheme: theme });
+    await page.goto(`${server.url}gallery/frame.html?view=${view}&lang=${lang}&theme=${theme}`);
+    await READY[view](page);
+    // Let lazy images decode so the screenshot shows them.
+    await page.waitForLoadState('networkidle');
+    return { context, page, problems };
+  }
+
+  const matrix = [];
+  for (const view of ['rails', 'thank-you', 'survey-csat', 'survey-nps']) {
+    for (const lang of ['en', 'he', 'zh']) for (const theme of ['light', 'dark']) matrix.push([view, lang, theme]);
+  }
+  matrix.push(['survey-ces', 'en', 'light'], ['survey-answered', 'en', 'light'], ['grid', 'en', 'light'], ['loading', 'en', 'light']);
+
+  it(`screenshots of every widget (${matrix.length}) with no problems in the browser`, async () => {
+    const all = [];
+    for (const [view, lang, theme] of matrix) {
+      const { context, page, problems } = await framePage(view, lang, theme);
+      await page.locator('[data-frame]').screenshot({ path: path.join(SHOTS, `${view}-${lang}-${theme}.png`) });
+      all.push(...problems);
+      await context.close();
+    }
+    assert.equal(all.length, 0, describeProblems(all));
+  });
+
+  it('mirrors right to left in Hebrew: the rail starts on the right', async () => {
+    const { context, page, problems } = await framePage('rails', 'he', 'light', { width: 1280, height: 900 });
+    const layout = await page.locator('[data-tailor="recommendations"]').evaluate((host) => {
+      const root = host.shadowRoot.querySelector('.tailor-root');
+      const cards = [...host.shadowRoot.querySelectorAll('.tailor-card')].map((c) => c.getBoundingClientRect());
+      const heading = host.shadowRoot.querySelector('.tailor-heading').getBoundingClientRect();
+      const box = host.getBoundingClientRect();
+      return { dir: root.getAttribute('dir'), first: cards[0].right, second: cards[1].right, right: box.right, headingRight: heading.right };
+    });
+    assert.equal(layout.dir, 'rtl');
+    assert.ok(layout.first > layout.second, `first card is right of the second: ${JSON.stringify(layout)}`);
+    assert.ok(layout.right - layout.first < 40, `first card hugs the right edge: ${JSON.stringify(layout)}`);
+    assert.ok(layout.right - layout.headingRight < 40, `heading starts on the right: ${JSON.stringify(layout)}`);
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('the prev/next buttons scroll the rail, forward is leftwards in Hebrew', async () => {
+    for (const [lang, sign] of [['en', 1], ['he', -1]]) {
+      const { context, page } = await framePage('rails', lang, 'light', { width: 900, height: 900 });
+      const slot = page.locator('[data-tailor="recommendations"]');
+      await slot.locator('.tailor-scroll[data-direction="forward"]').click();
+      await page.waitForTimeout(700);
+      const left = await slot.evaluate((host) => host.shadowRoot.querySelector('.tailor-items').scrollLeft);
+      assert.ok(Math.sign(left) === sign && Math.abs(left) > 100, `${lang}: scrollLeft ${left}`);
+      await context.close();
+    }
+  });
+
+  it('survey after a purchase: one tap answers, then never again', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    await page.goto(`${server.url}thank-you.html`);
+    await waitForTailorEvent(page, 'tailor:ready');
+    const order = { order: 'E2E-1', items: [{ id: 'nope', qty: 1 }], name: 'Dana' };
+    await page.evaluate((o) => window.tailor('purchase', o), order);
+    const survey = page.locator('[data-tailor="survey"] .tailor-survey');
+    await survey.waitFor();
+    await survey.getByRole('button', { name: /^4 of 5/ }).click();
+    await waitForTailorEvent(page, 'tailor:survey-answer');
+    const answers = (await tailorEvents(page)).filter((e) => e.type === 'tailor:survey-answer');
+    assert.deepEqual(answers.map((a) => a.detail), [
+      { survey: 'satisfaction', kind: 'csat', score: 4, locale: 'en', context: 'after-purchase' },
+    ]);
+    await survey.locator('input').fill('Quick and easy');
+    await survey.getByRole('button', { name: 'Send' }).click();
+    await page.waitForFunction(() => window.__tailorEvents.filter((e) => e.type === 'tailor:survey-answer').length === 2);
+    const withComment = (await tailorEvents(page)).filter((e) => e.type === 'tailor:survey-answer')[1].detail;
+    assert.equal(withComment.comment, 'Quick and easy');
+
+    // Another purchase, another page: the survey is not shown again.
+    await page.reload();
+    await waitForTailorEvent(page, 'tailor:ready');
+    await page.evaluate((o) => window.tailor('purchase', o), { ...order, order: 'E2E-2' });
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('[data-tailor="survey"] .tailor-survey').count(), 0);
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('a dismissed survey stays closed, even on the owner\'s command', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    await page.goto(`${server.url}thank-you.html`);
+    await waitForTailorEvent(page, 'tailor:ready');
+    await page.evaluate(() => window.tailor('survey'));
+    const survey = page.locator('[data-tailor="survey"] .tailor-survey');
+    await survey.waitFor();
+    await survey.getByRole('button', { name: 'Close survey' }).click();
+    assert.equal(await survey.count(), 0);
+    await page.reload();
+    await waitForTailorEvent(page, 'tailor:ready');
+    await page.evaluate(() => window.tailor('survey'));
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('[data-tailor="survey"] .tailor-survey').count(), 0);
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+});
