@@ -39,8 +39,10 @@ pub fn Slot(
     /// The slot's own `data-product`, overriding the page's product.
     product: Option<String>,
     /// Wrap the cards in a grid instead of one scrolling row.
+    #[prop(optional)]
     grid: bool,
     /// `data-preview="loading"`: always the skeleton (for designers).
+    #[prop(optional)]
     loading_preview: bool,
 ) -> impl IntoView {
     let cards = Memo::new(move |_| {
