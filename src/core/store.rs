@@ -275,8 +275,13 @@ struct Stored {
     events: Vec<Event>,
     #[serde(default)]
     profile: Profile,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     recall: Recall,
+}
+
+/// Nothing the widgets remember yet: not worth a byte of the cap.
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
