@@ -465,15 +465,11 @@ fn collect(args: Args) -> Result<(), CollectError> {
         let local = listener
             .local_addr()
             .map_err(|source| CollectError::Bind { addr, source })?;
-        let shown_host = match local.ip() {
-            IpAddr::V6(ip) => format!("[{ip}]"),
-            IpAddr::V4(ip) => ip.to_string(),
-        };
         // Tests and scripts read this exact line to find the port.
         println!(
-            "Collecting into {} at http://{shown_host}:{}/",
+            "Collecting into {} at {}",
             args.db.display(),
-            local.port()
+            crate::serve::url_of(local)
         );
         use std::io::Write as _;
         let _ = std::io::stdout().flush();

@@ -92,6 +92,15 @@ pub fn policy(csp: CspMode, trusted_types: bool) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// `http://127.0.0.1:8080/` for a bound address (IPv6 hosts bracketed):
+/// the URL the servers print, which tests and scripts read.
+pub fn url_of(local: SocketAddr) -> String {
+    match local.ip() {
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", local.port()),
+        IpAddr::V4(ip) => format!("http://{ip}:{}/", local.port()),
+    }
+}
+
 fn serve(args: Args) -> Result<(), ServeError> {
     if !args.dir.is_dir() {
         return Err(ServeError::NotADirectory(args.dir.display().to_string()));
@@ -110,16 +119,8 @@ fn serve(args: Args) -> Result<(), ServeError> {
         let local = listener
             .local_addr()
             .map_err(|source| ServeError::Bind { addr, source })?;
-        let shown_host = match local.ip() {
-            IpAddr::V6(ip) => format!("[{ip}]"),
-            IpAddr::V4(ip) => ip.to_string(),
-        };
         // Tests and scripts read this exact line to find the port.
-        println!(
-            "Serving {} at http://{shown_host}:{}/",
-            args.dir.display(),
-            local.port()
-        );
+        println!("Serving {} at {}", args.dir.display(), url_of(local));
         use std::io::Write as _;
         let _ = std::io::stdout().flush();
         axum::serve(listener, app)
