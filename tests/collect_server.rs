@@ -149,6 +149,15 @@ fn answers_and_reports_end_to_end_survive_a_restart() {
         201
     );
 
+    // The comment added after the one-tap score comes with the same key: it
+    // completes that answer (still one answer), and nothing overwrites it.
+    for comment in ["Lovely website", "changed my mind"] {
+        assert_eq!(
+            collector.post("/v1/answers", &answer("key-00000003", "csat", 4, comment)),
+            200
+        );
+    }
+
     // Refused whole, with a 4xx, nothing stored.
     let oversized = answer("key-00000009", "csat", 3, &"x".repeat(5_000));
     let refused: Vec<(String, u16)> = vec![
@@ -210,6 +219,8 @@ fn answers_and_reports_end_to_end_survive_a_restart() {
             "{csv}"
         );
         assert!(csv.contains(",price,"), "{csv}");
+        assert!(csv.contains(",website,en,after-purchase,Lovely website"), "{csv}");
+        assert!(!csv.contains("changed my mind"), "{csv}");
     };
     check(&collector);
     drop(collector);

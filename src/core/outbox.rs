@@ -135,10 +135,12 @@ impl Outbox {
         json!({"pending": pending, "day": self.day, "slots": slots, "clicked": clicked}).to_string()
     }
 
-    /// Queues a post unless one with the same key is queued already. When
+    /// Queues a post. One with the same key already queued takes the newer
+    /// body (a score completed by its comment) and keeps its attempts. When
     /// full, the oldest item goes.
     pub fn push(&mut self, item: Pending) {
-        if self.pending.iter().any(|p| p.key == item.key) {
+        if let Some(queued) = self.pending.iter_mut().find(|p| p.key == item.key) {
+            queued.body = item.body;
             return;
         }
         if self.pending.len() >= MAX_ITEMS {
@@ -260,6 +262,20 @@ mod tests {
         outbox.push(item("c"));
         outbox.settle("c", Outcome::Refused);
         assert!(outbox.pending.is_empty());
+    }
+
+    #[test]
+    fn a_queued_answer_takes_the_comment_that_completes_it() {
+        let mut outbox = Outbox::default();
+        outbox.push(item("a"));
+        outbox.settle("a", Outcome::Failed);
+        outbox.push(Pending {
+            body: r#"{"comment":"late"}"#.into(),
+            ..item("a")
+        });
+        assert_eq!(outbox.pending.len(), 1);
+        assert_eq!(outbox.pending[0].body, r#"{"comment":"late"}"#);
+        assert_eq!(outbox.pending[0].attempts, 1, "attempts carry over");
     }
 
     #[test]

@@ -87,13 +87,36 @@ pub fn answer_body(settings: &Settings, answer: &Answer, key: &str, uniform: f64
     post.to_string()
 }
 
+thread_local! {
+    /// This page's survey responses: survey id → idempotency key and the
+    /// random draw of its randomized response.
+    static RESPONSES: RefCell<Vec<(String, String, f64)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The key and random draw of this page's response to `survey`. The comment
+/// a shopper adds after the one-tap score goes out under the score's key (the
+/// collector completes that answer instead of counting a second one) and
+/// with the same draw (a second independent draw of a randomized score would
+/// weaken its privacy).
+fn response_of(survey: &str) -> (String, f64) {
+    RESPONSES.with(|cell| {
+        let mut responses = cell.borrow_mut();
+        if let Some((_, key, uniform)) = responses.iter().find(|(id, _, _)| id == survey) {
+            return (key.clone(), *uniform);
+        }
+        let (key, uniform) = (new_key(), js_sys::Math::random());
+        responses.push((survey.to_string(), key.clone(), uniform));
+        (key, uniform)
+    })
+}
+
 /// Sends a survey answer when the owner configured `survey-endpoint`.
 pub fn survey_answered(settings: &Settings, answer: &Answer) {
     let Some(url) = settings.survey_endpoint.clone() else {
         return;
     };
-    let key = new_key();
-    let body = answer_body(settings, answer, &key, js_sys::Math::random());
+    let (key, uniform) = response_of(&answer.survey);
+    let body = answer_body(settings, answer, &key, uniform);
     let item = Pending {
         url,
         key,

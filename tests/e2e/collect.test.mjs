@@ -9,14 +9,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 import {
   NO_WIDGET,
-  ROOT,
   artifactPath,
   describeProblems,
   shopperPage,
@@ -162,23 +161,10 @@ describe('tailor collect receives from the demo shop and shows it', () => {
     await context.close();
   });
 
-  // The survey slot is built in another branch (issue 6); until it is merged
-  // into this one the demo shop has no survey to answer.
-  const surveyReady = (() => {
-    try {
-      // The widget renders the survey once src/ui has its component.
-      const component = readdirSync(path.join(ROOT, 'src', 'ui')).some((f) => f.startsWith('survey'));
-      return component && readFileSync(path.join(siteDir(tailorBin()), 'thank-you.html'), 'utf8').includes('data-tailor="survey"');
-    } catch {
-      return false;
-    }
-  })();
-  const surveyName = 'a survey answer arrives exactly once even when the first send fails';
-  // Until then it is listed as todo (without running: it would wait for a slot that never renders).
-  const surveyTest = surveyReady && !NO_WIDGET ? it : (name) => it.todo(`${name} (needs the survey slot, issue 6)`);
-  surveyTest(surveyName, async () => {
+  it('a survey answer arrives exactly once, with its comment, even when the first send fails', { skip: needsWidget }, async () => {
     const { context, page, problems } = await shopperPage(browser, {
-      allow: (kind, text) => kind === 'request failed' && text.includes('/v1/answers'),
+      // The first send is made to fail: the browser reports it, twice.
+      allow: (kind, text) => (kind === 'request failed' || kind === 'console error') && text.includes('/v1/answers'),
     });
     const endpoint = `${collector.url}/v1/answers`;
     await context.addInitScript((url) => {
@@ -195,15 +181,25 @@ describe('tailor collect receives from the demo shop and shows it', () => {
     });
     const before = (await summary(collector)).answers;
     await page.goto(new URL('thank-you.html', shop.url).href);
-    const survey = page.locator('[data-tailor="survey"]');
-    await survey.getByRole('button').last().click();
+    await page.waitForFunction(() => (window.__tailorEvents || []).some((e) => e.type === 'tailor:ready'));
+    await page.evaluate(() => window.tailor('purchase', { order: 'COLLECT-1', items: [{ id: 'none', qty: 1 }] }));
+    const survey = page.locator('[data-tailor="survey"] .tailor-survey');
+    await survey.getByRole('button', { name: /^4 of 5/ }).click();
     await waitFor(() => failed === 1, 'the first (failing) send');
     assert.equal((await summary(collector)).answers, before, 'the failed send stored nothing');
-    await page.reload();
-    await waitFor(async () => (await summary(collector)).answers === before + 1, 'the retried answer');
+    // The comment goes out under the score's key: it completes that answer.
+    await survey.locator('input').fill('The parcel arrived late');
+    await survey.getByRole('button', { name: 'Send' }).click();
+    await waitFor(async () => (await summary(collector)).answers === before + 1, 'the answer with its comment');
+    // The next page retries what is still queued: nothing is counted twice.
     await page.reload();
     await page.waitForLoadState('load');
+    await page.waitForTimeout(500);
     assert.equal((await summary(collector)).answers, before + 1, 'stored once');
+    const csv = await (await fetch(`${collector.url}/v1/export.csv`)).text();
+    const rows = csv.split('\n').filter((line) => line.includes('The parcel arrived late'));
+    assert.equal(rows.length, 1, csv);
+    assert.match(rows[0], /,4,.*,delivery,/, 'score and topic of the one answer');
     assert.equal(problems.length, 0, describeProblems(problems));
     await context.close();
   });

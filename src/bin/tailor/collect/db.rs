@@ -107,11 +107,18 @@ impl Db {
                 a.context
             ],
         )?;
-        Ok(if changed == 0 {
-            Stored::Duplicate
-        } else {
-            Stored::New
-        })
+        if changed == 1 {
+            return Ok(Stored::New);
+        }
+        // The same response again: a retry, or the comment the shopper added
+        // after the one-tap score. It may fill in a missing comment or topic
+        // of the same survey, never change what is already stored.
+        self.conn.execute(
+            "UPDATE answers SET comment = COALESCE(comment, ?2), topic = COALESCE(topic, ?3)
+             WHERE key = ?1 AND survey = ?4 AND ((comment IS NULL AND ?2 IS NOT NULL) OR (topic IS NULL AND ?3 IS NOT NULL))",
+            params![a.key, a.comment, a.topic.map(Topic::name), a.survey],
+        )?;
+        Ok(Stored::Duplicate)
     }
 
     pub fn insert_report(&mut self, r: &CleanReport, day: &str) -> Result<Stored, DbError> {
