@@ -219,7 +219,10 @@ fn answers_and_reports_end_to_end_survive_a_restart() {
             "{csv}"
         );
         assert!(csv.contains(",price,"), "{csv}");
-        assert!(csv.contains(",website,en,after-purchase,Lovely website"), "{csv}");
+        assert!(
+            csv.contains(",website,en,after-purchase,Lovely website"),
+            "{csv}"
+        );
         assert!(!csv.contains("changed my mind"), "{csv}");
     };
     check(&collector);
