@@ -15,7 +15,9 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import {
   NO_WIDGET,
@@ -379,3 +381,108 @@ async function assertHostStillWorksOnce(page) {
   await page.locator('#host-button').click();
   await page.waitForFunction((b) => document.getElementById('host-output').textContent !== b, before, { timeout: 5_000 });
 }
+
+// Feeds whose size only shows while they download: sent without a length
+// (chunked), or gzip-compressed far below the size they decode to. Page
+// routes can't stream, so a small Node server serves the site and these
+// feeds from one origin under the strict CSP.
+const STREAMED_BYTES = 80 * 1024 * 1024;
+
+function startStreamingServer(dir) {
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+    '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+  const zipped = gzipSync(Buffer.concat([Buffer.from('{"products": ['), Buffer.alloc(STREAMED_BYTES, ' ')]));
+  let streamed = 0;
+  const server = http.createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://localhost');
+    if (pathname === '/stream/chunked.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let closed = false;
+      res.on('close', () => { closed = true; });
+      res.write('{"products": [');
+      const chunk = Buffer.alloc(1024 * 1024, ' ');
+      for (let sent = 0; sent < STREAMED_BYTES && !closed; sent += chunk.length) {
+        streamed += chunk.length;
+        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      }
+      return res.end(']}');
+    }
+    if (pathname === '/stream/gzip.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': zipped.length });
+      return res.end(zipped);
+    }
+    const file = path.join(dir, path.normalize(pathname).replace(/^(\.\.[/\\])+/, ''));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404);
+      return res.end();
+    }
+    res.writeHead(200, {
+      'content-type': types[path.extname(file)] || 'application/octet-stream',
+      'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'",
+    });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/`,
+        zippedBytes: zipped.length,
+        streamedBytes: () => streamed,
+        stop: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }),
+      }),
+    );
+  });
+}
+
+describe('Tailor with feeds larger than they say', { skip: needsWidget }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    const dir = siteDir(tailorBin());
+    const pages = path.join(dir, 'stream-e2e');
+    mkdirSync(pages, { recursive: true });
+    writeFileSync(path.join(pages, 'host.js'), HOST_JS);
+    for (const name of ['chunked', 'gzip']) {
+      const html = hostPage(`Feed: ${name}`, 8)
+        .replace('/feeds-e2e/host.js', '/stream-e2e/host.js')
+        .replace(`data-catalog="/${FEED_PATH}"`, `data-catalog="/stream/${name}.json"`)
+        .replace(`data-timeout-ms="${TIMEOUT_MS}"`, 'data-timeout-ms="20000"');
+      writeFileSync(path.join(pages, `${name}.html`), html);
+    }
+    server = await startStreamingServer(dir);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const [name, what] of [['chunked', 'sent without a length'], ['gzip', 'compressed far below its decoded size']]) {
+    it(`stops reading a feed ${what} at the size cap, reports once, and the host page works`, async (t) => {
+      const { context, page, problems } = await shopperPage(browser, { allow: isTailorErrorEcho('catalog') });
+      try {
+        await page.goto(`${server.url}stream-e2e/${name}.html`);
+        await waitForTailorEvent(page, 'tailor:error', 20_000);
+        await settle(page);
+        const errors = (await tailorEvents(page)).filter((e) => e.type === 'tailor:error');
+        assert.equal(errors.length, 1, JSON.stringify(errors));
+        assert.match(errors[0].detail.message, /larger than \d+ bytes/);
+        for (const slot of ['recommendations', 'recently-viewed']) {
+          assert.deepEqual(await slotState(page, slot), { height: 0, shown: 0 }, slot);
+        }
+        await assertHostStillWorks(page);
+        if (name === 'chunked') {
+          assert.ok(server.streamedBytes() < STREAMED_BYTES, 'the download stopped at the cap, not at the end of the feed');
+        }
+        const memory = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+        t.diagnostic(`${name}: JS heap ${(memory / 1048576).toFixed(1)} MiB after refusing ${STREAMED_BYTES / 1048576} MiB` +
+          (name === 'chunked' ? ` (server wrote ${(server.streamedBytes() / 1048576).toFixed(0)} MiB before the abort)` : ` (${server.zippedBytes} gzip bytes)`));
+        assertNoProblems(problems);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
