@@ -8,8 +8,9 @@
 //! place of the feed is recognised by its content type, and a body over the
 //! size cap is refused from its declared length before it is downloaded,
 //! and from the bytes counted as they stream in otherwise (no length, or a
-//! compressed body that decodes past the cap). Nothing is
-//! cached on failure: the next page view asks again.
+//! compressed body that decodes past the cap). Bodies are read as bytes (a
+//! packed catalog is binary); `platform::cache` keeps the catalog on the
+//! device and revalidates it with the ETag this module reports.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -18,7 +19,7 @@ use gloo_timers::callback::Timeout;
 use thiserror::Error;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, RequestInit, Response};
+use web_sys::{AbortController, Headers, RequestInit, Response};
 
 #[derive(Debug, Error)]
 pub enum FetchError {
@@ -41,9 +42,25 @@ pub enum FetchError {
 /// Catalogs over this size are refused rather than freezing the shopper's tab.
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
 
-/// Fetches `url` as text with credentials only for the same origin, giving
-/// up after `timeout_ms` (headers and body together).
-pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, FetchError> {
+/// A body read whole, or the server's word that the copy held is current.
+pub enum Fetched {
+    Body {
+        bytes: Vec<u8>,
+        /// The body's `ETag`, to revalidate a kept copy with next time.
+        etag: Option<String>,
+    },
+    /// `304 Not Modified`: answered only to a request sent with an ETag.
+    NotModified,
+}
+
+/// Fetches `url` as bytes with credentials only for the same origin,
+/// giving up after `timeout_ms` (headers and body together). With `etag`,
+/// asks only for a body that changed (`If-None-Match`).
+pub async fn get_bytes(
+    url: &str,
+    timeout_ms: u32,
+    etag: Option<&str>,
+) -> Result<Fetched, FetchError> {
     let window = web_sys::window().ok_or(FetchError::NoWindow)?;
     let network = || FetchError::Network {
         url: url.to_string(),
@@ -74,10 +91,18 @@ pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, FetchError> 
     init.set_method("GET");
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     init.set_signal(Some(&controller.signal()));
+    if let Some(etag) = etag {
+        let headers = Headers::new().map_err(|_| network())?;
+        headers.set("If-None-Match", etag).map_err(|_| network())?;
+        init.set_headers(&headers);
+    }
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(|_| failed(network()))?;
     let response: Response = response.dyn_into().map_err(|_| network())?;
+    if response.status() == 304 && etag.is_some() {
+        return Ok(Fetched::NotModified);
+    }
     if !response.ok() {
         return Err(FetchError::Status {
             url: url.to_string(),
@@ -92,26 +117,42 @@ pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, FetchError> 
             content_type,
         });
     }
-    let too_large = || FetchError::TooLarge {
-        url: url.to_string(),
-        limit: MAX_BODY,
-    };
     let declared = header("content-length").and_then(|n| n.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         // Stops the download: the body is never read.
         controller.abort();
-        return Err(too_large());
+        return Err(FetchError::TooLarge {
+            url: url.to_string(),
+            limit: MAX_BODY,
+        });
     }
+    let bytes = read_body(url, &response, Some(&controller))
+        .await
+        .map_err(failed)?;
+    Ok(Fetched::Body {
+        bytes,
+        etag: header("etag"),
+    })
+}
 
-    let bytes = read_capped(&response, &controller)
+/// Reads a response's body (fetched, or kept in the device's cache) within
+/// the size cap.
+pub async fn read_body(
+    url: &str,
+    response: &Response,
+    controller: Option<&AbortController>,
+) -> Result<Vec<u8>, FetchError> {
+    read_capped(response, controller)
         .await
         .map_err(|e| match e {
-            Capped::TooLarge => too_large(),
-            Capped::Unreadable => failed(FetchError::Body {
+            Capped::TooLarge => FetchError::TooLarge {
                 url: url.to_string(),
-            }),
-        })?;
-    Ok(decode_utf8(bytes))
+                limit: MAX_BODY,
+            },
+            Capped::Unreadable => FetchError::Body {
+                url: url.to_string(),
+            },
+        })
 }
 
 enum Capped {
@@ -123,7 +164,10 @@ enum Capped {
 /// sent without a length (chunked) or compressed far below its decoded size
 /// stops downloading the moment it passes the cap, before it is copied into
 /// the widget's memory.
-async fn read_capped(response: &Response, controller: &AbortController) -> Result<Vec<u8>, Capped> {
+async fn read_capped(
+    response: &Response,
+    controller: Option<&AbortController>,
+) -> Result<Vec<u8>, Capped> {
     let Some(stream) = response.body() else {
         return Ok(Vec::new());
     };
@@ -146,7 +190,9 @@ async fn read_capped(response: &Response, controller: &AbortController) -> Resul
             .ok_or(Capped::Unreadable)?;
         total = total.saturating_add(chunk.length() as usize);
         if total > MAX_BODY {
-            controller.abort();
+            if let Some(controller) = controller {
+                controller.abort();
+            }
             return Err(Capped::TooLarge);
         }
         chunks.push(&chunk);
@@ -164,7 +210,7 @@ async fn read_capped(response: &Response, controller: &AbortController) -> Resul
 
 /// The body as text the way `Response.text()` reads it: UTF-8, a leading
 /// byte-order mark dropped, invalid bytes replaced (lenient, never lost).
-fn decode_utf8(bytes: Vec<u8>) -> String {
+pub fn decode_utf8(bytes: Vec<u8>) -> String {
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),

@@ -4,6 +4,7 @@
 //! state to `ui`. Every failure is reported (console warning and
 //! `tailor:error`) and the widget hides; nothing panics into the host page.
 
+pub mod cache;
 pub mod fetch;
 pub mod format;
 pub mod page;
@@ -300,6 +301,9 @@ pub fn boot(script: JsValue, config: JsValue) {
 /// so owners (and the browser benchmark) can see it.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 struct Timings {
+    /// Where the catalog came from: `network`, `revalidated` (the copy kept
+    /// on the device, confirmed current) or `kept` (the shop unreachable).
+    catalog: &'static str,
     fetch_ms: f64,
     parse_ms: f64,
     index_ms: f64,
@@ -315,20 +319,32 @@ fn now_ms() -> f64 {
 /// by the caller (so a feed whose every record is skipped is one error).
 async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timings), String> {
     let started = now_ms();
-    let text = fetch::get_text(url, timeout_ms)
+    let (bytes, source) = cache::catalog_bytes(url, timeout_ms)
         .await
         .map_err(|e| e.to_string())?;
     let fetched = now_ms();
-    let parsed = catalog::parse(&text).map_err(|e| {
-        // Servers often answer a missing or protected feed with an HTML page
-        // whatever the content type says; name that instead of a JSON error.
-        if text.trim_start().starts_with('<') {
-            format!("{url}: an HTML page, not a feed (an error or login page?)")
-        } else {
-            format!("{url}: {e}")
+    // A packed catalog (`tailor catalog pack`) is told by its content,
+    // whatever the file is called.
+    let parsed = if catalog::pack::is_packed(&bytes) {
+        let products = catalog::pack::decode(&bytes).map_err(|e| format!("{url}: {e}"))?;
+        catalog::Parsed {
+            catalog: products,
+            skipped: Vec::new(),
+            format: catalog::Format::Tailor,
+            warnings: Vec::new(),
         }
-    })?;
-    drop(text);
+    } else {
+        let text = fetch::decode_utf8(bytes);
+        catalog::parse(&text).map_err(|e| {
+            // Servers often answer a missing or protected feed with an HTML page
+            // whatever the content type says; name that instead of a JSON error.
+            if text.trim_start().starts_with('<') {
+                format!("{url}: an HTML page, not a feed (an error or login page?)")
+            } else {
+                format!("{url}: {e}")
+            }
+        })?
+    };
     let read = now_ms();
     if parsed.catalog.is_empty() {
         return Err(format!(
@@ -355,6 +371,7 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timin
     let skipped = parsed.skipped.len();
     let engine = Engine::new(parsed.catalog);
     let timings = Timings {
+        catalog: source.name(),
         fetch_ms: fetched - started,
         parse_ms: read - fetched,
         index_ms: now_ms() - read,

@@ -1,74 +1,129 @@
 //! The packed catalog: a compact binary form of a parsed [`Catalog`] made
-//! offline by `tailor catalog pack`, which the widget reads many times
-//! faster than JSON and which compresses far better.
+//! offline by `tailor catalog pack`, which the widget fetches, caches and
+//! reads many times faster than JSON, and which compresses far better.
 //!
-//! Layout (all integers LEB128 varints, strings length-prefixed UTF-8):
-//! `TLRP`, version, product count, then one column per field. Repeated
-//! values (currency, brand, category path, tags) are dictionary indices;
-//! URLs and images that follow one `prefix{id}suffix` pattern are stored as
-//! that pattern alone; prices are whole cents when every price allows it.
-//! Columns keep similar bytes together, which is what brotli feeds on.
+//! It keeps what the widget uses: id, title, url, image, price, currency,
+//! brand, category path, tags, stock, and of the description only its
+//! keywords for content similarity (see [`for_widget`]): the widget never
+//! shows a description. Products carry no dates in Tailor, so none are kept.
+//!
+//! Layout (integers LEB128 varints, strings length-prefixed UTF-8): `TLRP`,
+//! version, product count, then one column per field, each laid out so that
+//! similar bytes sit together, which is what brotli feeds on:
+//! - ids: `prefix` + zero-padded number, as a prefix dictionary and number
+//!   deltas (`sku-00017` after `sku-00016` is two small bytes);
+//! - titles: a word dictionary (most frequent first), the brand left out
+//!   when the title starts with it;
+//! - urls and images: one `prefix{id}suffix` pattern when they follow one;
+//! - prices: whole units and cents in two streams (cents repeat: .99, .95);
+//! - brand and tags: what was recently used in the same category
+//!   (move-to-front), a tag that is a word of the title by position,
+//!   otherwise a dictionary index; currency and category path: dictionaries;
+//! - description keywords: a dictionary of tokens.
 
 use thiserror::Error;
 
 use super::{Catalog, Product};
+use crate::core::text;
 
 const MAGIC: &[u8; 4] = b"TLRP";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+
+/// The content index reads this many tokens of a description
+/// (`rank::content`; `tests::packed_catalog_ranks_like_the_feed` checks
+/// the two agree).
+const DESCRIPTION_TOKENS: usize = 40;
+/// Values remembered per category for brands and tags.
+const RECENT: usize = 64;
 
 /// Why packed bytes could not be read.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum PackError {
     #[error("not a packed Tailor catalog")]
     NotPacked,
-    #[error("packed catalog version {0} is newer than this Tailor reads ({VERSION})")]
-    FutureVersion(u8),
+    #[error("packed catalog version {0}: this Tailor reads version {VERSION}; pack the feed again with `tailor catalog pack`")]
+    Version(u8),
     #[error("the packed catalog is truncated or damaged at byte {0}")]
     Damaged(usize),
 }
 
-/// True when `bytes` start like a packed catalog (for format detection).
+/// True when `bytes` start like a packed catalog (for format detection:
+/// the content decides, whatever the file is called or served as).
 pub fn is_packed(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
+/// The product as the packed form keeps it: the description reduced to
+/// the keywords the content index would read from it that the title does
+/// not already give (a title word outweighs the same description word, so
+/// ranking is unchanged), at most [`DESCRIPTION_TOKENS`], joined by spaces.
+/// When the keywords would not read back as themselves (a stem that stems
+/// again), the description is kept whole.
+pub fn for_widget(product: &Product) -> Product {
+    Product {
+        description: description_keywords(product),
+        ..product.clone()
+    }
+}
+
+fn description_keywords(product: &Product) -> Option<String> {
+    let description = product.description.as_deref()?;
+    let title = text::tokens(&product.title);
+    let mut kept: Vec<String> = Vec::new();
+    for token in text::tokens(description)
+        .into_iter()
+        .take(DESCRIPTION_TOKENS)
+    {
+        if !title.contains(&token) && !kept.contains(&token) {
+            kept.push(token);
+        }
+    }
+    if kept.is_empty() {
+        return None;
+    }
+    let joined = kept.join(" ");
+    if text::tokens(&joined) == kept {
+        Some(joined)
+    } else {
+        Some(description.to_string())
+    }
+}
+
 /// Packs a catalog. Product order is kept (it is the cold-start prior).
+/// [`decode`] gives back `for_widget` of every product.
 pub fn encode(catalog: &Catalog) -> Vec<u8> {
     let products = catalog.products();
-    let mut out = Writer(Vec::with_capacity(products.len() * 48));
+    let mut out = Writer(Vec::with_capacity(products.len() * 24));
     out.0.extend_from_slice(MAGIC);
     out.0.push(VERSION);
     out.uint(products.len() as u64);
-    for p in products {
-        out.str(&p.id);
-    }
-    for p in products {
-        out.str(&p.title);
-    }
+    out.id_column(products);
+    let categories: Vec<Option<String>> = products.iter().map(category_key).collect();
+    let category_index = out.dictionary_column(&categories);
+    let brands: Vec<Option<String>> = products.iter().map(|p| p.brand.clone()).collect();
+    out.recent_column(&brands, &category_index);
+    out.title_column(products);
     out.pattern_column(products, |p| p.url.as_deref());
     out.pattern_column(products, |p| p.image.as_deref());
     out.price_column(products);
-    out.dictionary_column(products, |p| p.currency.clone().into_iter().collect());
-    out.dictionary_column(products, |p| p.brand.clone().into_iter().collect());
-    out.dictionary_column(products, |p| {
-        if p.category.is_empty() {
-            Vec::new()
-        } else {
-            vec![p.category.join("\u{1f}")]
-        }
-    });
-    out.dictionary_column(products, |p| p.tags.clone());
-    for p in products {
-        out.str(p.description.as_deref().unwrap_or(""));
-    }
-    let mut stock = vec![0u8; products.len().div_ceil(8)];
-    for (i, p) in products.iter().enumerate() {
-        if p.in_stock {
-            stock[i / 8] |= 1 << (i % 8);
-        }
-    }
-    out.0.extend_from_slice(&stock);
+    let currencies: Vec<Option<String>> = products.iter().map(|p| p.currency.clone()).collect();
+    out.dictionary_column(&currencies);
+    out.tag_column(products, &category_index);
+    let keywords: Vec<Vec<String>> = products
+        .iter()
+        .map(|p| match description_keywords(p) {
+            Some(k) if p.description.as_deref() == Some(k.as_str()) => vec![k],
+            Some(k) => k.split(' ').map(String::from).collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    out.list_column(&keywords);
+    out.bits(products.iter().map(|p| p.in_stock));
     out.0
+}
+
+fn category_key(p: &Product) -> Option<String> {
+    (!p.category.is_empty()).then(|| p.category.join("\u{1f}"))
 }
 
 /// Reads packed bytes back into a catalog.
@@ -81,47 +136,151 @@ pub fn decode(bytes: &[u8]) -> Result<Catalog, PackError> {
         at: MAGIC.len(),
     };
     let version = r.byte()?;
-    if version > VERSION {
-        return Err(PackError::FutureVersion(version));
+    if version != VERSION {
+        return Err(PackError::Version(version));
     }
     let n = r.count(1)?;
-    let mut products: Vec<Product> = Vec::with_capacity(n);
-    for _ in 0..n {
-        products.push(Product {
-            id: r.string()?,
+    let mut products: Vec<Product> = r
+        .id_column(n)?
+        .into_iter()
+        .map(|id| Product {
+            id,
             ..Product::default()
-        });
+        })
+        .collect();
+    let (category_dictionary, category_index) = r.dictionary_column(n)?;
+    for (p, c) in products.iter_mut().zip(&category_index) {
+        if let Some(path) = c.and_then(|c| category_dictionary.get(c as usize)) {
+            p.category = path.split('\u{1f}').map(String::from).collect();
+        }
     }
-    for p in &mut products {
-        p.title = r.string()?;
+    let brands = r.recent_column(&category_index)?;
+    for (p, brand) in products.iter_mut().zip(brands) {
+        p.brand = brand;
     }
+    r.title_column(&mut products)?;
     let urls = r.pattern_column(&products)?;
     let images = r.pattern_column(&products)?;
+    for ((p, url), image) in products.iter_mut().zip(urls).zip(images) {
+        p.url = url;
+        p.image = image;
+    }
     let prices = r.price_column(n)?;
-    let currencies = r.dictionary_column(n)?;
-    let brands = r.dictionary_column(n)?;
-    let categories = r.dictionary_column(n)?;
-    let mut tags = r.dictionary_column(n)?;
-    for (i, p) in products.iter_mut().enumerate() {
-        p.url = urls[i].clone();
-        p.image = images[i].clone();
-        p.price = prices[i];
-        p.currency = currencies[i].first().cloned();
-        p.brand = brands[i].first().cloned();
-        p.category = categories[i]
-            .first()
-            .map(|path| path.split('\u{1f}').map(String::from).collect())
-            .unwrap_or_default();
-        p.tags = std::mem::take(&mut tags[i]);
-        let description = r.string()?;
-        p.description = (!description.is_empty()).then_some(description);
+    let (currency_dictionary, currency_index) = r.dictionary_column(n)?;
+    for ((p, price), c) in products.iter_mut().zip(prices).zip(currency_index) {
+        p.price = price;
+        p.currency = c.and_then(|c| currency_dictionary.get(c as usize).cloned());
+    }
+    r.tag_column(&mut products, &category_index)?;
+    let keywords = r.list_column(n)?;
+    for (p, k) in products.iter_mut().zip(keywords) {
+        p.description = (!k.is_empty()).then(|| k.join(" "));
     }
     let stock = r.take(n.div_ceil(8))?;
     for (i, p) in products.iter_mut().enumerate() {
         p.in_stock = stock[i / 8] & (1 << (i % 8)) != 0;
     }
+    if r.at != bytes.len() {
+        return Err(r.damaged());
+    }
     // Ids were unique when packed; a damaged file with repeats keeps the first.
     Ok(Catalog::from_products(products).0)
+}
+
+/// `(prefix, number, digits)` of an id ending in 1 to 18 digits.
+fn split_id(id: &str) -> Option<(&str, u64, usize)> {
+    let digits = id
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_digit)
+        .take(18)
+        .count();
+    if digits == 0 {
+        return None;
+    }
+    let (prefix, number) = id.split_at(id.len() - digits);
+    Some((prefix, number.parse().ok()?, digits))
+}
+
+/// Words of a title a tag may repeat: ASCII-lower-cased, outer punctuation off.
+fn title_words(title: &str) -> impl Iterator<Item = String> + '_ {
+    title.split(' ').map(|w| {
+        w.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+            .to_ascii_lowercase()
+    })
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+/// Per category, the values lately used in it, most recent first.
+#[derive(Default)]
+struct Recent(Vec<Vec<u32>>);
+
+impl Recent {
+    fn list(&mut self, context: Option<u32>) -> &mut Vec<u32> {
+        let at = context.map_or(0, |c| c as usize + 1);
+        if at >= self.0.len() {
+            self.0.resize(at + 1, Vec::new());
+        }
+        &mut self.0[at]
+    }
+
+    /// Moves `value` to the front, returning where it was.
+    fn find(&mut self, context: Option<u32>, value: u32) -> Option<usize> {
+        let list = self.list(context);
+        let at = list.iter().position(|&v| v == value);
+        let at_or_end = at.unwrap_or(list.len());
+        Self::to_front(list, at_or_end, value);
+        at
+    }
+
+    /// The value at `position` (moved to the front).
+    fn take(&mut self, context: Option<u32>, position: usize) -> Option<u32> {
+        let list = self.list(context);
+        let value = *list.get(position)?;
+        Self::to_front(list, position, value);
+        Some(value)
+    }
+
+    fn add(&mut self, context: Option<u32>, value: u32) {
+        let list = self.list(context);
+        let end = list.len();
+        Self::to_front(list, end, value);
+    }
+
+    fn to_front(list: &mut Vec<u32>, at: usize, value: u32) {
+        if at < list.len() {
+            list.remove(at);
+        }
+        list.insert(0, value);
+        list.truncate(RECENT);
+    }
+}
+
+/// Distinct values, most frequent first (ties by first appearance), and
+/// each value's index.
+fn dictionary<'a>(
+    values: impl Iterator<Item = &'a str>,
+) -> (Vec<&'a str>, std::collections::HashMap<&'a str, u32>) {
+    let mut counts: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+    for v in values {
+        let next = counts.len();
+        counts.entry(v).or_insert((0, next)).0 += 1;
+    }
+    let mut order: Vec<(&str, (usize, usize))> = counts.into_iter().collect();
+    order.sort_by_key(|&(_, (count, first))| (std::cmp::Reverse(count), first));
+    let index = order
+        .iter()
+        .enumerate()
+        .map(|(i, (v, _))| (*v, i as u32))
+        .collect();
+    (order.into_iter().map(|(v, _)| v).collect(), index)
 }
 
 struct Writer(Vec<u8>);
@@ -142,6 +301,131 @@ impl Writer {
     fn str(&mut self, s: &str) {
         self.uint(s.len() as u64);
         self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn strings<'a>(&mut self, values: impl ExactSizeIterator<Item = &'a str>) {
+        self.uint(values.len() as u64);
+        for v in values {
+            self.str(v);
+        }
+    }
+
+    fn bits(&mut self, values: impl Iterator<Item = bool>) {
+        let mut byte = 0u8;
+        let mut i = 0;
+        for v in values {
+            byte |= u8::from(v) << (i % 8);
+            i += 1;
+            if i % 8 == 0 {
+                self.0.push(byte);
+                byte = 0;
+            }
+        }
+        if i % 8 != 0 {
+            self.0.push(byte);
+        }
+    }
+
+    /// A prefix dictionary (with the digit count), then per product 0 and
+    /// the id spelled out, or the prefix's index + 1 and the zigzagged
+    /// difference from the previous number.
+    fn id_column(&mut self, products: &[Product]) {
+        let keys: Vec<Option<String>> = products
+            .iter()
+            .map(|p| split_id(&p.id).map(|(prefix, _, digits)| format!("{digits}:{prefix}")))
+            .collect();
+        let (prefixes, index) = dictionary(keys.iter().flatten().map(String::as_str));
+        self.strings(prefixes.iter().copied());
+        let mut previous = 0i64;
+        for (p, key) in products.iter().zip(&keys) {
+            match (key, split_id(&p.id)) {
+                (Some(key), Some((_, number, _))) => {
+                    self.uint(u64::from(index[key.as_str()]) + 1);
+                    let number = number as i64;
+                    self.uint(zigzag(number.wrapping_sub(previous)));
+                    previous = number;
+                }
+                _ => {
+                    self.uint(0);
+                    self.str(&p.id);
+                }
+            }
+        }
+    }
+
+    /// A dictionary, then per product its index + 1 (0: none). Returns the indices.
+    fn dictionary_column(&mut self, values: &[Option<String>]) -> Vec<Option<u32>> {
+        let (dictionary, index) = dictionary(values.iter().flatten().map(String::as_str));
+        self.strings(dictionary.iter().copied());
+        values
+            .iter()
+            .map(|v| {
+                let i = v.as_deref().map(|v| index[v]);
+                self.uint(i.map_or(0, |i| u64::from(i) + 1));
+                i
+            })
+            .collect()
+    }
+
+    /// A dictionary, then per product a count and indices.
+    fn list_column(&mut self, values: &[Vec<String>]) {
+        let (dictionary, index) = dictionary(values.iter().flatten().map(String::as_str));
+        self.strings(dictionary.iter().copied());
+        for v in values {
+            self.uint(v.len() as u64);
+            for s in v {
+                self.uint(u64::from(index[s.as_str()]));
+            }
+        }
+    }
+
+    /// Per product 0 (none), 1 and a dictionary index (new in its
+    /// category), or 2 + its place among the category's recent values.
+    fn recent_column(&mut self, values: &[Option<String>], categories: &[Option<u32>]) {
+        let (dictionary, index) = dictionary(values.iter().flatten().map(String::as_str));
+        self.strings(dictionary.iter().copied());
+        let mut recent = Recent::default();
+        for (v, &category) in values.iter().zip(categories) {
+            let Some(v) = v else {
+                self.uint(0);
+                continue;
+            };
+            let i = index[v.as_str()];
+            match recent.find(category, i) {
+                Some(at) => self.uint(at as u64 + 2),
+                None => {
+                    self.uint(1);
+                    self.uint(u64::from(i));
+                }
+            }
+        }
+    }
+
+    /// Per product: the word count × 2 + 1 when the title starts with the
+    /// brand (left out), then word indices into a dictionary of title words.
+    fn title_column(&mut self, products: &[Product]) {
+        let words: Vec<(bool, Vec<&str>)> = products
+            .iter()
+            .map(|p| {
+                let rest = p
+                    .brand
+                    .as_deref()
+                    .filter(|b| !b.is_empty())
+                    .and_then(|b| p.title.strip_prefix(b)?.strip_prefix(' '));
+                match rest {
+                    Some(rest) => (true, rest.split(' ').collect()),
+                    None => (false, p.title.split(' ').collect()),
+                }
+            })
+            .collect();
+        let (dictionary, index) = dictionary(words.iter().flat_map(|(_, w)| w.iter().copied()));
+        self.strings(dictionary.iter().copied());
+        for (branded, w) in &words {
+            self.uint(w.len() as u64 * 2 + u64::from(*branded));
+            for word in w {
+                self.uint(u64::from(index[word]));
+            }
+        }
     }
 
     /// Mode 0: one `prefix{id}suffix` pattern (absent values marked in a
@@ -167,13 +451,7 @@ impl Writer {
                 self.uint(0);
                 self.str(prefix);
                 self.str(suffix);
-                let mut present = vec![0u8; products.len().div_ceil(8)];
-                for (i, p) in products.iter().enumerate() {
-                    if field(p).is_some() {
-                        present[i / 8] |= 1 << (i % 8);
-                    }
-                }
-                self.0.extend_from_slice(&present);
+                self.bits(products.iter().map(|p| field(p).is_some()));
             }
             _ => {
                 self.uint(1);
@@ -184,7 +462,8 @@ impl Writer {
         }
     }
 
-    /// Mode 0: whole cents + 1 (0 = no price); mode 1: f64 bits (NaN = none).
+    /// Mode 0: whole units + 1 (0 = no price), then the cents of each
+    /// price as one byte; mode 1: f64 bits (NaN = none).
     fn price_column(&mut self, products: &[Product]) {
         let cents = |p: f64| (p * 100.0).round();
         let whole = products
@@ -194,7 +473,10 @@ impl Writer {
         if whole {
             self.uint(0);
             for p in products {
-                self.uint(p.price.map_or(0, |p| cents(p) as u64 + 1));
+                self.uint(p.price.map_or(0, |p| cents(p) as u64 / 100 + 1));
+            }
+            for p in products.iter().filter_map(|p| p.price) {
+                self.0.push((cents(p) as u64 % 100) as u8);
             }
         } else {
             self.uint(1);
@@ -205,25 +487,37 @@ impl Writer {
         }
     }
 
-    /// A dictionary of distinct values, then per product a count and indices.
-    fn dictionary_column(&mut self, products: &[Product], field: impl Fn(&Product) -> Vec<String>) {
-        let values: Vec<Vec<String>> = products.iter().map(field).collect();
-        let mut dictionary: Vec<&str> = Vec::new();
-        let mut index: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-        for v in values.iter().flatten() {
-            index.entry(v.as_str()).or_insert_with(|| {
-                dictionary.push(v.as_str());
-                dictionary.len() as u64 - 1
-            });
-        }
-        self.uint(dictionary.len() as u64);
-        for d in &dictionary {
-            self.str(d);
-        }
-        for v in &values {
-            self.uint(v.len() as u64);
-            for s in v {
-                self.uint(index[s.as_str()]);
+    /// Per product a count, then per tag 0 and a dictionary index, 2 × the
+    /// position + 1 of the title word it repeats, or 2 × (its place among
+    /// the category's recent tags + 1).
+    fn tag_column(&mut self, products: &[Product], categories: &[Option<u32>]) {
+        let (dictionary, index) = dictionary(
+            products
+                .iter()
+                .flat_map(|p| p.tags.iter().map(String::as_str)),
+        );
+        self.strings(dictionary.iter().copied());
+        let mut recent = Recent::default();
+        for (p, &category) in products.iter().zip(categories) {
+            self.uint(p.tags.len() as u64);
+            let words: Vec<String> = if p.tags.is_empty() {
+                Vec::new()
+            } else {
+                title_words(&p.title).collect()
+            };
+            for tag in &p.tags {
+                if let Some(at) = words.iter().position(|w| w == tag) {
+                    self.uint(at as u64 * 2 + 1);
+                    continue;
+                }
+                let i = index[tag.as_str()];
+                match recent.find(category, i) {
+                    Some(at) => self.uint((at as u64 + 1) * 2),
+                    None => {
+                        self.uint(0);
+                        self.uint(u64::from(i));
+                    }
+                }
             }
         }
     }
@@ -279,20 +573,134 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
-    fn string(&mut self) -> Result<String, PackError> {
+    fn str(&mut self) -> Result<&'a str, PackError> {
         let len = self.count(1)?;
         let at = self.at;
         let raw = self.take(len)?;
-        std::str::from_utf8(raw)
-            .map(String::from)
-            .map_err(|_| PackError::Damaged(at))
+        std::str::from_utf8(raw).map_err(|_| PackError::Damaged(at))
+    }
+
+    fn strings(&mut self) -> Result<Vec<&'a str>, PackError> {
+        let n = self.count(1)?;
+        (0..n).map(|_| self.str()).collect()
+    }
+
+    /// An index below `len`.
+    fn index(&mut self, len: usize) -> Result<u32, PackError> {
+        let i = self.uint()?;
+        if i >= len as u64 {
+            return Err(self.damaged());
+        }
+        Ok(i as u32)
+    }
+
+    fn id_column(&mut self, n: usize) -> Result<Vec<String>, PackError> {
+        let prefixes: Vec<(usize, &str)> = self
+            .strings()?
+            .into_iter()
+            .map(|key| {
+                let (digits, prefix) = key.split_once(':').ok_or(self.damaged())?;
+                let digits: usize = digits.parse().map_err(|_| self.damaged())?;
+                Ok((digits.min(18), prefix))
+            })
+            .collect::<Result<_, _>>()?;
+        let mut previous = 0i64;
+        (0..n)
+            .map(|_| match self.uint()? {
+                0 => self.str().map(String::from),
+                k => {
+                    let (digits, prefix) = *prefixes.get(k as usize - 1).ok_or(self.damaged())?;
+                    let number = previous.wrapping_add(unzigzag(self.uint()?));
+                    previous = number;
+                    Ok(format!("{prefix}{number:0digits$}"))
+                }
+            })
+            .collect()
+    }
+
+    fn dictionary_column(
+        &mut self,
+        n: usize,
+    ) -> Result<(Vec<String>, Vec<Option<u32>>), PackError> {
+        let dictionary: Vec<String> = self.strings()?.into_iter().map(String::from).collect();
+        let len = dictionary.len() + 1;
+        let index = (0..n)
+            .map(|_| Ok(self.index(len)?.checked_sub(1)))
+            .collect::<Result<_, _>>()?;
+        Ok((dictionary, index))
+    }
+
+    fn list_column(&mut self, n: usize) -> Result<Vec<Vec<&'a str>>, PackError> {
+        let dictionary = self.strings()?;
+        (0..n)
+            .map(|_| {
+                let k = self.count(1)?;
+                (0..k)
+                    .map(|_| Ok(dictionary[self.index(dictionary.len())? as usize]))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn recent_column(
+        &mut self,
+        categories: &[Option<u32>],
+    ) -> Result<Vec<Option<String>>, PackError> {
+        let dictionary = self.strings()?;
+        let mut recent = Recent::default();
+        categories
+            .iter()
+            .map(|&category| {
+                let i = match self.uint()? {
+                    0 => return Ok(None),
+                    1 => {
+                        let i = self.index(dictionary.len())?;
+                        recent.add(category, i);
+                        i
+                    }
+                    k => recent
+                        .take(category, k as usize - 2)
+                        .ok_or(self.damaged())?,
+                };
+                Ok(Some(dictionary[i as usize].to_string()))
+            })
+            .collect()
+    }
+
+    fn title_column(&mut self, products: &mut [Product]) -> Result<(), PackError> {
+        let dictionary = self.strings()?;
+        for p in products.iter_mut() {
+            let head = self.uint()?;
+            let words = self.count_of(head / 2)?;
+            let mut title = String::new();
+            if head & 1 == 1 {
+                title.push_str(p.brand.as_deref().ok_or(self.damaged())?);
+                title.push(' ');
+            }
+            for k in 0..words {
+                if k > 0 {
+                    title.push(' ');
+                }
+                title.push_str(dictionary[self.index(dictionary.len())? as usize]);
+            }
+            p.title = title;
+        }
+        Ok(())
+    }
+
+    /// `n` items of at least a byte each, checked against what is left.
+    fn count_of(&self, n: u64) -> Result<usize, PackError> {
+        if n > (self.bytes.len() - self.at) as u64 {
+            return Err(self.damaged());
+        }
+        Ok(n as usize)
     }
 
     fn pattern_column(&mut self, products: &[Product]) -> Result<Vec<Option<String>>, PackError> {
         match self.uint()? {
             0 => {
-                let prefix = self.string()?;
-                let suffix = self.string()?;
+                let prefix = self.str()?;
+                let suffix = self.str()?;
                 let present = self.take(products.len().div_ceil(8))?;
                 Ok(products
                     .iter()
@@ -305,7 +713,7 @@ impl<'a> Reader<'a> {
             }
             1 => products
                 .iter()
-                .map(|_| self.string().map(|s| (!s.is_empty()).then_some(s)))
+                .map(|_| self.str().map(|s| (!s.is_empty()).then(|| s.to_string())))
                 .collect(),
             _ => Err(self.damaged()),
         }
@@ -313,12 +721,22 @@ impl<'a> Reader<'a> {
 
     fn price_column(&mut self, n: usize) -> Result<Vec<Option<f64>>, PackError> {
         match self.uint()? {
-            0 => (0..n)
-                .map(|_| {
-                    self.uint()
-                        .map(|c| c.checked_sub(1).map(|c| c as f64 / 100.0))
-                })
-                .collect(),
+            0 => {
+                let units: Vec<Option<u64>> = (0..n)
+                    .map(|_| Ok(self.uint()?.checked_sub(1)))
+                    .collect::<Result<_, _>>()?;
+                units
+                    .into_iter()
+                    .map(|u| {
+                        let Some(u) = u else { return Ok(None) };
+                        let cents = self.byte()?;
+                        if cents >= 100 {
+                            return Err(self.damaged());
+                        }
+                        Ok(Some((u as f64 * 100.0 + f64::from(cents)) / 100.0))
+                    })
+                    .collect()
+            }
             1 => (0..n)
                 .map(|_| {
                     let bytes = self.take(8)?;
@@ -332,20 +750,40 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn dictionary_column(&mut self, n: usize) -> Result<Vec<Vec<String>>, PackError> {
-        let size = self.count(1)?;
-        let dictionary: Vec<String> = (0..size).map(|_| self.string()).collect::<Result<_, _>>()?;
-        (0..n)
-            .map(|_| {
-                let k = self.count(1)?;
-                (0..k)
-                    .map(|_| {
-                        let i = self.uint()? as usize;
-                        dictionary.get(i).cloned().ok_or(self.damaged())
-                    })
-                    .collect()
-            })
-            .collect()
+    fn tag_column(
+        &mut self,
+        products: &mut [Product],
+        categories: &[Option<u32>],
+    ) -> Result<(), PackError> {
+        let dictionary = self.strings()?;
+        let mut recent = Recent::default();
+        for (p, &category) in products.iter_mut().zip(categories) {
+            let k = self.count(1)?;
+            let mut words: Option<Vec<String>> = None;
+            let mut tags = Vec::with_capacity(k);
+            for _ in 0..k {
+                let code = self.uint()?;
+                let tag = if code % 2 == 1 {
+                    let words = words.get_or_insert_with(|| title_words(&p.title).collect());
+                    words
+                        .get(code as usize / 2)
+                        .cloned()
+                        .ok_or(self.damaged())?
+                } else if code == 0 {
+                    let i = self.index(dictionary.len())?;
+                    recent.add(category, i);
+                    dictionary[i as usize].to_string()
+                } else {
+                    let i = recent
+                        .take(category, code as usize / 2 - 1)
+                        .ok_or(self.damaged())?;
+                    dictionary[i as usize].to_string()
+                };
+                tags.push(tag);
+            }
+            p.tags = tags;
+        }
+        Ok(())
     }
 }
 
@@ -356,15 +794,23 @@ mod tests {
     fn product(i: usize) -> Product {
         Product {
             id: format!("sku-{i}"),
-            title: format!("Product {i} – ünïcode ✓"),
+            title: format!("Brand {} Product {i} – ünïcode ✓, Linen", i % 6),
             url: (i % 5 != 0).then(|| format!("/p/sku-{i}.html")),
             image: Some(format!("/img/sku-{i}.svg")),
             price: (i % 7 != 0).then_some(i as f64 * 1.25),
             currency: Some(if i % 2 == 0 { "EUR" } else { "USD" }.into()),
             category: vec!["Home".into(), format!("Sub {}", i % 3)],
             brand: (i % 4 != 0).then(|| format!("Brand {}", i % 6)),
-            tags: (0..i % 3).map(|t| format!("tag-{t}")).collect(),
-            description: (i % 2 == 1).then(|| format!("Description of {i}")),
+            tags: (0..i % 4)
+                .map(|t| {
+                    if t == 2 {
+                        "linen".into()
+                    } else {
+                        format!("tag-{t}")
+                    }
+                })
+                .collect(),
+            description: (i % 2 == 1).then(|| format!("Description of {i}, linen and wool blend.")),
             in_stock: i % 9 != 0,
         }
     }
@@ -373,17 +819,39 @@ mod tests {
         Catalog::from_products(products).0
     }
 
+    fn widget_view(catalog: &Catalog) -> Vec<Product> {
+        catalog.products().iter().map(for_widget).collect()
+    }
+
     #[test]
-    fn round_trips_every_field() {
+    fn round_trips_what_the_widget_uses() {
         let cases: Vec<Vec<Product>> = vec![
             vec![],
             vec![product(1)],
             (0..200).map(product).collect(),
-            // URLs that follow no pattern and prices that are not whole cents.
+            // URLs that follow no pattern, prices that are not whole cents,
+            // ids without digits, with leading zeros, huge and repeated numbers.
             (0..20)
                 .map(|i| Product {
+                    id: match i % 5 {
+                        0 => format!("x{i}y"),
+                        1 => format!("00{i}"),
+                        2 => format!("a-{}", u64::MAX - i as u64),
+                        3 => format!("{}", 10_000_000 - i),
+                        _ => format!("ß{i}"),
+                    },
                     url: Some(format!("https://shop.example/{}/x", i * 3)),
                     price: Some(i as f64 / 3.0),
+                    brand: Some(String::new()),
+                    title: format!("  double  spaces {i} "),
+                    ..product(i)
+                })
+                .collect(),
+            // Prices with cents, large prices, no category.
+            (0..30)
+                .map(|i| Product {
+                    price: Some([0.0, 0.01, 0.99, 19.95, 1e12 + 0.5][i % 5]),
+                    category: Vec::new(),
                     ..product(i)
                 })
                 .collect(),
@@ -392,7 +860,105 @@ mod tests {
             let original = catalog(products);
             let bytes = encode(&original);
             let back = decode(&bytes).unwrap();
-            assert_eq!(back.products(), original.products());
+            assert_eq!(back.products(), widget_view(&original));
+        }
+    }
+
+    #[test]
+    fn description_keeps_only_keywords_the_title_lacks() {
+        let cases = [
+            // (title, description, kept)
+            (
+                "Linen Shirt",
+                Some("A linen shirt, soft and breathable."),
+                Some("soft breathable"),
+            ),
+            ("Linen Shirt", Some("Linen shirt."), None),
+            ("Mug", None, None),
+            ("Mug", Some("The the the"), Some("the")),
+            ("Mug", Some(""), None),
+        ];
+        for (title, description, kept) in cases {
+            let p = Product {
+                id: "1".into(),
+                title: title.into(),
+                description: description.map(String::from),
+                ..Product::default()
+            };
+            let got = for_widget(&p).description;
+            assert_eq!(
+                got.as_deref().map(text::tokens),
+                kept.map(text::tokens),
+                "{title} / {description:?}"
+            );
+        }
+        // At most DESCRIPTION_TOKENS keywords.
+        let long = (0..200)
+            .map(|i| format!("word{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let p = Product {
+            description: Some(long),
+            ..product(0)
+        };
+        assert_eq!(
+            text::tokens(&for_widget(&p).description.unwrap()).len(),
+            DESCRIPTION_TOKENS
+        );
+    }
+
+    #[test]
+    fn packed_catalog_ranks_like_the_feed() {
+        use crate::core::events::{Event, EventKind};
+        use crate::core::rank::{Context, Engine, Request};
+        let words = [
+            "linen", "wool", "cotton", "oak", "steel", "glass", "soft", "warm", "light", "heavy",
+        ];
+        let products: Vec<Product> = (0..400)
+            .map(|i| Product {
+                title: format!(
+                    "{} {} thing {}",
+                    words[i % 10],
+                    words[(i / 10) % 10],
+                    i % 13
+                ),
+                // Long descriptions: more words than the index reads.
+                description: Some(
+                    (0..60)
+                        .map(|k| {
+                            words[(i * 7 + k * 3) % 10].to_string() + &format!(" x{}", (i + k) % 17)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                ..product(i)
+            })
+            .collect();
+        let original = catalog(products);
+        let packed = decode(&encode(&original)).unwrap();
+        let (a, b) = (Engine::new(original.clone()), Engine::new(packed));
+        for seed in (0..400).step_by(37) {
+            let history = [Event::new(
+                original.products()[seed].id.clone(),
+                EventKind::View,
+                1000,
+            )];
+            let on_screen = original.products()[seed].id.clone();
+            for context in [
+                Context::ForYou,
+                Context::Similar {
+                    product: &on_screen,
+                },
+            ] {
+                let request = Request::new(&history, context, 10);
+                let ids = |e: &Engine| -> Vec<String> {
+                    e.recommend(&request)
+                        .iter()
+                        .map(|p| e.catalog().products()[p.product].id.clone())
+                        .collect()
+                };
+                assert_eq!(ids(&a), ids(&b), "seed {seed}");
+            }
         }
     }
 
@@ -403,19 +969,19 @@ mod tests {
             decode(b"{\"products\":[]}").unwrap_err(),
             PackError::NotPacked
         );
-        assert_eq!(
-            decode(b"TLRP\x09").unwrap_err(),
-            PackError::FutureVersion(9)
-        );
+        assert_eq!(decode(b"TLRP\x09").unwrap_err(), PackError::Version(9));
+        assert_eq!(decode(b"TLRP\x01").unwrap_err(), PackError::Version(1));
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut]).is_err(), "cut at {cut}");
         }
         for i in 5..bytes.len() {
-            let mut flipped = bytes.clone();
-            flipped[i] ^= 0xff;
-            let _ = decode(&flipped);
+            for flip in [0xff, 0x01, 0x80] {
+                let mut flipped = bytes.clone();
+                flipped[i] ^= flip;
+                let _ = decode(&flipped);
+            }
         }
-        let mut huge = b"TLRP\x01".to_vec();
+        let mut huge = b"TLRP\x02".to_vec();
         huge.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
         assert!(matches!(decode(&huge), Err(PackError::Damaged(_))));
     }

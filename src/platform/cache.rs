@@ -1,0 +1,146 @@
+//! The catalog kept on the device (Cache API), so a returning shopper's page
+//! does not download it again: the kept copy is revalidated with its ETag
+//! (`If-None-Match`; a `304` means the copy is used), replaced when the
+//! shop's feed changed, and used as it is when the shop cannot be reached.
+//!
+//! What is kept is the shop's public feed, never anything about the
+//! shopper. A browser without the Cache API, or one that refuses it
+//! (private modes, storage blocked, a page that replaced `caches`), gets a
+//! plain fetch and no error: every cache call goes through `Reflect` and
+//! `Function::call`, so a throwing or missing method is a `None`, never an
+//! exception through the widget.
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Response;
+
+use super::fetch::{self, FetchError, Fetched};
+
+/// The Cache API bucket Tailor uses on the shop's origin.
+const CACHE_NAME: &str = "tailor-catalog";
+
+/// Where the catalog bytes came from (reported in `tailor:ready`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Downloaded (nothing kept yet, the feed changed, or no cache).
+    Network,
+    /// The kept copy, confirmed current by the server (`304`).
+    Revalidated,
+    /// The kept copy, because the server could not be asked.
+    Kept,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Network => "network",
+            Source::Revalidated => "revalidated",
+            Source::Kept => "kept",
+        }
+    }
+}
+
+/// The catalog's bytes: the kept copy when it is current (or the shop is
+/// unreachable), otherwise the download, which is then kept.
+pub async fn catalog_bytes(url: &str, timeout_ms: u32) -> Result<(Vec<u8>, Source), FetchError> {
+    let cache = open().await;
+    let kept = match &cache {
+        Some(cache) => call(cache, "match", &JsValue::from_str(url))
+            .await
+            .and_then(|r| r.dyn_into::<Response>().ok()),
+        None => None,
+    };
+    let etag = kept
+        .as_ref()
+        .and_then(|r| r.headers().get("etag").ok().flatten())
+        // A cross-origin feed would need a CORS preflight for the header;
+        // the browser's own HTTP cache revalidates it instead.
+        .filter(|_| same_origin(url));
+    match fetch::get_bytes(url, timeout_ms, etag.as_deref()).await {
+        Ok(Fetched::Body { bytes, etag }) => {
+            if let Some(cache) = cache {
+                keep(cache, url, &bytes, etag.as_deref());
+            }
+            Ok((bytes, Source::Network))
+        }
+        // The kept copy is held open, so it can still be read.
+        Ok(Fetched::NotModified) => read(url, kept)
+            .await
+            .map(|bytes| (bytes, Source::Revalidated))
+            .ok_or(FetchError::Body {
+                url: url.to_string(),
+            }),
+        Err(error) => match read(url, kept).await {
+            Some(bytes) => Ok((bytes, Source::Kept)),
+            None => Err(error),
+        },
+    }
+}
+
+async fn read(url: &str, kept: Option<Response>) -> Option<Vec<u8>> {
+    fetch::read_body(url, &kept?, None).await.ok()
+}
+
+/// Tailor's cache, or `None` when the browser has none or refuses it.
+async fn open() -> Option<JsValue> {
+    let window = web_sys::window()?;
+    let storage = Reflect::get(&window, &JsValue::from_str("caches")).ok()?;
+    if !storage.is_object() {
+        return None;
+    }
+    call(&storage, "open", &JsValue::from_str(CACHE_NAME)).await
+}
+
+/// Keeps `bytes` as the copy of `url`, in the background; a failure (quota,
+/// storage blocked) only means the next page view downloads again.
+fn keep(cache: JsValue, url: &str, bytes: &[u8], etag: Option<&str>) {
+    let Ok(headers) = web_sys::Headers::new() else {
+        return;
+    };
+    if let Some(etag) = etag {
+        let _ = headers.set("etag", etag);
+    }
+    let init = web_sys::ResponseInit::new();
+    init.set_headers(&headers);
+    // The Response copies the bytes out of the widget's memory.
+    let body = js_sys::Uint8Array::from(bytes);
+    let Ok(response) = Response::new_with_opt_buffer_source_and_init(Some(&body), &init) else {
+        return;
+    };
+    let Some(put) = method(&cache, "put") else {
+        return;
+    };
+    let request = JsValue::from_str(url);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(promise) = put.call2(&cache, &request, &response) {
+            let _ = JsFuture::from(Promise::resolve(&promise)).await;
+        }
+    });
+}
+
+fn method(target: &JsValue, name: &str) -> Option<Function> {
+    Reflect::get(target, &JsValue::from_str(name))
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// `target[name](argument)`, awaited; `None` when it is missing, throws or
+/// rejects, or resolves to nothing.
+async fn call(target: &JsValue, name: &str, argument: &JsValue) -> Option<JsValue> {
+    let result = method(target, name)?.call1(target, argument).ok()?;
+    let value = JsFuture::from(Promise::resolve(&result)).await.ok()?;
+    (!value.is_undefined() && !value.is_null()).then_some(value)
+}
+
+/// Whether `url` (relative to the page) is on the page's own origin.
+fn same_origin(url: &str) -> bool {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return false;
+    };
+    let (Ok(base), Ok(origin)) = (location.href(), location.origin()) else {
+        return false;
+    };
+    web_sys::Url::new_with_base(url, &base).is_ok_and(|u| u.origin() == origin)
+}
