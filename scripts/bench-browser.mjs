@@ -4,13 +4,25 @@
 //
 //   bash scripts/build.sh && node scripts/bench-browser.mjs [--runs 7] [--sizes 1000,10000,50000,100000]
 //
-// Each size and mode gets one browser context: a warm-up load (so the
-// catalog and wasm are in the HTTP cache, revalidated with ETag as a
-// returning shopper's would be), then `runs` measured loads with storage
-// cleared. Medians are printed as a Markdown table for BENCHMARKS.md.
+// Every size is measured in these modes, each a median of `runs` page loads:
+//   packed, first visit   Tailor with the packed catalog (`tailor catalog pack`),
+//                         a fresh browser context per load: nothing cached
+//                         (script, wasm, catalog all downloaded, wasm compiled)
+//   packed, cached        the same page viewed again: the catalog kept on the
+//                         device (Cache API) and revalidated with its ETag (304),
+//                         script and wasm from the HTTP cache
+//   JSON, first visit     Tailor with the JSON feed, nothing cached
+//   JSON, cached          Tailor with the JSON feed viewed again
+//   plain JS, cached      www/bench/baseline.js: fetch + JSON.parse, the same
+//                         content scoring in plain JavaScript, viewed again
+// The shopper's 50 events are queued before the script; storage is cleared
+// before each load (the catalog cache is not: it is what is measured).
+// Prints Markdown tables for BENCHMARKS.md and writes the raw figures to
+// target/bench-site/results.json.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { loadavg, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
@@ -25,18 +37,20 @@ const RUNS = Number(arg('runs', '7'));
 const SIZES = arg('sizes', '1000,10000,50000,100000').split(',').map(Number);
 const SITE = path.join(ROOT, 'target', 'bench-site');
 const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
+const load = [loadavg()];
 
 function sh(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
 }
 
-function sizes(file) {
-  const bytes = readFileSync(file);
+function sizesOf(bytes) {
   return {
     raw: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
-    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    brotli: brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }).length,
   };
 }
 
@@ -52,9 +66,56 @@ const tailor = path.join(targetDir, 'release', 'tailor');
 mkdirSync(path.join(SITE, 'catalogs'), { recursive: true });
 cpSync(path.join(ROOT, 'pkg'), path.join(SITE, 'tailor'), { recursive: true });
 cpSync(path.join(ROOT, 'www', 'bench'), path.join(SITE, 'bench'), { recursive: true });
+const catalogFile = (n, ext) => path.join(SITE, 'catalogs', `catalog-${n}.${ext}`);
 for (const n of SIZES) {
-  const out = path.join(SITE, 'catalogs', `catalog-${n}.json`);
-  if (!existsSync(out)) sh(tailor, ['catalog', 'generate', '--count', String(n), '--seed', '7', '--out', out]);
+  if (!existsSync(catalogFile(n, 'json'))) sh(tailor, ['catalog', 'generate', '--count', String(n), '--seed', '7', '--out', catalogFile(n, 'json')]);
+  // Always repacked: the packed form follows the code.
+  sh(tailor, ['catalog', 'pack', catalogFile(n, 'json'), '--out', catalogFile(n, 'bin')]);
+}
+
+// --- one shopper: 50 events over the catalog; 2,000 for the model's size ---
+const feeds = new Map();
+function products(n) {
+  if (!feeds.has(n)) {
+    const feed = JSON.parse(readFileSync(catalogFile(n, 'json'), 'utf8'));
+    feeds.set(n, feed.products ?? feed);
+  }
+  return feeds.get(n);
+}
+
+function shopper(n) {
+  const list = products(n);
+  const events = [];
+  for (let i = 0; i < 50; i++) {
+    const p = list[(i * 7919) % list.length];
+    events.push({ id: String(p.id), type: i % 17 === 16 ? 'purchase' : i % 7 === 6 ? 'cart' : 'view' });
+  }
+  const next = String(list[(51 * 7919) % list.length].id);
+  return { events, next };
+}
+
+/** A co-purchase model trained on 2,000 synthetic shoppers (for its size). */
+function model(n) {
+  const out = catalogFile(n, 'model');
+  if (existsSync(out)) return out;
+  const list = products(n);
+  let seed = 12345;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const lines = [];
+  for (let u = 0; u < 2000; u++) {
+    // Shoppers stay near one part of the catalog, as real ones stay in a few categories.
+    const home = Math.floor(rand() * list.length);
+    const events = [];
+    for (let e = 0; e < 50; e++) {
+      const p = list[(home + Math.floor(rand() * Math.min(500, list.length))) % list.length];
+      events.push({ id: String(p.id), type: rand() < 0.3 ? 'purchase' : 'view', t: 1_700_000_000 + e * 600 });
+    }
+    lines.push(JSON.stringify({ user: `u${u}`, events }));
+  }
+  const histories = catalogFile(n, 'histories.jsonl');
+  writeFileSync(histories, lines.join('\n') + '\n');
+  sh(tailor, ['train', '--catalog', catalogFile(n, 'json'), '--histories', histories, '--out', out]);
+  return out;
 }
 
 const server = spawn(tailor, ['serve', SITE, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -67,27 +128,26 @@ const url = await new Promise((resolve, reject) => {
   server.on('exit', () => reject(new Error('tailor serve exited')));
 });
 
-// --- one shopper: 50 events over the catalog --------------------------------
-function shopper(n) {
-  const feed = JSON.parse(readFileSync(path.join(SITE, 'catalogs', `catalog-${n}.json`), 'utf8'));
-  const products = feed.products ?? feed;
-  const events = [];
-  for (let i = 0; i < 50; i++) {
-    const p = products[(i * 7919) % products.length];
-    events.push({ id: String(p.id), type: i % 17 === 16 ? 'purchase' : i % 7 === 6 ? 'cart' : 'view' });
-  }
-  const next = String(products[(51 * 7919) % products.length].id);
-  return { events, next };
-}
-
 // Runs in the page before any of its scripts.
-function instrument({ mode, catalog, events }) {
+function instrument({ ranker, catalog, events }) {
   localStorage.clear();
   const bench = (window.__bench = { longest: 0, shown: [] });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) bench.longest = Math.max(bench.longest, e.duration);
   }).observe({ type: 'longtask', buffered: true });
-  if (mode === 'tailor') {
+  // When the wasm was compiled and instantiated, and its memory (read after ranking).
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = function (...args) {
+      const t0 = performance.now();
+      return original.apply(this, args).then((result) => {
+        const instance = result.instance || result;
+        bench.wasm = { t0, t1: performance.now(), memory: instance.exports && instance.exports.memory };
+        return result;
+      });
+    };
+  }
+  if (ranker === 'tailor') {
     window.tailorConfig = { catalog, limit: 8 };
     window.tailor = function () { (window.tailor.q = window.tailor.q || []).push(arguments); };
     for (const e of events) window.tailor(e.type === 'purchase' ? 'purchase' : e.type, e.type === 'purchase' ? { items: [{ id: e.id }] } : { id: e.id });
@@ -102,18 +162,29 @@ function instrument({ mode, catalog, events }) {
 
 const afterPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(performance.now()), 0)));
 
-async function measure(page, mode, next) {
-  const script = mode === 'tailor' ? '/tailor/tailor.js' : '/bench/baseline.js';
-  await page.waitForFunction(() => window.__bench.shown.length > 0, null, { timeout: 120_000 });
+async function measure(page, ranker, next) {
+  const script = ranker === 'tailor' ? '/tailor/tailor.js' : '/bench/baseline.js';
+  await page.waitForFunction(() => window.__bench.shown.length > 0, null, { timeout: 180_000 });
   const painted = await page.evaluate(afterPaint);
   const m = await page.evaluate((script) => {
-    const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith(script));
+    const entry = (suffix) => performance.getEntriesByType('resource').find((e) => e.name.endsWith(suffix));
+    const js = entry(script);
+    const wasm = entry('/tailor/tailor_bg.wasm');
     const b = window.__bench;
-    const shownAt = b.shown[0].at;
-    return { start: entry ? entry.startTime : NaN, ready: b.ready, shownAt, longest: b.longest, rankMs: b.rankMs };
+    return {
+      start: js ? js.startTime : NaN,
+      scriptEnd: js ? js.responseEnd : NaN,
+      wasmEnd: wasm ? wasm.responseEnd : NaN,
+      wasmStart: wasm ? wasm.startTime : NaN,
+      instantiated: b.wasm ? b.wasm.t1 : NaN,
+      memory: b.wasm && b.wasm.memory ? b.wasm.memory.buffer.byteLength : NaN,
+      ready: b.ready,
+      shownAt: b.shown[0].at,
+      longest: b.longest,
+    };
   }, script);
   let rerank;
-  if (mode === 'tailor') {
+  if (ranker === 'tailor') {
     rerank = await page.evaluate(async (id) => {
       const before = window.__bench.shown.length;
       const t0 = performance.now();
@@ -124,75 +195,115 @@ async function measure(page, mode, next) {
   } else {
     rerank = await page.evaluate((id) => window.baselineView(id), next);
   }
-  const memory = mode === 'tailor' ? m.ready.detail.memory_bytes : await page.evaluate(() => performance.memory?.usedJSHeapSize ?? NaN);
   const t = m.ready.detail.timings;
+  const tailorRun = ranker === 'tailor';
   return {
     toReady: m.ready.at - m.start,
     toPainted: painted - m.start,
-    fetch: t.fetch_ms,
+    // Script and wasm downloads (overlapping compile) plus the catalog's.
+    fetch: (tailorRun ? m.wasmEnd - m.start : m.scriptEnd - m.start) + t.fetch_ms,
+    // What compiling and instantiating the wasm added after its download ended.
+    compile: tailorRun ? Math.max(0, m.instantiated - m.wasmEnd) : NaN,
     parse: t.parse_ms,
     index: t.index_ms,
     rankRender: m.shownAt - m.ready.at,
     longest: m.longest,
-    memoryMB: memory / 1048576,
+    memoryMB: (tailorRun ? m.memory : await page.evaluate(() => performance.memory?.usedJSHeapSize ?? NaN)) / 1048576,
     rerank,
+    source: t.catalog || 'network',
   };
 }
+
+const MODES = [
+  { name: 'packed, first visit', ranker: 'tailor', ext: 'bin', cold: true },
+  { name: 'packed, cached', ranker: 'tailor', ext: 'bin', cold: false },
+  { name: 'JSON, first visit', ranker: 'tailor', ext: 'json', cold: true },
+  { name: 'JSON, cached', ranker: 'tailor', ext: 'json', cold: false },
+  { name: 'plain JS, cached', ranker: 'baseline', ext: 'json', cold: false },
+];
 
 process.on('exit', () => server.kill());
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info'],
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-precise-memory-info', '--no-proxy-server'],
 });
+const chromiumVersion = browser.version();
 const results = [];
 for (const n of SIZES) {
   const { events, next } = shopper(n);
-  for (const mode of ['tailor', 'baseline']) {
-    const context = await browser.newContext();
-    await context.addInitScript(instrument, { mode, catalog: `/catalogs/catalog-${n}.json`, events });
-    const page = await context.newPage();
-    const pageUrl = url + (mode === 'tailor' ? 'bench/index.html' : 'bench/baseline.html');
+  for (const mode of MODES) {
+    const options = { ranker: mode.ranker, catalog: `/catalogs/catalog-${n}.${mode.ext}`, events };
+    const pageUrl = url + (mode.ranker === 'tailor' ? 'bench/index.html' : 'bench/baseline.html');
     const runs = [];
+    let context = null;
+    let page = null;
     for (let i = 0; i <= RUNS; i++) {
+      if (mode.cold || !context) {
+        await context?.close();
+        context = await browser.newContext();
+        await context.addInitScript(instrument, options);
+        page = await context.newPage();
+      }
       await page.goto(pageUrl);
-      const r = await measure(page, mode, next);
-      if (i > 0) runs.push(r); // the first load only warms the caches
+      const r = await measure(page, mode.ranker, next);
+      // Cached modes: the first load only fills the caches. First visits: all count.
+      if (mode.cold ? i > 0 || RUNS === 0 : i > 0) runs.push(r);
     }
     await context.close();
-    const row = { n, mode };
-    for (const key of Object.keys(runs[0])) row[key] = median(runs.map((r) => r[key]));
+    const row = { n, mode: mode.name, ranker: mode.ranker };
+    for (const key of Object.keys(runs[0])) {
+      row[key] = key === 'source' ? [...new Set(runs.map((r) => r.source))].join('/') : median(runs.map((r) => r[key]));
+    }
     results.push(row);
-    process.stderr.write(`${n} ${mode}: painted ${row.toPainted.toFixed(1)} ms\n`);
+    process.stderr.write(`${n} ${mode.name}: painted ${row.toPainted.toFixed(1)} ms (catalog: ${row.source})\n`);
   }
 }
 await browser.close();
 server.kill();
+load.push(loadavg());
 
 // --- report -------------------------------------------------------------------
 const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const kb = (b) => (b / 1024).toFixed(1);
+const pct = (a, b) => `${((100 * a) / b).toFixed(0)} %`;
+const bytes = {};
+console.log(`Chromium ${chromiumVersion}; ${cpus().length} cores; load average (1, 5, 15 min) at start ${load[0].map((x) => x.toFixed(1)).join(', ')}, at end ${load[1].map((x) => x.toFixed(1)).join(', ')}`);
 console.log(`\n### Bytes shipped (KiB: raw / gzip / brotli)\n`);
 console.log('| file | raw | gzip | brotli |\n| --- | --- | --- | --- |');
 for (const name of ['tailor.js', 'tailor_bg.wasm']) {
-  const s = sizes(path.join(ROOT, 'pkg', name));
+  const s = sizesOf(readFileSync(path.join(ROOT, 'pkg', name)));
+  bytes[name] = s;
   console.log(`| ${name} | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} |`);
 }
+const css = sizesOf(readFileSync(path.join(ROOT, 'src', 'ui', 'style.css')));
+bytes.css = css;
+console.log(`| CSS (src/ui/style.css, inside the wasm: no request of its own) | ${kb(css.raw)} | ${kb(css.gzip)} | ${kb(css.brotli)} |`);
+console.log('\n| catalog | JSON raw | JSON gzip | JSON brotli | packed raw | packed gzip | packed brotli | packed ÷ JSON, brotli | model (2,000 shoppers, raw / brotli) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const n of SIZES) {
-  const s = sizes(path.join(SITE, 'catalogs', `catalog-${n}.json`));
-  console.log(`| catalog ${n} (JSON) | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} |`);
+  const j = sizesOf(readFileSync(catalogFile(n, 'json')));
+  const p = sizesOf(readFileSync(catalogFile(n, 'bin')));
+  const m = sizesOf(readFileSync(model(n)));
+  bytes[`catalog-${n}`] = { json: j, packed: p, model: m };
+  console.log(`| ${n} | ${kb(j.raw)} | ${kb(j.gzip)} | ${kb(j.brotli)} | ${kb(p.raw)} | ${kb(p.gzip)} | ${kb(p.brotli)} | ${pct(p.brotli, j.brotli)} | ${kb(m.raw)} / ${kb(m.brotli)} |`);
 }
-console.log(`\n### Timings (median of ${RUNS} loads, ms; catalog in the HTTP cache, revalidated)\n`);
-console.log('| products | ranker | script → ready | script → painted | fetch | parse | index | rank + render | longest task | memory (MiB) | re-rank after a view |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log(`\n### Timings (median of ${RUNS} loads, ms; memory in MiB)\n`);
+console.log('| products | mode | script → ready | script → painted | fetch | compile | parse | index | rank + render | longest task | memory | re-rank after a view | catalog from |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
-  const memory = r.mode === 'tailor' ? `${f(r.memoryMB)} wasm` : `${f(r.memoryMB)} JS heap`;
+  const memory = r.ranker === 'tailor' ? `${f(r.memoryMB)} wasm` : `${f(r.memoryMB)} JS heap`;
   const longest = r.longest > 0 ? f(r.longest, 0) : '< 50';
-  console.log(`| ${r.n} | ${r.mode === 'tailor' ? 'Tailor' : 'plain JS'} | ${f(r.toReady)} | ${f(r.toPainted)} | ${f(r.fetch)} | ${f(r.parse)} | ${f(r.index)} | ${f(r.rankRender)} | ${longest} | ${memory} | ${f(r.rerank, 2)} |`);
+  const source = r.ranker === 'tailor' ? r.source : 'HTTP cache';
+  console.log(`| ${r.n} | ${r.mode} | ${f(r.toReady)} | ${f(r.toPainted)} | ${f(r.fetch)} | ${f(r.compile)} | ${f(r.parse)} | ${f(r.index)} | ${f(r.rankRender)} | ${longest} | ${memory} | ${f(r.rerank, 2)} | ${source} |`);
 }
-console.log('\n### Ratios (plain JS ÷ Tailor; above 1 means Tailor is faster)\n');
-console.log('| products | to painted | parse + index | re-rank |\n| --- | --- | --- | --- |');
+console.log('\n### Ratios in the same run (above 1: Tailor is faster or smaller)\n');
+console.log('| products | JSON parse ÷ packed read (Tailor) | plain JS ÷ Tailor packed cached: to painted | parse + index | re-rank | plain JS ÷ Tailor JSON cached: to painted |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+const row = (n, mode) => results.find((r) => r.n === n && r.mode === mode);
 for (const n of SIZES) {
-  const t = results.find((r) => r.n === n && r.mode === 'tailor');
-  const b = results.find((r) => r.n === n && r.mode === 'baseline');
-  console.log(`| ${n} | ${f(b.toPainted / t.toPainted, 2)} | ${f((b.parse + b.index) / (t.parse + t.index), 2)} | ${f(b.rerank / t.rerank, 2)} |`);
+  const packed = row(n, 'packed, cached');
+  const json = row(n, 'JSON, cached');
+  const base = row(n, 'plain JS, cached');
+  console.log(`| ${n} | ${f(json.parse / packed.parse, 1)} | ${f(base.toPainted / packed.toPainted, 2)} | ${f((base.parse + base.index) / (packed.parse + packed.index), 2)} | ${f(base.rerank / packed.rerank, 2)} | ${f(base.toPainted / json.toPainted, 2)} |`);
 }
+writeFileSync(path.join(SITE, 'results.json'), JSON.stringify({ load, runs: RUNS, bytes, results }, null, 2));

@@ -612,7 +612,14 @@ impl<'a> Reader<'a> {
                     let (digits, prefix) = *prefixes.get(k as usize - 1).ok_or(self.damaged())?;
                     let number = previous.wrapping_add(unzigzag(self.uint()?));
                     previous = number;
-                    Ok(format!("{prefix}{number:0digits$}"))
+                    let number = number.to_string();
+                    let mut id = String::with_capacity(prefix.len() + digits.max(number.len()));
+                    id.push_str(prefix);
+                    for _ in number.len()..digits {
+                        id.push('0');
+                    }
+                    id.push_str(&number);
+                    Ok(id)
                 }
             })
             .collect()
@@ -707,7 +714,7 @@ impl<'a> Reader<'a> {
                     .enumerate()
                     .map(|(i, p)| {
                         (present[i / 8] & (1 << (i % 8)) != 0)
-                            .then(|| format!("{prefix}{}{suffix}", p.id))
+                            .then(|| [prefix, p.id.as_str(), suffix].concat())
                     })
                     .collect())
             }
@@ -759,15 +766,12 @@ impl<'a> Reader<'a> {
         let mut recent = Recent::default();
         for (p, &category) in products.iter_mut().zip(categories) {
             let k = self.count(1)?;
-            let mut words: Option<Vec<String>> = None;
             let mut tags = Vec::with_capacity(k);
             for _ in 0..k {
                 let code = self.uint()?;
                 let tag = if code % 2 == 1 {
-                    let words = words.get_or_insert_with(|| title_words(&p.title).collect());
-                    words
-                        .get(code as usize / 2)
-                        .cloned()
+                    title_words(&p.title)
+                        .nth(code as usize / 2)
                         .ok_or(self.damaged())?
                 } else if code == 0 {
                     let i = self.index(dictionary.len())?;
