@@ -566,6 +566,29 @@ fn stored_interests_and_dwell_feed_the_ranking() {
             assert_eq!(picks[0].reason, reason, "{}", case.name);
         }
     }
+
+    // With a model (default weights: affinities scaled to 0 while the
+    // model has seeds), a shopper whose events all left the ring still has
+    // their stored category lift its products past the ones the model
+    // knows nothing about (the best sellers still lead).
+    let engine = Engine::new(shop()).with_model(model());
+    let place_of_tops = |interests: &[Interest]| {
+        let mut request = Request::new(&[], Context::ForYou, 12);
+        request.interests = interests;
+        let got = ids(&engine, &engine.recommend(&request));
+        got.iter().position(|id| id == "tee-blue")
+    };
+    let without = place_of_tops(&[]);
+    let with = place_of_tops(&[interest("c:tops", 5.0)]);
+    assert!(
+        with < without,
+        "tee-blue at {with:?} with a liking for tops, {without:?} without"
+    );
+    assert_eq!(
+        with,
+        Some(4),
+        "right after the four products the model knows"
+    );
 }
 
 /// "why this?" names the real signals behind each pick: which of the

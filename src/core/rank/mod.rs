@@ -68,6 +68,7 @@ pub struct Weights {
     /// multiplied by this: the model's co-purchase and popularity already say
     /// what the shopper's categories say, and on completejourney the extra
     /// term only dilutes them (BENCHMARKS.md). Reasons still name the category.
+    /// Without any seed for the model (only stored interests), they count fully.
     pub affinity_with_model: f32,
     /// Popularity prior: model counts, or catalog order without a model.
     pub popularity: f32,
@@ -337,7 +338,11 @@ impl Engine {
         let affinity = profile.dense(self.facets.len());
 
         // Blend.
-        let affinity_scale = if self.copurchase.is_some() {
+        // With a model the affinities only dilute what its seeds say; with
+        // no seed (the shopper's events all left the ring, only their
+        // stored interests remain) the model has nothing to say about them
+        // and the affinities are all there is.
+        let affinity_scale = if self.copurchase.is_some() && !copurchase_seeds.is_empty() {
             w.affinity_with_model
         } else {
             1.0
