@@ -19,7 +19,7 @@ mod native {
     use std::time::Duration;
 
     use criterion::Criterion;
-    use tailor::core::catalog::{self, Catalog};
+    use tailor::core::catalog::{self, pack, Catalog};
     use tailor::core::events::Event;
     use tailor::core::model::{Model, TrainOptions};
     use tailor::core::rank::{Context, Engine, Request};
@@ -93,6 +93,14 @@ mod native {
         let text_10k = feed(10_000);
         group.bench_function("parse+index 10k catalog", |b| {
             b.iter(|| Engine::new(parse(black_box(&text_10k))))
+        });
+        // The packed catalog against the JSON feed it was packed from.
+        let packed_10k = pack::encode(&parse(&text_10k));
+        group.bench_function("read 10k catalog, JSON", |b| {
+            b.iter(|| parse(black_box(&text_10k)))
+        });
+        group.bench_function("read 10k catalog, packed", |b| {
+            b.iter(|| pack::decode(black_box(&packed_10k)))
         });
         for n in [10_000usize, 100_000] {
             let engine = Engine::new(parse(&feed(n)));

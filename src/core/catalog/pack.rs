@@ -202,12 +202,11 @@ fn split_id(id: &str) -> Option<(&str, u64, usize)> {
     Some((prefix, number.parse().ok()?, digits))
 }
 
-/// Words of a title a tag may repeat: ASCII-lower-cased, outer punctuation off.
-fn title_words(title: &str) -> impl Iterator<Item = String> + '_ {
-    title.split(' ').map(|w| {
-        w.trim_matches(|c: char| !c.is_ascii_alphanumeric())
-            .to_ascii_lowercase()
-    })
+/// A word of a title as a tag may repeat it: ASCII-lower-cased, outer
+/// punctuation off.
+fn title_word(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_ascii_lowercase()
 }
 
 fn zigzag(v: i64) -> u64 {
@@ -503,7 +502,7 @@ impl Writer {
             let words: Vec<String> = if p.tags.is_empty() {
                 Vec::new()
             } else {
-                title_words(&p.title).collect()
+                p.title.split(' ').map(title_word).collect()
             };
             for tag in &p.tags {
                 if let Some(at) = words.iter().position(|w| w == tag) {
@@ -612,13 +611,18 @@ impl<'a> Reader<'a> {
                     let (digits, prefix) = *prefixes.get(k as usize - 1).ok_or(self.damaged())?;
                     let number = previous.wrapping_add(unzigzag(self.uint()?));
                     previous = number;
-                    let number = number.to_string();
-                    let mut id = String::with_capacity(prefix.len() + digits.max(number.len()));
-                    id.push_str(prefix);
-                    for _ in number.len()..digits {
-                        id.push('0');
+                    // Written by hand: `format!` is several times slower here.
+                    let mut buffer = [b'0'; 20];
+                    let mut at = buffer.len();
+                    let mut rest = u64::try_from(number).map_err(|_| self.damaged())?;
+                    while rest > 0 || buffer.len() - at < digits {
+                        at -= 1;
+                        buffer[at] = b'0' + (rest % 10) as u8;
+                        rest /= 10;
                     }
-                    id.push_str(&number);
+                    let mut id = String::with_capacity(prefix.len() + buffer.len() - at);
+                    id.push_str(prefix);
+                    id.extend(buffer[at..].iter().map(|&b| char::from(b)));
                     Ok(id)
                 }
             })
@@ -679,7 +683,7 @@ impl<'a> Reader<'a> {
         for p in products.iter_mut() {
             let head = self.uint()?;
             let words = self.count_of(head / 2)?;
-            let mut title = String::new();
+            let mut title = String::with_capacity(64);
             if head & 1 == 1 {
                 title.push_str(p.brand.as_deref().ok_or(self.damaged())?);
                 title.push(' ');
@@ -770,9 +774,8 @@ impl<'a> Reader<'a> {
             for _ in 0..k {
                 let code = self.uint()?;
                 let tag = if code % 2 == 1 {
-                    title_words(&p.title)
-                        .nth(code as usize / 2)
-                        .ok_or(self.damaged())?
+                    let word = p.title.split(' ').nth(code as usize / 2);
+                    title_word(word.ok_or(self.damaged())?)
                 } else if code == 0 {
                     let i = self.index(dictionary.len())?;
                     recent.add(category, i);
