@@ -35,15 +35,16 @@ pub struct SlotDay {
     pub shown: bool,
     pub clicked: bool,
     pub bought: bool,
-    /// Spent today on products clicked in this slot.
-    pub revenue: f64,
+    /// Spent today on products clicked in this slot, in hundredths of the
+    /// currency (integers keep float formatting out of the widget).
+    pub cents: u64,
 }
 
 /// Stored as JSON, read and written by hand through `serde_json::Value`
 /// (derived impls would cost the widget kilobytes).
 impl SlotDay {
     pub fn to_json(self) -> Value {
-        json!({"shown": self.shown, "clicked": self.clicked, "bought": self.bought, "revenue": self.revenue})
+        json!({"shown": self.shown, "clicked": self.clicked, "bought": self.bought, "cents": self.cents})
     }
 }
 
@@ -70,8 +71,8 @@ pub struct Outbox {
     /// Days since 1970 (UTC) the counts below are for.
     pub day: u64,
     pub slots: Vec<(String, SlotDay)>,
-    /// Spent today on every priced product bought on this device.
-    pub revenue: f64,
+    /// Spent today on every priced product bought on this device, in cents.
+    pub cents: u64,
     /// Products clicked in a slot today, so a purchase of one counts for it.
     /// Stays on the device; cleared with the day.
     pub clicked: Vec<(String, String)>,
@@ -97,14 +98,7 @@ impl Outbox {
         };
         let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
         let flag = |v: &Value, key: &str| v.get(key).and_then(Value::as_bool).unwrap_or(false);
-        let amount = |v: &Value, key: &str| {
-            let x = v.get(key).and_then(Value::as_f64).unwrap_or(0.0);
-            if x.is_finite() {
-                x.max(0.0)
-            } else {
-                0.0
-            }
-        };
+        let cents = |v: &Value| v.get("cents").and_then(Value::as_u64).unwrap_or(0);
         let list = |key: &str| {
             value
                 .get(key)
@@ -138,12 +132,12 @@ impl Outbox {
                         shown: flag(&d, "shown"),
                         clicked: flag(&d, "clicked"),
                         bought: flag(&d, "bought"),
-                        revenue: amount(&d, "revenue"),
+                        cents: cents(&d),
                     };
                     (slot, day)
                 })
                 .collect(),
-            revenue: amount(&value, "revenue"),
+            cents: cents(&value),
             clicked: list("clicked")
                 .iter()
                 .filter_map(pair)
@@ -164,7 +158,7 @@ impl Outbox {
             .map(|(s, d)| json!([s, d.to_json()]))
             .collect();
         let clicked: Vec<Value> = self.clicked.iter().map(|(s, p)| json!([s, p])).collect();
-        json!({"pending": pending, "day": self.day, "slots": slots, "revenue": self.revenue, "clicked": clicked})
+        json!({"pending": pending, "day": self.day, "slots": slots, "cents": self.cents, "clicked": clicked})
             .to_string()
     }
 
@@ -221,25 +215,21 @@ impl Outbox {
     /// page gave no price): adds to the day's revenue, and marks each slot
     /// where it was clicked today as bought from, with the amount.
     pub fn bought(&mut self, product: &str, amount: f64) {
-        let amount = if amount.is_finite() {
-            amount.max(0.0)
-        } else {
-            0.0
-        };
-        self.revenue += amount;
-        let mut slots: Vec<String> = self
-            .clicked
-            .iter()
-            .filter(|(_, p)| p == product)
-            .map(|(s, _)| s.clone())
-            .collect();
-        // Clicked twice in one slot still counts its purchase once there.
-        slots.sort();
-        slots.dedup();
+        // `as` saturates: NaN and negatives give 0, huge amounts u64::MAX.
+        let cents = (amount * 100.0).round() as u64;
+        self.cents = self.cents.saturating_add(cents);
+        // Clicked twice in one slot still counts its purchase once there
+        // (no sort: it would cost the widget kilobytes).
+        let mut slots: Vec<String> = Vec::new();
+        for (slot, _) in self.clicked.iter().filter(|(_, p)| p == product) {
+            if !slots.contains(slot) {
+                slots.push(slot.clone());
+            }
+        }
         for slot in slots {
             let day = self.slot(&slot);
             day.bought = true;
-            day.revenue += amount;
+            day.cents = day.cents.saturating_add(cents);
         }
     }
 
@@ -256,7 +246,7 @@ impl Outbox {
             return None;
         }
         let previous = std::mem::take(&mut self.slots);
-        let day_revenue = std::mem::take(&mut self.revenue);
+        let day_cents = std::mem::take(&mut self.cents);
         self.clicked.clear();
         let first_day = self.day == 0;
         self.day = today;
@@ -269,7 +259,8 @@ impl Outbox {
                 .map(|(slot, d)| {
                     let mut rr = |bit| dp::randomize_bit(bit, dp::EPSILON, uniform());
                     let (shown, clicked, bought) = (rr(d.shown), rr(d.clicked), rr(d.bought));
-                    let revenue = revenue::report(d.revenue, day_revenue, uniform(), uniform());
+                    let revenue =
+                        revenue::report(d.cents as f64, day_cents as f64, uniform(), uniform());
                     let noisy = SlotReport {
                         shown,
                         clicked,
@@ -365,8 +356,8 @@ mod tests {
         outbox.bought("sku-1", 30.0);
         outbox.bought("sku-9", 10.0);
         outbox.bought("sku-8", f64::NAN);
-        assert_eq!(outbox.revenue, 40.0);
-        assert_eq!(outbox.slots[0].1.revenue, 30.0, "counted once per slot");
+        assert_eq!(outbox.cents, 4000);
+        assert_eq!(outbox.slots[0].1.cents, 3000, "counted once per slot");
         assert_eq!(
             Outbox::decode(Some(&outbox.encode())),
             outbox,
@@ -389,7 +380,7 @@ mod tests {
             ]
         );
         assert!(outbox.slots.is_empty() && outbox.clicked.is_empty());
-        assert_eq!(outbox.revenue, 0.0, "the amount does not outlive its day");
+        assert_eq!(outbox.cents, 0, "the amount does not outlive its day");
         assert_eq!(
             outbox.close_day(102, || 0.0),
             None,

@@ -231,6 +231,6 @@ pub fn forget() {
     with_outbox(|o| {
         o.slots.clear();
         o.clicked.clear();
-        o.revenue = 0.0;
+        o.cents = 0;
     });
 }
