@@ -2,9 +2,10 @@
 // a temporary database, the demo shop in Chromium configured to send to it
 // (its CSP extended with `connect-src` for the collector, as an owner would),
 // a daily measurement report arriving after a (simulated) day change, a
-// survey answer arriving exactly once even when its first send fails, and
-// the dashboard showing them under its own strict CSP (screenshot in
-// target/e2e/dashboard.png).
+// survey answer arriving exactly once even when its first send fails, the
+// dashboard showing them under its own strict CSP (screenshot in
+// target/e2e/dashboard.png), malformed and oversized posts from the shop
+// page refused with a 4xx and nothing stored, and a restart losing nothing.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,10 +106,11 @@ describe('tailor collect receives from the demo shop and shows it', () => {
   let collector;
   let browser;
   let dbDir;
+  let bin;
   const problemsSeen = [];
 
   before(async () => {
-    const bin = tailorBin();
+    bin = tailorBin();
     const dir = siteDir(bin);
     shop = await startServer(bin, dir, ['--csp', 'strict']);
     dbDir = mkdtempSync(path.join(tmpdir(), 'tailor-collect-'));
@@ -290,5 +292,53 @@ describe('tailor collect receives from the demo shop and shows it', () => {
     const csv = await (await fetch(`${collector.url}/v1/export.csv`)).text();
     assert.ok(csv.split('\n').length >= answers.length + 1, csv);
     assert.equal(problemsSeen.length, 0);
+  });
+
+  it('malformed and oversized posts from the shop are refused with 4xx and nothing stored; a restart loses nothing', async () => {
+    const { context, page, problems } = await shopperPage(browser, {
+      // The refusals are the point of this test: the browser logs each.
+      allow: (kind, text) => (kind === 'HTTP error' || kind === 'console error') && /\/v1\/(answers|aggregates)|status of 4\d\d/.test(text),
+    });
+    await allowCollector(context, new URL(shop.url).origin, collector.url);
+    await page.goto(shop.url);
+    const before = await summary(collector);
+    const csvBefore = await (await fetch(`${collector.url}/v1/export.csv`)).text();
+    const good = { survey: 'post-purchase', kind: 'csat', score: 4, locale: 'en' };
+    const posts = [
+      ['/v1/answers', 'not json', 422],
+      ['/v1/answers', JSON.stringify({ key: 'bad-00000001', answer: { ...good, score: 9 } }), 422],
+      ['/v1/answers', JSON.stringify({ key: 'bad-00000002', answer: good, ip: '192.0.2.1' }), 422],
+      ['/v1/answers', JSON.stringify({ key: 'bad-00000003', answer: { ...good, comment: 'x'.repeat(501) } }), 422],
+      ['/v1/answers', JSON.stringify({ key: 'bad-00000004', answer: { ...good, comment: 'y'.repeat(5000) } }), 413],
+      ['/v1/aggregates', JSON.stringify({ key: 'bad-report-1', slots: { sidebar: { shown: true, clicked: true, bought: true } } }), 422],
+      ['/v1/aggregates', JSON.stringify({ key: 'bad-report-2', slots: { similar: { shown: true, clicked: true, bought: true, revenue: 49.9 } } }), 422],
+    ];
+    // Sent by the shop page itself, as a widget (or an attacker on it) would.
+    const statuses = await page.evaluate(async ({ base, posts: list }) => {
+      const out = [];
+      for (const [route, body] of list) {
+        const response = await fetch(base + route, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        out.push(response.status);
+      }
+      return out;
+    }, { base: collector.url, posts });
+    assert.deepEqual(statuses, posts.map(([, , status]) => status));
+    const after = await summary(collector);
+    assert.deepEqual(after, before, 'nothing stored');
+    assert.equal(await (await fetch(`${collector.url}/v1/export.csv`)).text(), csvBefore);
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+
+    // Restart on the same database: everything is still there.
+    await collector.stop();
+    collector = await startCollector(bin, path.join(dbDir, 'answers.sqlite'), new URL(shop.url).origin);
+    assert.deepEqual(await summary(collector), before, 'the summary survives a restart');
+    assert.equal(await (await fetch(`${collector.url}/v1/export.csv`)).text(), csvBefore);
+    const dashboard = await shopperPage(browser);
+    await dashboard.page.goto(`${collector.url}/`);
+    await dashboard.page.waitForSelector('body[data-loaded="true"]');
+    assert.match(await dashboard.page.locator('#totals').textContent(), new RegExp(`^${before.answers} answers, ${before.reports} daily reports`));
+    assert.equal(dashboard.problems.length, 0, describeProblems(dashboard.problems));
+    await dashboard.context.close();
   });
 });
