@@ -121,7 +121,10 @@ fn nothing_is_counted_without_a_report_endpoint() {
     let document = web_sys::window().unwrap().document().unwrap();
     let off = Settings::default();
     let listeners = send::start(&off, &document);
-    assert!(listeners.is_empty(), "no listener counts shown or clicked slots");
+    assert!(
+        listeners.is_empty(),
+        "no listener counts shown or clicked slots"
+    );
     send::purchased(&off, [("sku-1", 30.0)]);
     let outbox = stored_outbox();
     assert!(outbox.slots.is_empty() && outbox.cents == 0 && outbox.day == 0);

@@ -415,4 +415,62 @@ mod tests {
         let share = slot("recommendations").revenue_share.unwrap();
         assert!((share - 0.5).abs() < 0.05, "{share}");
     }
+
+    #[test]
+    fn randomized_scores_are_estimated_back_to_the_true_metric() {
+        // SplitMix64: reproducible draws for the devices' randomized responses.
+        let mut state = 99u64;
+        let mut uniform = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        // (kind, true scores repeated evenly, the true metric)
+        let cases: [(SurveyKind, &[u8], f64); 3] = [
+            (SurveyKind::Csat, &[5, 5, 4, 3, 1], 60.0),
+            (SurveyKind::Nps, &[10, 9, 9, 8, 7, 3, 0, 10], 25.0),
+            (SurveyKind::Ces, &[7, 6, 6, 2], 5.25),
+        ];
+        for (kind, scores, truth) in cases {
+            let (low, high) = kind.range();
+            let k = usize::from(high - low) + 1;
+            let rows: Vec<AnswerRow> = (0..40_000)
+                .map(|i| {
+                    let score = scores[i % scores.len()];
+                    let noisy = dp::randomize(usize::from(score - low), k, dp::EPSILON, uniform());
+                    AnswerRow {
+                        randomized: true,
+                        ..row(kind, low + noisy as u8, "d", None)
+                    }
+                })
+                .collect();
+            let s = summarize(&rows, &[], 0, 10);
+            let value = s.surveys[0].value.unwrap();
+            let raw = metric(
+                kind,
+                &rows
+                    .iter()
+                    .fold(vec![0.0; k], |mut counts, r| {
+                        counts[usize::from(r.score - low)] += 1.0;
+                        counts
+                    })
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| (low + i as u8, c))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap();
+            let tolerance = if kind == SurveyKind::Ces { 0.15 } else { 3.0 };
+            assert!(
+                (value - truth).abs() < tolerance,
+                "{kind:?}: estimated {value}, true {truth}, raw randomized {raw:.1}"
+            );
+            assert!(
+                (raw - truth).abs() > tolerance,
+                "{kind:?}: the raw figure is biased, the estimate is not"
+            );
+        }
+    }
 }
