@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::core::catalog::Catalog;
@@ -39,42 +40,72 @@ pub struct FacetIndex {
 
 impl FacetIndex {
     pub fn build(catalog: &Catalog) -> Self {
-        let mut ids: HashMap<Facet, u32> = HashMap::new();
+        let mut ids: FxHashMap<Facet, u32> = FxHashMap::default();
         let mut facets: Vec<Facet> = Vec::new();
+        // Facet ids by the raw text they come from ("\u{1}" + depth + raw
+        // path, "b" + brand, "t" + tag): catalogs repeat these, so each is
+        // lower-cased and interned once.
+        let mut by_raw: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut raw = String::new();
+        let mut path = String::new();
+        let mut intern = |raw: &str, make: &dyn Fn() -> Facet| -> u32 {
+            if let Some(&id) = by_raw.get(raw) {
+                return id;
+            }
+            let facet = make();
+            let id = match ids.get(&facet) {
+                Some(&id) => id,
+                None => {
+                    let id = facets.len() as u32;
+                    ids.insert(facet.clone(), id);
+                    facets.push(facet);
+                    id
+                }
+            };
+            by_raw.insert(raw.into(), id);
+            id
+        };
         let mut of_product = Vec::with_capacity(catalog.len());
         for product in catalog.products() {
             let mut own: Vec<u32> = Vec::new();
-            let mut path = String::new();
-            let mut wanted: Vec<Facet> = Vec::new();
-            for (depth, level) in product.category.iter().take(MAX_CATEGORY_DEPTH).enumerate() {
-                if depth > 0 {
-                    path.push_str(" > ");
-                }
-                path.push_str(&level.trim().to_lowercase());
-                wanted.push(Facet::Category {
-                    depth: depth as u8,
-                    path: path.clone(),
-                });
-            }
-            if let Some(brand) = &product.brand {
-                wanted.push(Facet::Brand(brand.trim().to_lowercase()));
-            }
-            for tag in &product.tags {
-                wanted.push(Facet::Tag(tag.trim().to_lowercase()));
-            }
-            for facet in wanted {
-                let id = match ids.get(&facet) {
-                    Some(&id) => id,
-                    None => {
-                        let id = facets.len() as u32;
-                        ids.insert(facet.clone(), id);
-                        facets.push(facet);
-                        id
-                    }
-                };
+            let mut push = |id: u32| {
                 if !own.contains(&id) {
                     own.push(id);
                 }
+            };
+            raw.clear();
+            for (depth, level) in product.category.iter().take(MAX_CATEGORY_DEPTH).enumerate() {
+                raw.push('\u{1}');
+                raw.push_str(level);
+                path.clear();
+                path.push('c');
+                path.push(char::from(b'0' + depth as u8));
+                path.push_str(&raw);
+                push(intern(&path, &|| {
+                    let mut path = String::new();
+                    for (i, level) in product.category.iter().take(depth + 1).enumerate() {
+                        if i > 0 {
+                            path.push_str(" > ");
+                        }
+                        path.push_str(&level.trim().to_lowercase());
+                    }
+                    Facet::Category {
+                        depth: depth as u8,
+                        path,
+                    }
+                }));
+            }
+            if let Some(brand) = &product.brand {
+                path.clear();
+                path.push('b');
+                path.push_str(brand);
+                push(intern(&path, &|| Facet::Brand(brand.trim().to_lowercase())));
+            }
+            for tag in &product.tags {
+                path.clear();
+                path.push('t');
+                path.push_str(tag);
+                push(intern(&path, &|| Facet::Tag(tag.trim().to_lowercase())));
             }
             of_product.push(own);
         }

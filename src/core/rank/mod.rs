@@ -22,7 +22,7 @@ use crate::core::events::{Event, EventKind};
 use crate::core::model::Model;
 use crate::core::profile::{Facet, FacetIndex, Profile, ProfileWeights};
 
-pub use content::ContentIndex;
+pub use content::{ContentBuilder, ContentIndex};
 pub use rules::{Rules, Selector};
 
 use self::copurchase::{catalog_order_prior, CoPurchase};
@@ -204,9 +204,49 @@ struct Seed {
     kind: EventKind,
 }
 
+/// Builds an [`Engine`] a batch of products at a time: the widget yields
+/// to the browser between batches, so indexing a large catalog never holds
+/// the main thread for long.
+#[derive(Debug)]
+pub struct EngineBuilder {
+    catalog: Catalog,
+    content: ContentBuilder,
+}
+
+impl EngineBuilder {
+    pub fn new(catalog: Catalog) -> Self {
+        Self {
+            catalog,
+            content: ContentBuilder::default(),
+        }
+    }
+
+    /// Reads up to `batch` more products; true once every product is read.
+    pub fn step(&mut self, batch: usize) -> bool {
+        let from = self.content.len();
+        let to = from.saturating_add(batch).min(self.catalog.len());
+        if let Some(products) = self.catalog.products().get(from..to) {
+            self.content.add(products);
+        }
+        self.content.len() >= self.catalog.len()
+    }
+
+    /// The engine, reading whatever [`Self::step`] has not read yet.
+    pub fn finish(mut self) -> Engine {
+        self.step(usize::MAX);
+        let content = self
+            .content
+            .finish(self.catalog.products().iter().map(|p| p.price));
+        Engine::from_parts(self.catalog, content)
+    }
+}
+
 impl Engine {
     pub fn new(catalog: Catalog) -> Self {
-        let content = ContentIndex::build(&catalog);
+        EngineBuilder::new(catalog).finish()
+    }
+
+    fn from_parts(catalog: Catalog, content: ContentIndex) -> Self {
         let facets = FacetIndex::build(&catalog);
         let facet_kind = (0..facets.len() as u32)
             .map(|f| match facets.facet(f) {
