@@ -60,17 +60,20 @@ pub fn ThankYou(
                     .collect();
                 let mut request = Request::new(&history, Context::ForYou, SUGGESTIONS);
                 request.exclude_seen = true;
-                engine
-                    .recommend(&request)
+                let picks = engine.recommend(&request);
+                let evidence = engine.evidence(&request, &picks);
+                picks
                     .into_iter()
-                    .filter_map(|pick| {
+                    .zip(evidence)
+                    .filter_map(|(pick, evidence)| {
                         let product = engine.catalog().at(pick.product)?;
-                        let (reason, signals) = explain(&pick.reason, &info.strings, &|id| {
-                            engine
-                                .catalog()
-                                .get(id)
-                                .map_or_else(|| id.to_string(), |p| p.title.clone())
-                        });
+                        let (reason, signals) =
+                            explain(&pick.reason, &evidence, &info.strings, &|id| {
+                                engine
+                                    .catalog()
+                                    .get(id)
+                                    .map_or_else(|| id.to_string(), |p| p.title.clone())
+                            });
                         let mut card = card_for(product, reason, &info);
                         card.signals = signals;
                         Some(card)
