@@ -238,7 +238,13 @@ fn load_products(args: &Args) -> Result<(Vec<Product>, Vec<u8>), DemoError> {
             Ok((parsed.catalog.products().to_vec(), bytes))
         }
         None => {
-            let products = generate::generate(args.count, args.seed, &args.currency);
+            let mut products = generate::generate(args.count, args.seed, &args.currency);
+            // Dated up to the build, so a shopper whose last visit was
+            // before it sees "new since your last visit".
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            generate::date_products(&mut products, args.seed, now);
             let mut feed = Vec::new();
             generate::write_feed(&mut feed, &products)?;
             Ok((products, feed))

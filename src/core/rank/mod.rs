@@ -5,11 +5,13 @@
 //! One module per signal ([`content`] similarity, [`copurchase`] and the
 //! popularity prior, the shopper's affinities from [`crate::core::profile`]),
 //! blended with the [`Weights`] below; then exclusions, the owner's
-//! [`Rules`], and a diversity pass ([`diversity`]).
+//! [`Rules`], and a diversity pass ([`diversity`]). [`arrivals`] picks the
+//! "new since your last visit" rail under the same exclusions and rules.
 //!
 //! The widget and the `tailor recommend` command call the same
 //! [`Engine::recommend`].
 
+mod arrivals;
 mod content;
 mod copurchase;
 mod diversity;
@@ -22,6 +24,7 @@ use crate::core::events::{Event, EventKind};
 use crate::core::model::Model;
 use crate::core::profile::{Facet, FacetIndex, Profile, ProfileWeights};
 
+pub use arrivals::ArrivalsRequest;
 pub use content::ContentIndex;
 pub use rules::{Rules, Selector};
 
@@ -168,6 +171,9 @@ pub enum Reason {
     PopularIn { category: String },
     /// Bought before and marked repurchasable by the shop.
     BuyAgain { product: String },
+    /// Added since the shopper's last visit, in a category they like
+    /// (the product's deepest category).
+    NewIn { category: String },
     /// Placed by the shop.
     Pinned,
     /// Among the shop's most popular products.
