@@ -5,7 +5,7 @@ use crate::core::catalog::Product;
 use crate::core::events::{Event, EventKind};
 use crate::core::i18n::Strings;
 use crate::core::present::{safe_image, safe_link};
-use crate::core::rank::{recently_viewed, Context, Engine, Reason, Request};
+use crate::core::rank::{recently_viewed, ArrivalsRequest, Context, Engine, Reason, Request};
 use crate::core::store::Memory;
 use crate::platform::{format, PageInfo};
 
@@ -15,6 +15,8 @@ pub enum SlotKind {
     Recommendations,
     Similar,
     RecentlyViewed,
+    /// "New since your last visit", for a returning shopper.
+    NewArrivals,
 }
 
 impl SlotKind {
@@ -23,6 +25,7 @@ impl SlotKind {
             "recommendations" => Some(Self::Recommendations),
             "similar" => Some(Self::Similar),
             "recently-viewed" => Some(Self::RecentlyViewed),
+            "new-arrivals" => Some(Self::NewArrivals),
             _ => None,
         }
     }
@@ -33,9 +36,14 @@ impl SlotKind {
             Self::Recommendations => "recommendations",
             Self::Similar => "similar",
             Self::RecentlyViewed => "recently-viewed",
+            Self::NewArrivals => "new-arrivals",
         }
     }
 }
+
+/// How many of the shopper's strongest categories "new since your last
+/// visit" draws from.
+const FAVOURITE_CATEGORIES: usize = 3;
 
 /// One product card, ready to render: all text is plain text.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +100,13 @@ pub fn explain(
                 local(),
             ],
         ),
+        Reason::NewIn { category } => (
+            strings.fill("new_in", &[("category", category)]),
+            vec![
+                strings.fill("signal_new_in", &[("category", category)]),
+                local(),
+            ],
+        ),
         Reason::Pinned => (strings.get("pinned"), vec![strings.get("signal_pinned")]),
         Reason::Popular => (strings.get("popular"), vec![strings.get("signal_popular")]),
     }
@@ -131,6 +146,25 @@ pub fn cards(
                         (strings.get("you_viewed"), vec![strings.get("signal_local")]),
                     )
                 })
+                .collect()
+        }
+        SlotKind::NewArrivals => {
+            // The time of this page view: `platform::boot` records it first.
+            let now = memory.recall.last_visit.unwrap_or(0);
+            let favourites = memory
+                .profile
+                .favourite_categories(now, FAVOURITE_CATEGORIES);
+            engine
+                .new_arrivals(&ArrivalsRequest {
+                    since: memory.recall.previous_visit,
+                    now,
+                    favourites: &favourites,
+                    history,
+                    on_screen,
+                    limit,
+                })
+                .into_iter()
+                .map(|pick| (pick.product, explain(&pick.reason, strings, &title_of)))
                 .collect()
         }
         SlotKind::Similar | SlotKind::Recommendations => {
