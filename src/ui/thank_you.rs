@@ -9,7 +9,7 @@ use super::cards::{card_for, explain, Card};
 use super::rail::CardView;
 use crate::core::events::{Event, EventKind};
 use crate::core::messages::{bought_line, thank_you_heading};
-use crate::core::rank::{Context, Request};
+use crate::core::rank::{complements, Context, Request};
 use crate::platform::{report, State};
 
 /// How many complementary products the message suggests.
@@ -58,24 +58,31 @@ pub fn ThankYou(
                     .iter()
                     .map(|i| Event::new(i.id.clone(), EventKind::Purchase, 0))
                     .collect();
-                let mut request = Request::new(&history, Context::ForYou, SUGGESTIONS);
+                // More than shown, so that other categories than the
+                // order's can come first.
+                let mut request = Request::new(&history, Context::ForYou, 4 * SUGGESTIONS);
                 request.exclude_seen = true;
-                engine
-                    .recommend(&request)
-                    .into_iter()
-                    .filter_map(|pick| {
-                        let product = engine.catalog().at(pick.product)?;
-                        let (reason, signals) = explain(&pick.reason, &info.strings, &|id| {
-                            engine
-                                .catalog()
-                                .get(id)
-                                .map_or_else(|| id.to_string(), |p| p.title.clone())
-                        });
-                        let mut card = card_for(product, reason, &info);
-                        card.signals = signals;
-                        Some(card)
-                    })
-                    .collect()
+                let bought: Vec<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
+                complements(
+                    engine.catalog(),
+                    engine.recommend(&request),
+                    &bought,
+                    SUGGESTIONS,
+                )
+                .into_iter()
+                .filter_map(|pick| {
+                    let product = engine.catalog().at(pick.product)?;
+                    let (reason, signals) = explain(&pick.reason, &info.strings, &|id| {
+                        engine
+                            .catalog()
+                            .get(id)
+                            .map_or_else(|| id.to_string(), |p| p.title.clone())
+                    });
+                    let mut card = card_for(product, reason, &info);
+                    card.signals = signals;
+                    Some(card)
+                })
+                .collect()
             })
             .unwrap_or_default();
         let bought = bought_line(&info.strings, &bought, BOUGHT_SHOWN);

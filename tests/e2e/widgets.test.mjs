@@ -1,7 +1,8 @@
 // The shopper-facing widgets in a real browser under the strict CSP:
 // screenshots of every widget in en, he and zh, light and dark (into
 // target/e2e/widgets/, for a person to look at), the right-to-left layout,
-// and the survey's one-tap answer and its never-nagging memory.
+// the survey's one-tap answer and its never-nagging memory, and "new since
+// your last visit" on the demo shop's home page for a returning shopper.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import {
   NO_WIDGET,
   describeProblems,
   launchBrowser,
+  readCatalog,
   shopperPage,
   siteDir,
   startServer,
@@ -27,6 +29,7 @@ const SHOTS = path.join(ARTIFACTS, 'widgets');
 const READY = {
   rails: (page) => waitForSlotItems(page, 'recommendations'),
   grid: (page) => waitForSlotItems(page, 'recommendations'),
+  'new-arrivals': (page) => waitForSlotItems(page, 'new-arrivals'),
   'thank-you': (page) => waitForSlotItems(page, 'thank-you'),
   loading: (page) => page.locator('[data-tailor="recommendations"] .tailor-loading').waitFor(),
   'survey-csat': (page) => page.locator('[data-tailor="survey"] .tailor-survey').waitFor(),
@@ -62,7 +65,7 @@ describe('widgets', { skip: NO_WIDGET && 'the site has no widget yet' }, () => {
   }
 
   const matrix = [];
-  for (const view of ['rails', 'thank-you', 'survey-csat', 'survey-nps']) {
+  for (const view of ['rails', 'new-arrivals', 'thank-you', 'survey-csat', 'survey-nps']) {
     for (const lang of ['en', 'he', 'zh']) for (const theme of ['light', 'dark']) matrix.push([view, lang, theme]);
   }
   matrix.push(['survey-ces', 'en', 'light'], ['survey-answered', 'en', 'light'], ['grid', 'en', 'light'], ['loading', 'en', 'light']);
@@ -76,6 +79,53 @@ describe('widgets', { skip: NO_WIDGET && 'the site has no widget yet' }, () => {
       await context.close();
     }
     assert.equal(all.length, 0, describeProblems(all));
+  });
+
+  it('new since your last visit: nothing on a first visit, what arrived since in liked categories on the return', async () => {
+    const DAY = 86_400_000;
+    const catalog = [...readCatalog(siteDir(tailorBin())).values()];
+    const realNow = Date.now();
+    const firstVisit = realNow - 10 * DAY;
+    const leaf = (p) => (p.category || []).at(-1);
+    // The category with the most products that arrived after the first visit.
+    const arrived = catalog.filter((p) => p.in_stock !== false && p.added * 1000 > firstVisit);
+    const counts = new Map();
+    for (const p of arrived) counts.set(leaf(p), (counts.get(leaf(p)) || 0) + 1);
+    const [liked] = [...counts].sort((a, b) => b[1] - a[1])[0] || [];
+    assert.ok(liked, 'the demo catalog has products added in the last days');
+    const older = catalog.filter((p) => leaf(p) === liked && p.added * 1000 < firstVisit).slice(0, 2);
+    assert.equal(older.length, 2);
+
+    const { context, page, problems } = await shopperPage(browser);
+    await page.clock.setFixedTime(firstVisit);
+    await page.goto(server.url);
+    await waitForTailorEvent(page, 'tailor:ready');
+    const slot = page.locator('[data-tailor="new-arrivals"]');
+    assert.equal(await slot.locator('[data-tailor-item]').count(), 0, 'first visit: nothing is new to them');
+    assert.equal((await slot.boundingBox())?.height ?? 0, 0, 'and the slot takes no space');
+    for (const p of older) {
+      await page.goto(`${server.url}p/${encodeURIComponent(p.id)}.html`);
+      await waitForTailorEvent(page, 'tailor:ready');
+    }
+
+    // Ten days later.
+    await page.clock.setFixedTime(realNow);
+    await page.goto(server.url);
+    const items = await waitForSlotItems(page, 'new-arrivals');
+    const byId = new Map(catalog.map((p) => [String(p.id), p]));
+    for (const id of items) {
+      const p = byId.get(id);
+      assert.equal(leaf(p), liked, `${id} is in the liked category`);
+      assert.ok(p.added * 1000 > firstVisit, `${id} arrived after the first visit`);
+      assert.notEqual(p.in_stock, false, `${id} is in stock`);
+    }
+    const expected = arrived.filter((p) => leaf(p) === liked).length;
+    assert.equal(items.length, Math.min(expected, 8), `${items.join(', ')}`);
+    const heading = await slot.locator('.tailor-heading').textContent();
+    assert.equal(heading, 'New since your last visit');
+    await page.screenshot({ path: path.join(SHOTS, 'home-returning-new-arrivals.png') });
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
   });
 
   it('mirrors right to left in Hebrew: the rail starts on the right', async () => {

@@ -390,6 +390,11 @@ impl Site<'_> {
             );
         }
         main.push_str("  </div>\n</section>\n");
+        // Returning shoppers: what arrived since, in what they like (empty,
+        // and no space, on a first visit).
+        main.push_str(
+            "<section class=\"slot-section\">\n  <div data-tailor=\"new-arrivals\"></div>\n</section>\n",
+        );
         main.push_str(
             "<section class=\"slot-section\">\n  <div data-tailor=\"recommendations\"></div>\n</section>\n",
         );

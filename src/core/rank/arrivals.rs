@@ -48,8 +48,9 @@ impl Engine {
             on_screen,
         );
         let strongest = request.favourites[0].1.max(f32::MIN_POSITIVE);
-        // (position, score, added)
-        let mut fresh: Vec<(usize, f32, u64)> = Vec::new();
+        // The best `limit` so far, best first: a bounded insertion keeps
+        // the wasm free of another sort.
+        let mut best: Vec<Fresh> = Vec::with_capacity(request.limit + 1);
         for (c, product) in self.catalog.products().iter().enumerate() {
             let Some(added) = product.added else { continue };
             if excluded[c] || added <= since || added > request.now {
@@ -62,21 +63,32 @@ impl Engine {
             else {
                 continue;
             };
-            fresh.push((c, liking / strongest * self.rules.factor[c], added));
-        }
-        fresh.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-        let pinned = |c: &usize| self.rules.pinned.iter().position(|p| p == c);
-        let (mut pins, rest): (Vec<_>, Vec<_>) =
-            fresh.into_iter().partition(|f| pinned(&f.0).is_some());
-        pins.sort_by_key(|f| pinned(&f.0));
-        pins.into_iter()
-            .chain(rest)
-            .take(request.limit)
-            .map(|(c, score, _)| Pick {
+            let fresh = Fresh {
+                pin: self
+                    .rules
+                    .pinned
+                    .iter()
+                    .position(|&p| p == c)
+                    .unwrap_or(usize::MAX),
+                score: liking / strongest * self.rules.factor[c],
+                added,
                 product: c,
-                score,
+            };
+            let at = best
+                .iter()
+                .position(|other| fresh.beats(other))
+                .unwrap_or(best.len());
+            if at < request.limit {
+                best.insert(at, fresh);
+                best.truncate(request.limit);
+            }
+        }
+        best.into_iter()
+            .map(|f| Pick {
+                product: f.product,
+                score: f.score,
                 reason: Reason::NewIn {
-                    category: self.catalog.products()[c]
+                    category: self.catalog.products()[f.product]
                         .category
                         .last()
                         .cloned()
@@ -84,6 +96,33 @@ impl Engine {
                 },
             })
             .collect()
+    }
+}
+
+/// A new arrival in a liked category, and what orders it.
+struct Fresh {
+    /// Place in the owner's pins (`usize::MAX` when not pinned).
+    pin: usize,
+    /// How much the shopper likes its category (1 for the favourite) times
+    /// the owner's boost or bury.
+    score: f32,
+    added: u64,
+    product: usize,
+}
+
+impl Fresh {
+    /// Pins in the owner's order, then score, then newest, then feed order.
+    fn beats(&self, other: &Fresh) -> bool {
+        if self.pin != other.pin {
+            return self.pin < other.pin;
+        }
+        if self.score != other.score {
+            return self.score > other.score;
+        }
+        if self.added != other.added {
+            return self.added > other.added;
+        }
+        self.product < other.product
     }
 }
 
@@ -125,6 +164,18 @@ mod tests {
         Engine::new(Catalog::from_products(products).0).with_rules(rules)
     }
 
+    /// (case, rules, since, favourites, history, on screen, limit, want)
+    type Case<'a> = (
+        &'a str,
+        &'a Rules,
+        Option<u64>,
+        &'a [(String, f32)],
+        &'a [Event],
+        Option<&'a str>,
+        usize,
+        Vec<&'a str>,
+    );
+
     fn favourites(names: &[(&str, f32)]) -> Vec<(String, f32)> {
         names.iter().map(|(n, w)| (n.to_string(), *w)).collect()
     }
@@ -153,16 +204,7 @@ mod tests {
             ..Rules::default()
         };
         // (case, rules, since, favourites, history, on screen, limit, want)
-        let cases: Vec<(
-            &str,
-            &Rules,
-            Option<u64>,
-            &[(String, f32)],
-            &[Event],
-            Option<&str>,
-            usize,
-            Vec<&str>,
-        )> = vec![
+        let cases: Vec<Case> = vec![
             (
                 "first visit: nothing is new to them",
                 &no_rules,
