@@ -14,6 +14,8 @@ use crate::platform::{report, State};
 
 /// How many complementary products the message suggests.
 const SUGGESTIONS: usize = 3;
+/// Ranked products the suggestions are chosen from.
+const CANDIDATES: usize = 48;
 /// How many bought titles the message names before "and N more".
 const BOUGHT_SHOWN: usize = 3;
 
@@ -58,9 +60,10 @@ pub fn ThankYou(
                     .iter()
                     .map(|i| Event::new(i.id.clone(), EventKind::Purchase, 0))
                     .collect();
-                // More than shown, so that other categories than the
-                // order's can come first.
-                let mut request = Request::new(&history, Context::ForYou, 4 * SUGGESTIONS);
+                // Many more than shown: without a co-purchase model the
+                // best-ranked are mostly like what was bought, and other
+                // categories than the order's should come first.
+                let mut request = Request::new(&history, Context::ForYou, CANDIDATES);
                 request.exclude_seen = true;
                 let bought: Vec<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
                 complements(
