@@ -6,8 +6,9 @@
 //! it can fail ends in a typed [`FetchError`] and never a hung or frozen
 //! tab: a request that takes too long is aborted, an error page served in
 //! place of the feed is recognised by its content type, and a body over the
-//! size cap is refused from its declared length before it is downloaded
-//! (and from its actual length when the server declared none). Nothing is
+//! size cap is refused from its declared length before it is downloaded,
+//! and from the bytes counted as they stream in otherwise (no length, or a
+//! compressed body that decodes past the cap). Nothing is
 //! cached on failure: the next page view asks again.
 
 use std::cell::Cell;
@@ -102,23 +103,76 @@ pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, FetchError> 
         return Err(too_large());
     }
 
-    let body = || FetchError::Body {
-        url: url.to_string(),
-    };
-    let text = JsFuture::from(response.text().map_err(|_| body())?)
+    let bytes = read_capped(&response, &controller)
         .await
-        .map_err(|_| failed(body()))?;
-    let text: js_sys::JsString = text.dyn_into().map_err(|_| body())?;
-    // Checked on the JS string (UTF-16 units, at most the UTF-8 length), so
-    // an oversized body is never copied into the widget's memory.
-    if text.length() as usize > MAX_BODY {
-        return Err(too_large());
+        .map_err(|e| match e {
+            Capped::TooLarge => too_large(),
+            Capped::Unreadable => failed(FetchError::Body {
+                url: url.to_string(),
+            }),
+        })?;
+    Ok(decode_utf8(bytes))
+}
+
+enum Capped {
+    TooLarge,
+    Unreadable,
+}
+
+/// Reads the body chunk by chunk, counting the bytes as they arrive: a body
+/// sent without a length (chunked) or compressed far below its decoded size
+/// stops downloading the moment it passes the cap, before it is copied into
+/// the widget's memory.
+async fn read_capped(response: &Response, controller: &AbortController) -> Result<Vec<u8>, Capped> {
+    let Some(stream) = response.body() else {
+        return Ok(Vec::new());
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = stream
+        .get_reader()
+        .dyn_into()
+        .map_err(|_| Capped::Unreadable)?;
+    let chunks = js_sys::Array::new();
+    let mut total = 0usize;
+    loop {
+        let step = JsFuture::from(reader.read())
+            .await
+            .map_err(|_| Capped::Unreadable)?;
+        let field = |name: &str| js_sys::Reflect::get(&step, &name.into()).ok();
+        if field("done").and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        let chunk: js_sys::Uint8Array = field("value")
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or(Capped::Unreadable)?;
+        total = total.saturating_add(chunk.length() as usize);
+        if total > MAX_BODY {
+            controller.abort();
+            return Err(Capped::TooLarge);
+        }
+        chunks.push(&chunk);
     }
-    let text = String::from(text);
-    if text.len() > MAX_BODY {
-        return Err(too_large());
+    let mut bytes = vec![0; total];
+    let mut at = 0;
+    for chunk in chunks.iter() {
+        let chunk = js_sys::Uint8Array::from(chunk);
+        let end = at + chunk.length() as usize;
+        chunk.copy_to(bytes.get_mut(at..end).ok_or(Capped::Unreadable)?);
+        at = end;
     }
-    Ok(text)
+    Ok(bytes)
+}
+
+/// The body as text the way `Response.text()` reads it: UTF-8, a leading
+/// byte-order mark dropped, invalid bytes replaced (lenient, never lost).
+fn decode_utf8(bytes: Vec<u8>) -> String {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    if text.starts_with('\u{feff}') {
+        text.remove(0);
+    }
+    text
 }
 
 /// A content type that means an HTML page came back where a feed was

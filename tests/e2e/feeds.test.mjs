@@ -15,7 +15,9 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import {
   NO_WIDGET,
@@ -127,6 +129,13 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
     writeFileSync(path.join(feedsDir, 'host.js'), HOST_JS);
     writeFileSync(path.join(feedsDir, 'shop.html'), hostPage('Feed trouble', 8));
     writeFileSync(path.join(feedsDir, 'naughty.html'), hostPage('Naughty catalog', PER_PAGE));
+    writeFileSync(
+      path.join(feedsDir, 'naughty-thanks.html'),
+      hostPage('Naughty shopper', 8).replace(
+        '<div data-tailor="recently-viewed"></div>',
+        '<div data-tailor="thank-you"></div>\n<div data-tailor="survey"></div>',
+      ),
+    );
     for (const [name, js] of Object.entries(BROKEN_FETCH)) {
       writeFileSync(path.join(feedsDir, `fetch-${name}.js`), js);
       writeFileSync(
@@ -371,6 +380,78 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
       assertNoProblems(problems.filter((p) => !isTailorErrorEcho('catalog')(p.kind, p.text)));
     });
   });
+
+  it('naughty names in the thank-you message and naughty survey comments stay inert text', async (t) => {
+    const strings = JSON.parse(readFileSync(path.join(ROOT, 'tests', 'fixtures', 'blns', 'blns.json'), 'utf8'));
+    const pageUrl = `${server.url}feeds-e2e/naughty-thanks.html`;
+    await asShopper({}, async (page, problems) => {
+      await page.addInitScript(() => {
+        window.__pwned = [];
+        for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+          window[name] = (...args) => window.__pwned.push(`${name}(${args.join(',')})`);
+        }
+      });
+      await page.route(pageUrl, async (route) => {
+        const response = await route.fetch();
+        const headers = { ...response.headers() };
+        delete headers['content-security-policy'];
+        await route.fulfill({ response, headers });
+      });
+      await page.route(`${server.url}${FEED_PATH}`, (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: catalogText }),
+      );
+      const slotReport = (slot) =>
+        page.locator(`[data-tailor="${slot}"]`).evaluate((host) => {
+          const all = [...host.shadowRoot.querySelectorAll('*')];
+          return {
+            text: host.shadowRoot.textContent,
+            handlers: all.flatMap((el) => [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${el.tagName} ${a.name}`)),
+            foreign: all.filter((el) => ['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'MARQUEE', 'FORM'].includes(el.tagName) && !el.classList.contains('tailor-comment')).map((el) => el.tagName),
+            overflow: host.scrollWidth - host.clientWidth,
+          };
+        });
+
+      // Every string as the shopper's name, one order after another on one page.
+      await page.goto(pageUrl);
+      await waitForTailorEvent(page, 'tailor:ready');
+      let named = 0;
+      for (const [i, s] of strings.entries()) {
+        await page.evaluate(([n, name]) => window.tailor('purchase', { order: `N-${n}`, items: [{ id: 'none', qty: 1 }], name }), [i, s]);
+        const first = s.split(/\s+/).find(Boolean);
+        const report = await slotReport('thank-you');
+        if (first && report.text.includes(first.slice(0, 40))) named += 1;
+        assert.deepEqual(report.handlers, [], `name ${JSON.stringify(s)}: handler attributes`);
+        assert.deepEqual(report.foreign, [], `name ${JSON.stringify(s)}: elements from the name`);
+        assert.ok(report.overflow <= 1, `name ${JSON.stringify(s)}: the message overflows by ${report.overflow}px`);
+      }
+      // A "name" without a letter (numbers, symbols, blank) is not greeted.
+      const greetable = strings.filter((s) => /\p{L}/u.test(s.split(/\s+/).find(Boolean) || '')).length;
+      t.diagnostic(`${strings.length} naughty names, ${named} greeted by name as text (${greetable} have a letter in the first word)`);
+
+      // A sample of strings as survey comments: each on a fresh shopper
+      // (a survey is shown once), the comment reaches the event unchanged.
+      const sample = strings.filter((s, i) => s.trim() && (i % 16 === 0 || /[<>"'`&]/.test(s))).slice(0, 40);
+      for (const s of sample) {
+        await page.evaluate(() => localStorage.clear());
+        await page.goto(pageUrl);
+        await waitForTailorEvent(page, 'tailor:ready');
+        await page.evaluate(() => window.tailor('purchase', { order: 'C-1', items: [{ id: 'none', qty: 1 }] }));
+        const survey = page.locator('[data-tailor="survey"] .tailor-survey');
+        await survey.locator('.tailor-score').first().click();
+        await survey.locator('input').fill(s);
+        await survey.locator('input').press('Enter');
+        await page.waitForFunction(() => window.__tailorEvents.filter((e) => e.type === 'tailor:survey-answer').length === 2);
+        const sent = (await tailorEvents(page)).filter((e) => e.type === 'tailor:survey-answer')[1].detail;
+        assert.equal(sent.comment, s.trim().slice(0, 500), `comment ${JSON.stringify(s)}`);
+        const report = await slotReport('survey');
+        assert.deepEqual(report.handlers, [], `comment ${JSON.stringify(s)}: handler attributes`);
+      }
+      t.diagnostic(`${sample.length} naughty survey comments sent as text`);
+      assert.deepEqual(await page.evaluate(() => window.__pwned), [], 'naughty text ran');
+      assert.equal(await page.evaluate(() => document.title), 'Naughty shopper');
+      assertNoProblems(problems);
+    });
+  });
 });
 
 /** The host's button still works (counts from whatever it was on this page). */
@@ -379,3 +460,108 @@ async function assertHostStillWorksOnce(page) {
   await page.locator('#host-button').click();
   await page.waitForFunction((b) => document.getElementById('host-output').textContent !== b, before, { timeout: 5_000 });
 }
+
+// Feeds whose size only shows while they download: sent without a length
+// (chunked), or gzip-compressed far below the size they decode to. Page
+// routes can't stream, so a small Node server serves the site and these
+// feeds from one origin under the strict CSP.
+const STREAMED_BYTES = 80 * 1024 * 1024;
+
+function startStreamingServer(dir) {
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+    '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+  const zipped = gzipSync(Buffer.concat([Buffer.from('{"products": ['), Buffer.alloc(STREAMED_BYTES, ' ')]));
+  let streamed = 0;
+  const server = http.createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://localhost');
+    if (pathname === '/stream/chunked.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let closed = false;
+      res.on('close', () => { closed = true; });
+      res.write('{"products": [');
+      const chunk = Buffer.alloc(1024 * 1024, ' ');
+      for (let sent = 0; sent < STREAMED_BYTES && !closed; sent += chunk.length) {
+        streamed += chunk.length;
+        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      }
+      return res.end(']}');
+    }
+    if (pathname === '/stream/gzip.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': zipped.length });
+      return res.end(zipped);
+    }
+    const file = path.join(dir, path.normalize(pathname).replace(/^(\.\.[/\\])+/, ''));
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404);
+      return res.end();
+    }
+    res.writeHead(200, {
+      'content-type': types[path.extname(file)] || 'application/octet-stream',
+      'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'",
+    });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/`,
+        zippedBytes: zipped.length,
+        streamedBytes: () => streamed,
+        stop: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }),
+      }),
+    );
+  });
+}
+
+describe('Tailor with feeds larger than they say', { skip: needsWidget }, () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    const dir = siteDir(tailorBin());
+    const pages = path.join(dir, 'stream-e2e');
+    mkdirSync(pages, { recursive: true });
+    writeFileSync(path.join(pages, 'host.js'), HOST_JS);
+    for (const name of ['chunked', 'gzip']) {
+      const html = hostPage(`Feed: ${name}`, 8)
+        .replace('/feeds-e2e/host.js', '/stream-e2e/host.js')
+        .replace(`data-catalog="/${FEED_PATH}"`, `data-catalog="/stream/${name}.json"`)
+        .replace(`data-timeout-ms="${TIMEOUT_MS}"`, 'data-timeout-ms="20000"');
+      writeFileSync(path.join(pages, `${name}.html`), html);
+    }
+    server = await startStreamingServer(dir);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const [name, what] of [['chunked', 'sent without a length'], ['gzip', 'compressed far below its decoded size']]) {
+    it(`stops reading a feed ${what} at the size cap, reports once, and the host page works`, async (t) => {
+      const { context, page, problems } = await shopperPage(browser, { allow: isTailorErrorEcho('catalog') });
+      try {
+        await page.goto(`${server.url}stream-e2e/${name}.html`);
+        await waitForTailorEvent(page, 'tailor:error', 20_000);
+        await settle(page);
+        const errors = (await tailorEvents(page)).filter((e) => e.type === 'tailor:error');
+        assert.equal(errors.length, 1, JSON.stringify(errors));
+        assert.match(errors[0].detail.message, /larger than \d+ bytes/);
+        for (const slot of ['recommendations', 'recently-viewed']) {
+          assert.deepEqual(await slotState(page, slot), { height: 0, shown: 0 }, slot);
+        }
+        await assertHostStillWorks(page);
+        if (name === 'chunked') {
+          assert.ok(server.streamedBytes() < STREAMED_BYTES, 'the download stopped at the cap, not at the end of the feed');
+        }
+        const memory = await page.evaluate(() => performance.memory?.usedJSHeapSize ?? 0);
+        t.diagnostic(`${name}: JS heap ${(memory / 1048576).toFixed(1)} MiB after refusing ${STREAMED_BYTES / 1048576} MiB` +
+          (name === 'chunked' ? ` (server wrote ${(server.streamedBytes() / 1048576).toFixed(0)} MiB before the abort)` : ` (${server.zippedBytes} gzip bytes)`));
+        assertNoProblems(problems);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
