@@ -128,6 +128,83 @@ describe('widgets', { skip: NO_WIDGET && 'the site has no widget yet' }, () => {
     await context.close();
   });
 
+  it('keyboard: Tab reaches every control of every rail in order, with a visible focus ring', async () => {
+    const { context, page, problems } = await framePage('rails', 'en', 'light');
+    const expected = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-tailor]')].flatMap((host) =>
+        [...host.shadowRoot.querySelectorAll('button, a[href], summary')].map((el, i) => `${host.dataset.tailor}#${i}`),
+      ),
+    );
+    assert.ok(expected.length > 10, `${expected.length} controls`);
+    const reached = [];
+    for (let n = 0; n < expected.length; n++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(() => {
+          const host = document.activeElement;
+          const el = host?.shadowRoot?.activeElement;
+          if (!el) return `outside: ${host?.tagName}`;
+          const i = [...host.shadowRoot.querySelectorAll('button, a[href], summary')].indexOf(el);
+          const style = getComputedStyle(el);
+          const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+          return `${host.dataset.tailor}#${i}${ring ? '' : ' (no focus ring)'}`;
+        }),
+      );
+    }
+    assert.deepEqual(reached, expected);
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('images lazy-load with their size set; the host themes through custom properties; dark follows the system', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(server.url);
+      await waitForSlotItems(page, 'recommendations');
+      const look = await page.locator('[data-tailor="recommendations"]').evaluate((host) => {
+        const card = host.shadowRoot.querySelector('.tailor-card');
+        const images = [...host.shadowRoot.querySelectorAll('img')];
+        const before = getComputedStyle(card).backgroundColor;
+        host.style.setProperty('--tailor-radius', '3px');
+        host.style.setProperty('--tailor-text', 'rgb(1, 2, 3)');
+        host.style.setProperty('--tailor-font', 'Georgia, serif');
+        const heading = getComputedStyle(host.shadowRoot.querySelector('.tailor-heading'));
+        return {
+          background: before,
+          radius: getComputedStyle(card).borderRadius,
+          colour: heading.color,
+          font: heading.fontFamily,
+          images: images.length,
+          lazy: images.every((img) => img.loading === 'lazy' && img.getAttribute('width') && img.getAttribute('height')),
+        };
+      });
+      assert.equal(look.background, scheme === 'dark' ? 'rgb(22, 27, 34)' : 'rgb(255, 255, 255)', scheme);
+      assert.deepEqual([look.radius, look.colour, look.font], ['3px', 'rgb(1, 2, 3)', 'Georgia, serif']);
+      assert.ok(look.images > 0 && look.lazy, JSON.stringify(look));
+    }
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('on a phone the rail swipes sideways, without the scroll buttons', async () => {
+    const { context, page, problems } = await shopperPage(browser, { viewport: { width: 390, height: 844 } });
+    await page.goto(server.url);
+    await waitForSlotItems(page, 'recommendations');
+    const rail = await page.locator('[data-tailor="recommendations"]').evaluate((host) => {
+      const list = host.shadowRoot.querySelector('.tailor-items');
+      const buttons = host.shadowRoot.querySelector('.tailor-scrollers');
+      return {
+        overflow: getComputedStyle(list).overflowX,
+        wider: list.scrollWidth > list.clientWidth,
+        buttons: buttons ? getComputedStyle(buttons).display : 'none',
+      };
+    });
+    assert.deepEqual(rail, { overflow: 'auto', wider: true, buttons: 'none' });
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
   it('mirrors right to left in Hebrew: the rail starts on the right', async () => {
     const { context, page, problems } = await framePage('rails', 'he', 'light', { width: 1280, height: 900 });
     const layout = await page.locator('[data-tailor="recommendations"]').evaluate((host) => {

@@ -725,7 +725,8 @@ mod tests {
                 .collect()
         };
         // (ranked picks, bought, n, want)
-        let cases: [(&[&str], &[&str], usize, &[&str]); 5] = [
+        type Case<'a> = (&'a [&'a str], &'a [&'a str], usize, &'a [&'a str]);
+        let cases: [Case; 5] = [
             (
                 &["hoodie-sand", "hoodie-black", "pan", "pot", "lamp"],
                 &["hoodie-navy", "saucepan"],
