@@ -115,6 +115,30 @@ fn json_ld_and_data_attributes_are_views() {
 }
 
 #[wasm_bindgen_test]
+fn locale_from_data_locale_else_the_pages_lang() {
+    let html = document().document_element().unwrap();
+    let before = html.get_attribute("lang");
+    html.set_attribute("lang", "he-IL").unwrap();
+    assert_eq!(page::language(&document()).as_deref(), Some("he-IL"));
+    html.set_attribute("lang", " ").unwrap();
+    assert_eq!(page::language(&document()), None);
+    match before {
+        Some(lang) => html.set_attribute("lang", &lang).unwrap(),
+        None => html.remove_attribute("lang").unwrap(),
+    }
+    let root = fixture(r#"<script type="text/plain" data-locale="zh-CN"></script>"#);
+    let script = root.first_element_child().unwrap();
+    let (settings, _) = page::settings(Some(&script), &wasm_bindgen::JsValue::UNDEFINED);
+    assert_eq!(settings.locale.as_deref(), Some("zh-CN"));
+    let (settings, _) = page::settings(None, &wasm_bindgen::JsValue::UNDEFINED);
+    assert_eq!(
+        settings.locale, None,
+        "none set: boot falls back to the page's lang"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 fn settings_from_script_tag_over_window_config() {
     let root = fixture(
         r#"<script type="text/plain" data-catalog="/tag.json" data-limit="5" data-theme="neon"></script>"#,
