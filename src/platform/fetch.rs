@@ -131,7 +131,9 @@ async fn read_capped(response: &Response, controller: &AbortController) -> Resul
         .get_reader()
         .dyn_into()
         .map_err(|_| Capped::Unreadable)?;
-    let chunks = js_sys::Array::new();
+    // A Rust list, not a JS array: `Array.prototype.push` may be the host
+    // page's own (hostile e2e test).
+    let mut chunks: Vec<js_sys::Uint8Array> = Vec::new();
     let mut total = 0usize;
     loop {
         let step = JsFuture::from(reader.read())
@@ -149,12 +151,11 @@ async fn read_capped(response: &Response, controller: &AbortController) -> Resul
             controller.abort();
             return Err(Capped::TooLarge);
         }
-        chunks.push(&chunk);
+        chunks.push(chunk);
     }
     let mut bytes = vec![0; total];
     let mut at = 0;
-    for chunk in chunks.iter() {
-        let chunk = js_sys::Uint8Array::from(chunk);
+    for chunk in &chunks {
         let end = at + chunk.length() as usize;
         chunk.copy_to(bytes.get_mut(at..end).ok_or(Capped::Unreadable)?);
         at = end;
