@@ -203,11 +203,37 @@ fn answers_and_reports_end_to_end_survive_a_restart() {
     assert_eq!(collector.post("/v1/aggregates", report), 201);
     assert_eq!(collector.post("/v1/aggregates", report), 200);
     assert_eq!(collector.post("/v1/aggregates", r#"{"key":"report-0002","slots":{"sidebar":{"shown":true,"clicked":true,"bought":true}}}"#), 422);
+    // Reports with the randomized revenue level of each slot (`core::revenue`).
+    for (key, level) in [("report-0003", 5), ("report-0004", 1)] {
+        let report = format!(
+            r#"{{"key":"{key}","slots":{{"recommendations":{{"shown":true,"clicked":true,"bought":true,"revenue":{level}}}}}}}"#
+        );
+        assert_eq!(collector.post("/v1/aggregates", &report), 201);
+    }
+    // A level off the scale or an amount is refused, and nothing of it stored.
+    for revenue in ["6", "49.9", "\"EUR 49.90\""] {
+        let report = format!(
+            r#"{{"key":"report-0005","slots":{{"recommendations":{{"shown":true,"clicked":true,"bought":true,"revenue":{revenue}}}}}}}"#
+        );
+        assert_eq!(collector.post("/v1/aggregates", &report), 422, "{report}");
+    }
 
     let check = |collector: &Collector| {
         let summary = collector.summary();
         assert_eq!(summary["answers"], 3, "{summary}");
-        assert_eq!(summary["reports"], 1, "{summary}");
+        assert_eq!(summary["reports"], 3, "{summary}");
+        let recommendations = summary["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["slot"] == "recommendations")
+            .unwrap();
+        assert_eq!(recommendations["reports"], 3, "{recommendations}");
+        assert_eq!(recommendations["revenue_reports"], 2, "{recommendations}");
+        assert!(
+            recommendations["revenue_share"].is_number(),
+            "{recommendations}"
+        );
         let csat = &summary["surveys"][0];
         assert_eq!(csat["kind"], "csat");
         // 2 of 3 answers are 4 or 5.

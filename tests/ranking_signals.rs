@@ -386,7 +386,7 @@ fn profile_reports_the_segment() {
     ];
     for (history, want) in cases {
         assert_eq!(
-            engine.profile(&history, 0).segment,
+            engine.profile(&history, &[], 0).segment,
             Some(want),
             "{history:?}"
         );
@@ -425,5 +425,299 @@ fn reasons_serialise_with_a_kind_tag() {
     ];
     for (reason, want) in cases {
         assert_eq!(serde_json::to_string(&reason).unwrap(), want);
+    }
+}
+
+fn looked(id: &str, at: u64, seconds: u32) -> Event {
+    let mut event = view(id, at);
+    event.dwell = Some(seconds);
+    event
+}
+
+/// What the ranking reads besides the ring of events: the stored interests
+/// (kept when old events drop) and how long each product was looked at.
+#[test]
+fn stored_interests_and_dwell_feed_the_ranking() {
+    use tailor::core::store::Interest;
+    let interest = |key: &str, weight: f32| Interest(key.into(), weight, 1_000);
+    struct Case {
+        name: &'static str,
+        weights: Weights,
+        history: Vec<Event>,
+        interests: Vec<Interest>,
+        want_first: &'static str,
+        want_reason: Option<Reason>,
+    }
+    let cases = [
+        Case {
+            name: "no ring, no interests: cold start (feed order)",
+            weights: only(|w| {
+                w.category = 1.0;
+                w.catalog_order = 0.01;
+            }),
+            history: vec![],
+            interests: vec![],
+            want_first: "socks",
+            want_reason: Some(Reason::Popular),
+        },
+        Case {
+            name: "a long-time shopper whose events fell out of the ring still gets their category",
+            weights: only(|w| {
+                w.category = 1.0;
+                w.catalog_order = 0.01;
+            }),
+            history: vec![],
+            interests: vec![interest("c:office", 4.0), interest("c:socks", 1.0)],
+            want_first: "lamp",
+            want_reason: Some(Reason::PopularIn {
+                category: "Office".into(),
+            }),
+        },
+        Case {
+            name: "the stored category outweighs one recent view elsewhere",
+            weights: only(|w| w.category = 1.0),
+            history: vec![view("socks", 1_000)],
+            interests: vec![interest("c:office", 9.0), interest("c:socks", 1.0)],
+            want_first: "lamp",
+            want_reason: Some(Reason::PopularIn {
+                category: "Office".into(),
+            }),
+        },
+        Case {
+            name: "a stored brand",
+            weights: only(|w| w.brand = 1.0),
+            history: vec![],
+            interests: vec![interest("b:luxe", 1.0)],
+            want_first: "pot-dear",
+            want_reason: None,
+        },
+        Case {
+            name: "a stored price band",
+            weights: only(|w| w.price_fit = 1.0),
+            history: vec![],
+            interests: vec![interest("p:50-100", 3.0), interest("p:0-10", 1.0)],
+            want_first: "pan-dear",
+            want_reason: None,
+        },
+        Case {
+            name: "content: a long look at a tee, then a glance at a mug: like the tee",
+            weights: only(|w| w.content = 1.0),
+            history: vec![looked("tee-blue", 1, 40), looked("mug-blue", 2, 1)],
+            interests: vec![],
+            want_first: "tee-red",
+            want_reason: Some(Reason::BecauseYouViewed {
+                product: "tee-blue".into(),
+            }),
+        },
+        Case {
+            name: "content: the same two views, both long: the newest (the mug) leads",
+            weights: only(|w| w.content = 1.0),
+            history: vec![looked("tee-blue", 1, 40), looked("mug-blue", 2, 40)],
+            interests: vec![],
+            want_first: "mug-red",
+            want_reason: Some(Reason::BecauseYouViewed {
+                product: "mug-blue".into(),
+            }),
+        },
+        Case {
+            name: "category: two glances at clothing weigh less than one long look in the kitchen",
+            weights: only(|w| w.category = 1.0),
+            history: vec![
+                looked("mug-blue", 1, 30),
+                looked("tee-blue", 2, 1),
+                looked("cap", 3, 2),
+            ],
+            interests: vec![],
+            want_first: "mug-red",
+            want_reason: Some(Reason::PopularIn {
+                category: "Kitchen".into(),
+            }),
+        },
+        Case {
+            name: "category: the same three views, all long: clothing leads",
+            weights: only(|w| w.category = 1.0),
+            history: vec![
+                looked("mug-blue", 1, 30),
+                looked("tee-blue", 2, 30),
+                looked("cap", 3, 30),
+            ],
+            interests: vec![],
+            want_first: "tee-red",
+            want_reason: Some(Reason::PopularIn {
+                category: "Tops".into(),
+            }),
+        },
+    ];
+    for case in cases {
+        let engine = Engine::new(shop()).with_weights(case.weights);
+        let mut request = Request::new(&case.history, Context::ForYou, 3);
+        request.interests = &case.interests;
+        request.exclude_seen = true;
+        let picks = engine.recommend(&request);
+        let got = ids(&engine, &picks);
+        assert_eq!(
+            got.first().map(String::as_str),
+            Some(case.want_first),
+            "{}: {got:?} {:?}",
+            case.name,
+            picks.first().map(|p| &p.reason)
+        );
+        if let Some(reason) = case.want_reason {
+            assert_eq!(picks[0].reason, reason, "{}", case.name);
+        }
+    }
+
+    // With a model (default weights: affinities scaled to 0 while the
+    // model has seeds), a shopper whose events all left the ring still has
+    // their stored category lift its products past the ones the model
+    // knows nothing about (the best sellers still lead).
+    let engine = Engine::new(shop()).with_model(model());
+    let place_of_tops = |interests: &[Interest]| {
+        let mut request = Request::new(&[], Context::ForYou, 12);
+        request.interests = interests;
+        let got = ids(&engine, &engine.recommend(&request));
+        got.iter().position(|id| id == "tee-blue")
+    };
+    let without = place_of_tops(&[]);
+    let with = place_of_tops(&[interest("c:tops", 5.0)]);
+    assert!(
+        with < without,
+        "tee-blue at {with:?} with a liking for tops, {without:?} without"
+    );
+    assert_eq!(
+        with,
+        Some(4),
+        "right after the four products the model knows"
+    );
+}
+
+/// "why this?" names the real signals behind each pick: which of the
+/// shopper's products and what they did with it, which interests it matches.
+#[test]
+fn evidence_names_the_products_and_interests_behind_a_pick() {
+    use tailor::core::rank::{strongest_action, Evidence};
+    use tailor::core::store::Interest;
+    let viewed = |p: &str| Evidence::Viewed { product: p.into() };
+    let category = |c: &str| Evidence::LikesCategory { category: c.into() };
+    let brand = |b: &str| Evidence::LikesBrand { brand: b.into() };
+    struct Case {
+        name: &'static str,
+        weights: Weights,
+        context: Context<'static>,
+        history: Vec<Event>,
+        interests: Vec<Interest>,
+        want_first: &'static str,
+        want: Vec<Evidence>,
+    }
+    let cases = [
+        Case {
+            name: "like a product the shopper looked at, in their category and brand",
+            weights: only(|w| w.content = 1.0),
+            context: Context::ForYou,
+            history: vec![view("mug-blue", 10)],
+            interests: vec![],
+            want_first: "mug-red",
+            want: vec![viewed("mug-blue"), category("Kitchen"), brand("Potter")],
+        },
+        Case {
+            name: "a carted product is named as carted",
+            weights: only(|w| w.content = 1.0),
+            context: Context::ForYou,
+            history: vec![
+                view("tee-blue", 10),
+                Event::new("tee-blue", EventKind::Cart, 11),
+            ],
+            interests: vec![],
+            want_first: "tee-red",
+            want: vec![
+                Evidence::Carted {
+                    product: "tee-blue".into(),
+                },
+                category("Tops"),
+                brand("Acme"),
+            ],
+        },
+        Case {
+            name: "a category liked from the ring names the product viewed in it",
+            weights: only(|w| w.category = 1.0),
+            context: Context::ForYou,
+            history: vec![view("lamp", 10)],
+            interests: vec![],
+            want_first: "chair",
+            want: vec![category("Office"), viewed("lamp")],
+        },
+        Case {
+            name: "a category liked only from the stored interests names no product",
+            weights: only(|w| w.category = 1.0),
+            context: Context::ForYou,
+            history: vec![],
+            interests: vec![Interest("c:office".into(), 2.0, 10)],
+            want_first: "lamp",
+            want: vec![category("Office")],
+        },
+        Case {
+            name: "on a product page: the product on screen",
+            weights: only(|w| w.content = 1.0),
+            context: Context::Similar {
+                product: "tee-blue",
+            },
+            history: vec![],
+            interests: vec![],
+            want_first: "tee-red",
+            want: vec![Evidence::OnScreen {
+                product: "tee-blue".into(),
+            }],
+        },
+        Case {
+            name: "cold start: popular, nothing about the shopper",
+            weights: only(|w| w.catalog_order = 1.0),
+            context: Context::ForYou,
+            history: vec![],
+            interests: vec![],
+            want_first: "socks",
+            want: vec![Evidence::Popular],
+        },
+    ];
+    for case in cases {
+        let engine = Engine::new(shop()).with_weights(case.weights);
+        let mut request = Request::new(&case.history, case.context, 3);
+        request.interests = &case.interests;
+        request.exclude_seen = true;
+        let picks = engine.recommend(&request);
+        let evidence = engine.evidence(&request, &picks);
+        assert_eq!(evidence.len(), picks.len(), "{}", case.name);
+        assert_eq!(
+            ids(&engine, &picks).first().map(String::as_str),
+            Some(case.want_first),
+            "{}",
+            case.name
+        );
+        assert_eq!(
+            evidence[0], case.want,
+            "{}: {:?}",
+            case.name, picks[0].reason
+        );
+    }
+
+    // The strongest thing done with a product names it.
+    let cart = |id: &str| Event::new(id, EventKind::Cart, 2);
+    let cases: [(Vec<Event>, Option<Evidence>); 4] = [
+        (vec![view("a", 1)], Some(viewed("a"))),
+        (
+            vec![view("a", 1), cart("a"), view("a", 3)],
+            Some(Evidence::Carted {
+                product: "a".into(),
+            }),
+        ),
+        (
+            vec![buy("a", 1), view("a", 3)],
+            Some(Evidence::Bought {
+                product: "a".into(),
+            }),
+        ),
+        (vec![view("b", 1)], None),
+    ];
+    for (history, want) in cases {
+        assert_eq!(strongest_action(&history, "a"), want, "{history:?}");
     }
 }

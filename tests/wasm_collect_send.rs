@@ -1,7 +1,8 @@
 //! Delivery of survey answers from the widget (`platform::send`) in a real
 //! browser: what leaves the device for each owner setting, and the outbox
 //! (localStorage `tailor:outbox`) keeping an answer until the collector has
-//! settled it.
+//! settled it, and the daily measurement counted only when the owner turned
+//! reports on.
 #![cfg(target_arch = "wasm32")]
 
 use tailor::core::outbox::{Outbox, OUTBOX_KEY};
@@ -111,4 +112,26 @@ fn nothing_is_queued_without_an_endpoint() {
     storage.remove_item(OUTBOX_KEY).unwrap();
     send::survey_answered(&Settings::default(), &answer());
     assert!(stored_outbox().pending.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn nothing_is_counted_without_a_report_endpoint() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item(OUTBOX_KEY).unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let off = Settings::default();
+    let listeners = send::start(&off, &document);
+    assert!(
+        listeners.is_empty(),
+        "no listener counts shown or clicked slots"
+    );
+    send::purchased(&off, [("sku-1", 30.0)]);
+    let outbox = stored_outbox();
+    assert!(outbox.slots.is_empty() && outbox.cents == 0 && outbox.day == 0);
+
+    // The owner turns reports on: the same purchase is counted (on the device).
+    let on = settings(&[("report-endpoint", "https://collect.example/v1/aggregates")]);
+    send::purchased(&on, [("sku-1", 30.0), ("sku-2", 12.5)]);
+    assert_eq!(stored_outbox().cents, 4250);
+    storage.remove_item(OUTBOX_KEY).unwrap();
 }

@@ -18,6 +18,7 @@ pub mod privacy;
 pub mod profile;
 pub mod rank;
 pub mod recall;
+pub mod revenue;
 pub mod settings;
 pub mod signals;
 pub mod store;

@@ -12,7 +12,7 @@
 
 use serde_json::{json, Value};
 
-use crate::core::dp;
+use crate::core::{dp, revenue};
 
 pub const OUTBOX_KEY: &str = "tailor:outbox";
 pub const MAX_ATTEMPTS: u8 = 5;
@@ -28,19 +28,40 @@ pub struct Pending {
 }
 
 /// What one day on this device did in one slot. Counted only when the owner
-/// turned reports on; never more than these three facts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// turned reports on; never more than these facts, and the amount stays on
+/// the device (the report carries a randomized share level, [`SlotReport`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SlotDay {
     pub shown: bool,
     pub clicked: bool,
     pub bought: bool,
+    /// Spent today on products clicked in this slot, in hundredths of the
+    /// currency (integers keep float formatting out of the widget).
+    pub cents: u64,
 }
 
 /// Stored as JSON, read and written by hand through `serde_json::Value`
 /// (derived impls would cost the widget kilobytes).
 impl SlotDay {
     pub fn to_json(self) -> Value {
-        json!({"shown": self.shown, "clicked": self.clicked, "bought": self.bought})
+        json!({"shown": self.shown, "clicked": self.clicked, "bought": self.bought, "cents": self.cents})
+    }
+}
+
+/// One slot of a daily report, as sent: every fact randomized on the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlotReport {
+    pub shown: bool,
+    pub clicked: bool,
+    pub bought: bool,
+    /// A `core::revenue` value: no purchase, or the slot's share of the
+    /// day's revenue in quarters, after randomized response.
+    pub revenue: u8,
+}
+
+impl SlotReport {
+    pub fn to_json(self) -> Value {
+        json!({"shown": self.shown, "clicked": self.clicked, "bought": self.bought, "revenue": self.revenue})
     }
 }
 
@@ -50,6 +71,8 @@ pub struct Outbox {
     /// Days since 1970 (UTC) the counts below are for.
     pub day: u64,
     pub slots: Vec<(String, SlotDay)>,
+    /// Spent today on every priced product bought on this device, in cents.
+    pub cents: u64,
     /// Products clicked in a slot today, so a purchase of one counts for it.
     /// Stays on the device; cleared with the day.
     pub clicked: Vec<(String, String)>,
@@ -75,6 +98,7 @@ impl Outbox {
         };
         let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
         let flag = |v: &Value, key: &str| v.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let cents = |v: &Value| v.get("cents").and_then(Value::as_u64).unwrap_or(0);
         let list = |key: &str| {
             value
                 .get(key)
@@ -108,10 +132,12 @@ impl Outbox {
                         shown: flag(&d, "shown"),
                         clicked: flag(&d, "clicked"),
                         bought: flag(&d, "bought"),
+                        cents: cents(&d),
                     };
                     (slot, day)
                 })
                 .collect(),
+            cents: cents(&value),
             clicked: list("clicked")
                 .iter()
                 .filter_map(pair)
@@ -132,7 +158,8 @@ impl Outbox {
             .map(|(s, d)| json!([s, d.to_json()]))
             .collect();
         let clicked: Vec<Value> = self.clicked.iter().map(|(s, p)| json!([s, p])).collect();
-        json!({"pending": pending, "day": self.day, "slots": slots, "clicked": clicked}).to_string()
+        json!({"pending": pending, "day": self.day, "slots": slots, "cents": self.cents, "clicked": clicked})
+            .to_string()
     }
 
     /// Queues a post. One with the same key already queued takes the newer
@@ -184,15 +211,25 @@ impl Outbox {
         }
     }
 
-    pub fn bought(&mut self, product: &str) {
-        let slots: Vec<String> = self
-            .clicked
-            .iter()
-            .filter(|(_, p)| p == product)
-            .map(|(s, _)| s.clone())
-            .collect();
+    /// A product bought today for `amount` (price × quantity; 0 when the
+    /// page gave no price): adds to the day's revenue, and marks each slot
+    /// where it was clicked today as bought from, with the amount.
+    pub fn bought(&mut self, product: &str, amount: f64) {
+        // `as` saturates: NaN and negatives give 0, huge amounts u64::MAX.
+        let cents = (amount * 100.0).round() as u64;
+        self.cents = self.cents.saturating_add(cents);
+        // Clicked twice in one slot still counts its purchase once there
+        // (no sort: it would cost the widget kilobytes).
+        let mut slots: Vec<String> = Vec::new();
+        for (slot, _) in self.clicked.iter().filter(|(_, p)| p == product) {
+            if !slots.contains(slot) {
+                slots.push(slot.clone());
+            }
+        }
         for slot in slots {
-            self.slot(&slot).bought = true;
+            let day = self.slot(&slot);
+            day.bought = true;
+            day.cents = day.cents.saturating_add(cents);
         }
     }
 
@@ -204,26 +241,31 @@ impl Outbox {
         &mut self,
         today: u64,
         mut uniform: impl FnMut() -> f64,
-    ) -> Option<Vec<(String, SlotDay)>> {
+    ) -> Option<Vec<(String, SlotReport)>> {
         if today <= self.day {
             return None;
         }
         let previous = std::mem::take(&mut self.slots);
+        let day_cents = std::mem::take(&mut self.cents);
         self.clicked.clear();
         let first_day = self.day == 0;
         self.day = today;
         if first_day || previous.is_empty() {
             return None;
         }
-        let mut rr = |bit| dp::randomize_bit(bit, dp::EPSILON, uniform());
         Some(
             previous
                 .into_iter()
                 .map(|(slot, d)| {
-                    let noisy = SlotDay {
-                        shown: rr(d.shown),
-                        clicked: rr(d.clicked),
-                        bought: rr(d.bought),
+                    let mut rr = |bit| dp::randomize_bit(bit, dp::EPSILON, uniform());
+                    let (shown, clicked, bought) = (rr(d.shown), rr(d.clicked), rr(d.bought));
+                    let revenue =
+                        revenue::report(d.cents as f64, day_cents as f64, uniform(), uniform());
+                    let noisy = SlotReport {
+                        shown,
+                        clicked,
+                        bought,
+                        revenue,
                     };
                     (slot, noisy)
                 })
@@ -309,49 +351,59 @@ mod tests {
         );
         outbox.shown("recommendations");
         outbox.clicked("recommendations", "sku-1");
+        outbox.clicked("recommendations", "sku-1");
         outbox.shown("similar");
-        outbox.bought("sku-1");
-        outbox.bought("sku-9");
+        outbox.bought("sku-1", 30.0);
+        outbox.bought("sku-9", 10.0);
+        outbox.bought("sku-8", f64::NAN);
+        assert_eq!(outbox.cents, 4000);
+        assert_eq!(outbox.slots[0].1.cents, 3000, "counted once per slot");
+        assert_eq!(
+            Outbox::decode(Some(&outbox.encode())),
+            outbox,
+            "amounts survive a page change"
+        );
         assert_eq!(outbox.close_day(100, || 0.0), None, "same day");
-        // uniform 0.0 always keeps the truth.
+        // uniform 0.0 always keeps the truth (and rounds ¾ down: 30 of 40 is exactly ¾).
         let report = outbox.close_day(101, || 0.0).unwrap();
+        let truth = |shown, clicked, bought, revenue| SlotReport {
+            shown,
+            clicked,
+            bought,
+            revenue,
+        };
         assert_eq!(
             report,
             vec![
-                (
-                    "recommendations".to_string(),
-                    SlotDay {
-                        shown: true,
-                        clicked: true,
-                        bought: true
-                    }
-                ),
-                (
-                    "similar".to_string(),
-                    SlotDay {
-                        shown: true,
-                        clicked: false,
-                        bought: false
-                    }
-                ),
+                ("recommendations".to_string(), truth(true, true, true, 4)),
+                ("similar".to_string(), truth(true, false, false, 1)),
             ]
         );
         assert!(outbox.slots.is_empty() && outbox.clicked.is_empty());
+        assert_eq!(outbox.cents, 0, "the amount does not outlive its day");
         assert_eq!(
             outbox.close_day(102, || 0.0),
             None,
             "an empty day sends nothing"
         );
         outbox.shown("similar");
-        // uniform 0.99 always flips (keep probability is 0.75).
+        // uniform 0.99 always flips (keep probability is 0.75) and moves
+        // the revenue value off its truth (no purchase: 0).
         let flipped = outbox.close_day(103, || 0.99).unwrap();
-        assert_eq!(
-            flipped[0].1,
-            SlotDay {
-                shown: false,
-                clicked: true,
-                bought: true
-            }
-        );
+        assert_eq!(flipped[0].1, truth(false, true, true, 5));
+    }
+
+    #[test]
+    fn reports_never_carry_amounts_or_ids() {
+        let mut outbox = Outbox::default();
+        outbox.close_day(1, || 0.5);
+        outbox.shown("recommendations");
+        outbox.clicked("recommendations", "sku-secret");
+        outbox.bought("sku-secret", 1234.5);
+        for (_, slot) in outbox.close_day(2, || 0.3).unwrap() {
+            let text = slot.to_json().to_string();
+            assert!(!text.contains("1234") && !text.contains("sku"), "{text}");
+            assert!(usize::from(slot.revenue) < revenue::VALUES);
+        }
     }
 }

@@ -1,7 +1,14 @@
 //! What a shopper's events say about them: affinities to categories (every
 //! level of the path), brands and tags, and where they sit in each category's
 //! price range (the budget/premium segment). Purchases count more than carts,
-//! carts more than views, and old events fade with a half-life.
+//! carts more than views, a glance (a view left within
+//! [`Event::GLANCE_SECONDS`]) less than a long look, and old events fade with
+//! a half-life.
+//!
+//! The stored interests ([`crate::core::store::Profile`]: category, brand and
+//! price band aggregates kept when old events drop from the ring) count too:
+//! a long-time shopper whose events fell out of the ring keeps their
+//! categories ([`StoredAffinity`]).
 //!
 //! Products are described by interned [`Facet`]s once per catalog
 //! ([`FacetIndex`]), so scoring a candidate is a few array reads.
@@ -12,6 +19,7 @@ use serde::Serialize;
 
 use crate::core::catalog::Catalog;
 use crate::core::events::{Event, EventKind};
+use crate::core::store::{price_band, product_keys, Interest};
 
 /// One thing a product can share with another.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -35,6 +43,10 @@ pub struct FacetIndex {
     of_product: Vec<Vec<u32>>,
     /// ln(price / median price of the product's deepest category), NaN when unknown.
     relative_price: Vec<f32>,
+    /// A stored interest key (`c:…` leaf category, `b:…` brand, as
+    /// [`product_keys`] makes them) → the facets it stands for: a leaf
+    /// category stands for its whole path.
+    by_key: HashMap<String, Vec<u32>>,
 }
 
 impl FacetIndex {
@@ -42,6 +54,7 @@ impl FacetIndex {
         let mut ids: HashMap<Facet, u32> = HashMap::new();
         let mut facets: Vec<Facet> = Vec::new();
         let mut of_product = Vec::with_capacity(catalog.len());
+        let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
         for product in catalog.products() {
             let mut own: Vec<u32> = Vec::new();
             let mut path = String::new();
@@ -76,14 +89,35 @@ impl FacetIndex {
                     own.push(id);
                 }
             }
+            for key in product_keys(product) {
+                let wanted = |f: &Facet| match f {
+                    Facet::Category { .. } => key.starts_with("c:"),
+                    Facet::Brand(_) => key.starts_with("b:"),
+                    Facet::Tag(_) => false,
+                };
+                let stands_for = by_key.entry(key.clone()).or_default();
+                for &f in &own {
+                    if wanted(&facets[f as usize]) && !stands_for.contains(&f) {
+                        stands_for.push(f);
+                    }
+                }
+            }
             of_product.push(own);
         }
+        by_key.retain(|_, v| !v.is_empty());
         let relative_price = relative_prices(catalog, &of_product, &facets);
         Self {
             facets,
             of_product,
             relative_price,
+            by_key,
         }
+    }
+
+    /// The facets a stored interest key stands for (none for a category or
+    /// brand this catalog no longer has, or a price band or search word).
+    pub fn facets_of_key(&self, key: &str) -> &[u32] {
+        self.by_key.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn facet(&self, id: u32) -> Option<&Facet> {
@@ -172,6 +206,9 @@ pub struct ProfileWeights {
     pub view: f32,
     pub cart: f32,
     pub purchase: f32,
+    /// A glance (a view left within [`Event::GLANCE_SECONDS`]) counts this
+    /// much of a view; a view whose time is not known yet counts fully.
+    pub glance: f32,
     /// An event this many seconds older than `now` counts half.
     pub half_life_secs: f32,
     /// |mean relative log price| above this makes a budget/premium shopper
@@ -185,6 +222,7 @@ impl Default for ProfileWeights {
             view: 1.0,
             cart: 2.0,
             purchase: 3.0,
+            glance: 0.3,
             half_life_secs: 100.0 * 86_400.0,
             segment_threshold: 0.2,
         }
@@ -200,8 +238,18 @@ impl ProfileWeights {
         }
     }
 
-    /// The weight of one event at `now`: kind × 2^(-age / half-life). Events
-    /// without a time (0) or from the future do not fade.
+    /// The weight of one event regardless of its age: its kind's, less for a glance.
+    pub fn step(&self, event: &Event) -> f32 {
+        let kind = self.kind(event.kind);
+        if event.is_glance() {
+            kind * self.glance
+        } else {
+            kind
+        }
+    }
+
+    /// The weight of one event at `now`: [`Self::step`] × 2^(-age / half-life).
+    /// Events without a time (0) or from the future do not fade.
     pub fn event(&self, event: &Event, now: u64) -> f32 {
         let age = if event.at == 0 {
             0.0
@@ -213,7 +261,80 @@ impl ProfileWeights {
         } else {
             1.0
         };
-        self.kind(event.kind) * fade
+        self.step(event) * fade
+    }
+}
+
+/// What the stored interests say, as shares in [0, 1] like the history's:
+/// each category or brand interest's share of all category (brand)
+/// interest weight, a parent category the sum of its leaves' shares, and
+/// each price band's share of all price-band weight.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredAffinity {
+    pub facets: HashMap<u32, f32>,
+    pub bands: Vec<(String, f32)>,
+}
+
+impl StoredAffinity {
+    /// Reads `interests` at `now` (decayed) against this catalog's facets.
+    pub fn of(index: &FacetIndex, interests: &[Interest], now: u64) -> Self {
+        let weight = |i: &Interest| i.weight_at(now).max(0.0);
+        let total = |prefix: &str| -> f32 {
+            interests
+                .iter()
+                .filter(|i| i.key().starts_with(prefix))
+                .map(weight)
+                .sum()
+        };
+        let (categories, brands, bands) = (total("c:"), total("b:"), total("p:"));
+        let mut facets: HashMap<u32, f32> = HashMap::new();
+        let mut out_bands = Vec::new();
+        for interest in interests {
+            let key = interest.key();
+            let of_all = match key.get(..2) {
+                Some("c:") => categories,
+                Some("b:") => brands,
+                Some("p:") => {
+                    if bands > 0.0 {
+                        out_bands.push((key[2..].to_string(), weight(interest) / bands));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if of_all <= 0.0 {
+                continue;
+            }
+            for &f in index.facets_of_key(key) {
+                let share = facets.entry(f).or_insert(0.0);
+                *share = (*share + weight(interest) / of_all).min(1.0);
+            }
+        }
+        Self {
+            facets,
+            bands: out_bands,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.facets.is_empty() && self.bands.is_empty()
+    }
+
+    /// How well a price suits the shopper's usual bands: 1 in their
+    /// strongest band, in proportion below; `None` without band interests
+    /// or a price.
+    pub fn band_fit(&self, price: Option<f64>) -> Option<f32> {
+        let strongest = self.bands.iter().map(|b| b.1).fold(0.0, f32::max);
+        if strongest <= 0.0 {
+            return None;
+        }
+        let band = price_band(price?);
+        Some(
+            self.bands
+                .iter()
+                .find(|b| b.0 == band)
+                .map_or(0.0, |b| b.1 / strongest),
+        )
     }
 }
 
@@ -226,20 +347,31 @@ pub struct Profile {
     relative_price: Option<f32>,
     pub segment: Option<Segment>,
     total_weight: f32,
+    /// The stored interests' part (empty without stored interests).
+    stored: StoredAffinity,
 }
 
 impl Profile {
-    /// Builds the profile of `history` (oldest first) at time `now`; `now = 0`
-    /// means "the newest event's time".
+    /// Builds the profile of `history` (oldest first) and the stored
+    /// `interests` at time `now`; `now = 0` means "the newest event's (or
+    /// interest's) time". A facet's affinity is the stronger of the two
+    /// shares: the ring says what the shopper does now, the interests what
+    /// they did before it (and both what they do now).
     pub fn build(
         index: &FacetIndex,
         catalog: &Catalog,
         history: &[Event],
+        interests: &[Interest],
         now: u64,
         weights: &ProfileWeights,
     ) -> Profile {
         let now = if now == 0 {
-            history.iter().map(|e| e.at).max().unwrap_or(0)
+            history
+                .iter()
+                .map(|e| e.at)
+                .chain(interests.iter().map(|i| i.2))
+                .max()
+                .unwrap_or(0)
         } else {
             now
         };
@@ -265,6 +397,11 @@ impl Profile {
                 *v /= total;
             }
         }
+        let stored = StoredAffinity::of(index, interests, now);
+        for (&f, &share) in &stored.facets {
+            let a = affinity.entry(f).or_insert(0.0);
+            *a = a.max(share);
+        }
         let relative_price = (price_weight > 0.0).then(|| price_sum / price_weight);
         let segment = Some(match relative_price {
             None => Segment::Unknown,
@@ -277,11 +414,13 @@ impl Profile {
             relative_price,
             segment,
             total_weight: total,
+            stored,
         }
     }
 
+    /// No history and no stored interests this catalog knows.
     pub fn is_empty(&self) -> bool {
-        self.total_weight <= 0.0
+        self.total_weight <= 0.0 && self.stored.is_empty()
     }
 
     /// Share of the shopper's activity on products with this facet.
@@ -305,11 +444,13 @@ impl Profile {
     }
 
     /// How well a product's price suits the shopper: 1 at their usual
-    /// relative price, falling towards 0 a factor e away; 0.5 when unknown.
-    pub fn price_fit(&self, product_relative_price: Option<f32>) -> f32 {
+    /// relative price, falling towards 0 a factor e away; without priced
+    /// events, the share of the product's price band among the stored
+    /// interests; 0.5 when unknown.
+    pub fn price_fit(&self, product_relative_price: Option<f32>, price: Option<f64>) -> f32 {
         match (self.relative_price, product_relative_price) {
             (Some(mine), Some(theirs)) => (-(mine - theirs).abs()).exp(),
-            _ => 0.5,
+            _ => self.stored.band_fit(price).unwrap_or(0.5),
         }
     }
 }
@@ -368,7 +509,7 @@ mod tests {
             Event::new("cheap", EventKind::Purchase, 10),
             Event::new("tee", EventKind::View, 10),
         ];
-        let profile = Profile::build(&index, &c, &history, 10, &ProfileWeights::default());
+        let profile = Profile::build(&index, &c, &history, &[], 10, &ProfileWeights::default());
         let home = facet(
             &index,
             &Facet::Category {
@@ -402,11 +543,191 @@ mod tests {
         ];
         for (id, want) in cases {
             let history = [Event::new(id, EventKind::Purchase, 1)];
-            let profile = Profile::build(&index, &c, &history, 0, &ProfileWeights::default());
+            let profile = Profile::build(&index, &c, &history, &[], 0, &ProfileWeights::default());
             assert_eq!(profile.segment, Some(want), "{id}");
         }
-        let profile = Profile::build(&index, &c, &[], 0, &ProfileWeights::default());
+        let profile = Profile::build(&index, &c, &[], &[], 0, &ProfileWeights::default());
         assert_eq!(profile.segment, Some(Segment::Unknown));
         assert!(profile.is_empty());
+    }
+
+    fn category(index: &FacetIndex, depth: u8, path: &str) -> u32 {
+        facet(
+            index,
+            &Facet::Category {
+                depth,
+                path: path.into(),
+            },
+        )
+    }
+
+    fn viewed(id: &str, at: u64, dwell: Option<u32>) -> Event {
+        let mut event = Event::new(id, EventKind::View, at);
+        event.dwell = dwell;
+        event
+    }
+
+    #[test]
+    fn a_glance_weighs_less_than_a_long_look() {
+        let w = ProfileWeights::default();
+        // (dwell seconds, weight of the view)
+        let cases = [
+            (None, 1.0),
+            (Some(0), 0.3),
+            (Some(Event::GLANCE_SECONDS - 1), 0.3),
+            (Some(Event::GLANCE_SECONDS), 1.0),
+            (Some(600), 1.0),
+        ];
+        for (dwell, want) in cases {
+            let got = w.step(&viewed("x", 5, dwell));
+            assert!((got - want).abs() < 1e-6, "{dwell:?}: {got}");
+            assert!((w.event(&viewed("x", 5, dwell), 5) - want).abs() < 1e-6);
+        }
+        // Carts and purchases have no dwell: never a glance.
+        let mut cart = Event::new("x", EventKind::Cart, 5);
+        cart.dwell = Some(1);
+        assert_eq!(w.step(&cart), w.cart);
+
+        // In the profile: a glance at the tee and a long look at a mug make
+        // a kitchen shopper; two long looks weigh the same.
+        let c = catalog();
+        let index = FacetIndex::build(&c);
+        let (home, clothing) = (category(&index, 0, "home"), category(&index, 0, "clothing"));
+        let cases: [(&[Event], f32, f32); 3] = [
+            (
+                &[viewed("tee", 1, Some(1)), viewed("mid", 2, Some(40))],
+                1.0 / 1.3,
+                0.3 / 1.3,
+            ),
+            (
+                &[viewed("tee", 1, Some(40)), viewed("mid", 2, Some(1))],
+                0.3 / 1.3,
+                1.0 / 1.3,
+            ),
+            (
+                &[viewed("tee", 1, Some(40)), viewed("mid", 2, Some(40))],
+                0.5,
+                0.5,
+            ),
+        ];
+        for (history, want_home, want_clothing) in cases {
+            let profile = Profile::build(&index, &c, history, &[], 2, &ProfileWeights::default());
+            let got = (profile.affinity(home), profile.affinity(clothing));
+            assert!(
+                (got.0 - want_home).abs() < 1e-5 && (got.1 - want_clothing).abs() < 1e-5,
+                "{history:?}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn stored_interests_keep_categories_brands_and_price_bands() {
+        let c = catalog();
+        let index = FacetIndex::build(&c);
+        let home = category(&index, 0, "home");
+        let kitchen = category(&index, 1, "home > kitchen");
+        let clothing = category(&index, 0, "clothing");
+        let brand_a = facet(&index, &Facet::Brand("a".into()));
+        let interest = |key: &str, weight: f32| Interest(key.into(), weight, 100);
+        struct Case {
+            name: &'static str,
+            history: Vec<Event>,
+            interests: Vec<Interest>,
+            /// (facet, affinity wanted)
+            want: Vec<(u32, f32)>,
+        }
+        let cases = [
+            Case {
+                name: "a long-time shopper whose events fell out of the ring keeps their category",
+                history: vec![],
+                interests: vec![interest("c:kitchen", 3.0), interest("c:clothing", 1.0)],
+                want: vec![(kitchen, 0.75), (home, 0.75), (clothing, 0.25)],
+            },
+            Case {
+                name: "brands: a share of all brand interest",
+                history: vec![],
+                interests: vec![interest("b:a", 2.0), interest("b:c", 2.0)],
+                want: vec![(brand_a, 0.5), (kitchen, 0.0)],
+            },
+            Case {
+                name: "the stronger of the ring and the interests counts",
+                history: vec![Event::new("tee", EventKind::Purchase, 100)],
+                interests: vec![interest("c:kitchen", 1.0), interest("c:clothing", 1.0)],
+                want: vec![(clothing, 1.0), (kitchen, 0.5)],
+            },
+            Case {
+                name: "unknown categories, price bands and search words name no facet",
+                history: vec![],
+                interests: vec![
+                    interest("c:garden", 5.0),
+                    interest("q:kitchen", 5.0),
+                    interest("p:0-10", 1.0),
+                ],
+                want: vec![(kitchen, 0.0), (clothing, 0.0)],
+            },
+            Case {
+                name: "no interests: the history alone, as before",
+                history: vec![Event::new("tee", EventKind::View, 100)],
+                interests: vec![],
+                want: vec![(clothing, 1.0), (kitchen, 0.0)],
+            },
+        ];
+        for case in cases {
+            let profile = Profile::build(
+                &index,
+                &c,
+                &case.history,
+                &case.interests,
+                0,
+                &ProfileWeights::default(),
+            );
+            assert!(
+                !profile.is_empty() || case.interests.is_empty(),
+                "{}",
+                case.name
+            );
+            for (f, want) in case.want {
+                let got = profile.affinity(f);
+                assert!(
+                    (got - want).abs() < 1e-5,
+                    "{}: facet {:?} {got} ≠ {want}",
+                    case.name,
+                    index.facet(f)
+                );
+            }
+        }
+
+        // Price bands: the shopper's usual band fits best, without priced events.
+        let profile = Profile::build(
+            &index,
+            &c,
+            &[],
+            &[interest("p:10-25", 3.0), interest("p:0-10", 1.0)],
+            0,
+            &ProfileWeights::default(),
+        );
+        let cases = [
+            (Some(12.0), 1.0),
+            (Some(5.0), 1.0 / 3.0),
+            (Some(400.0), 0.0),
+            (None, 0.5),
+        ];
+        for (price, want) in cases {
+            let got = profile.price_fit(None, price);
+            assert!((got - want).abs() < 1e-5, "{price:?}: {got}");
+        }
+        // Interests decay: an old interest counts less than a fresh one.
+        let profile = Profile::build(
+            &index,
+            &c,
+            &[],
+            &[
+                Interest("c:kitchen".into(), 1.0, 0),
+                Interest("c:clothing".into(), 1.0, 28 * 86_400),
+            ],
+            28 * 86_400,
+            &ProfileWeights::default(),
+        );
+        assert!(profile.affinity(clothing) > 3.0 * profile.affinity(kitchen));
     }
 }

@@ -131,8 +131,8 @@ async fn read_capped(response: &Response, controller: &AbortController) -> Resul
         .get_reader()
         .dyn_into()
         .map_err(|_| Capped::Unreadable)?;
-    // A Rust list, not a JS array: `Array.prototype.push` may be the host
-    // page's own (hostile e2e test).
+    // Kept in a Rust Vec, not a JS Array: a host page may have replaced
+    // Array.prototype.push (tests/e2e/hostile.test.mjs).
     let mut chunks: Vec<js_sys::Uint8Array> = Vec::new();
     let mut total = 0usize;
     loop {

@@ -424,7 +424,13 @@ fn run(command: Command) {
             }
             with_runtime(|rt| {
                 let info = rt.state.page.get_value();
-                send::purchased(&info.settings, order.items.iter().map(|i| i.id.as_str()));
+                send::purchased(
+                    &info.settings,
+                    order
+                        .items
+                        .iter()
+                        .map(|i| (i.id.as_str(), i.price.unwrap_or(0.0) * f64::from(i.qty))),
+                );
                 rt.state.last_order.set(Some(order))
             });
             offer_survey(Occasion::Purchase);

@@ -211,20 +211,26 @@ pub fn start(settings: &Settings, document: &web_sys::Document) -> Vec<EventList
     listeners
 }
 
-/// A purchase: marks the slots whose recommendation of these products was
-/// clicked today. Only with `report-endpoint`.
-pub fn purchased<'a>(settings: &Settings, products: impl IntoIterator<Item = &'a str>) {
+/// A purchase of `(product, amount)` pairs: adds to the day's revenue and
+/// marks the slots whose recommendation of these products was clicked today.
+/// Only with `report-endpoint`; amounts never leave the device.
+pub fn purchased<'a>(settings: &Settings, items: impl IntoIterator<Item = (&'a str, f64)>) {
     if settings.report_endpoint.is_none() {
         return;
     }
-    with_outbox(|o| products.into_iter().for_each(|p| o.bought(p)));
+    with_outbox(|o| {
+        items
+            .into_iter()
+            .for_each(|(p, amount)| o.bought(p, amount))
+    });
 }
 
-/// `tailor('forget')` / consent withdrawn: drop the day's counts and the
+/// `tailor('forget')` / consent withdrawn: drop the day's counts, amount and
 /// clicked products (pending answers were given deliberately and stay).
 pub fn forget() {
     with_outbox(|o| {
         o.slots.clear();
         o.clicked.clear();
+        o.cents = 0;
     });
 }

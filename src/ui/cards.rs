@@ -5,7 +5,9 @@ use crate::core::catalog::Product;
 use crate::core::events::{Event, EventKind};
 use crate::core::i18n::Strings;
 use crate::core::present::{safe_image, safe_link};
-use crate::core::rank::{recently_viewed, ArrivalsRequest, Context, Engine, Reason, Request};
+use crate::core::rank::{
+    recently_viewed, ArrivalsRequest, Context, Engine, Evidence, Reason, Request,
+};
 use crate::core::store::Memory;
 use crate::platform::{format, PageInfo};
 
@@ -63,53 +65,55 @@ pub struct Card {
     pub signals: Vec<String>,
 }
 
-/// The reason text and the signals behind it. Every ranking reason maps
-/// here, in one place; a reason with nothing to name falls back to "popular".
+/// The reason text and the signals behind it (the [`Evidence`] the ranking
+/// gives for the pick). Every ranking reason and signal maps here, in one
+/// place; a reason with nothing to name falls back to "popular".
 pub fn explain(
     reason: &Reason,
+    evidence: &[Evidence],
     strings: &Strings,
     title_of: &dyn Fn(&str) -> String,
 ) -> (String, Vec<String>) {
     let about = |key: &str, id: &str| strings.fill(key, &[("title", &title_of(id))]);
-    let local = || strings.get("signal_local");
-    match reason {
-        Reason::BecauseYouViewed { product } => (
-            about("because_you_viewed", product),
-            vec![about("signal_viewed", product), local()],
-        ),
-        Reason::BecauseYouBought { product } => (
-            about("because_you_bought", product),
-            vec![about("signal_bought", product), local()],
-        ),
-        Reason::SimilarTo { product } => (
-            about("similar_to", product),
-            vec![about("signal_similar", product), local()],
-        ),
-        Reason::OftenBoughtWith { product } => (
-            about("bought_with", product),
-            vec![about("signal_bought_with", product), local()],
-        ),
-        Reason::BuyAgain { product } => (
-            strings.get("buy_again"),
-            vec![about("signal_bought", product), local()],
-        ),
-        Reason::PopularIn { category } => (
-            strings.fill("popular_in", &[("category", category)]),
-            vec![
-                strings.fill("signal_popular_in", &[("category", category)]),
-                local(),
-            ],
-        ),
-        Reason::NewIn { category } => (
-            strings.fill("new_in", &[("category", category)]),
-            vec![
-                strings.fill("signal_new_in", &[("category", category)]),
-                local(),
-            ],
-        ),
-        Reason::Pinned => (strings.get("pinned"), vec![strings.get("signal_pinned")]),
-        Reason::Popular => (strings.get("popular"), vec![strings.get("signal_popular")]),
+    let text = match reason {
+        Reason::BecauseYouViewed { product } => about("because_you_viewed", product),
+        Reason::BecauseYouBought { product } => about("because_you_bought", product),
+        Reason::SimilarTo { product } => about("similar_to", product),
+        Reason::OftenBoughtWith { product } => about("bought_with", product),
+        Reason::BuyAgain { .. } => strings.get("buy_again"),
+        Reason::PopularIn { category } => strings.fill("popular_in", &[("category", category)]),
+        Reason::NewIn { category } => strings.fill("new_in", &[("category", category)]),
+        Reason::Pinned => strings.get("pinned"),
+        Reason::Popular => strings.get("popular"),
+    };
+    let mut signals: Vec<String> = evidence
+        .iter()
+        .map(|e| match e {
+            Evidence::Viewed { product } => about("signal_viewed", product),
+            Evidence::Carted { product } => about("signal_carted", product),
+            Evidence::Bought { product } => about("signal_bought", product),
+            Evidence::OnScreen { product } => about("signal_similar", product),
+            Evidence::BoughtWith { product } => about("signal_bought_with", product),
+            Evidence::LikesCategory { category } => {
+                strings.fill("signal_category", &[("category", category)])
+            }
+            Evidence::LikesBrand { brand } => strings.fill("signal_brand", &[("brand", brand)]),
+            Evidence::New { category } => strings.fill("signal_new_in", &[("category", category)]),
+            Evidence::Pinned => strings.get("signal_pinned"),
+            Evidence::Popular => strings.get("signal_popular"),
+        })
+        .collect();
+    if signals.is_empty() {
+        signals.push(strings.get("signal_popular"));
     }
+    // Anything drawn from the shopper (or the page) was worked out here.
+    if evidence
+        .iter()
+        .any(|e| !matches!(e, Evidence::Pinned | Evidence::Popular))
+    {
+        signals.push(strings.get("signal_local"));
+    }
+    (text, signals)
 }
 
 /// The cards for one slot; empty when there is nothing worth showing.
@@ -164,7 +168,18 @@ pub fn cards(
                     limit,
                 })
                 .into_iter()
-                .map(|pick| (pick.product, explain(&pick.reason, strings, &title_of)))
+                .map(|pick| {
+                    let evidence = match &pick.reason {
+                        Reason::NewIn { category } => vec![Evidence::New {
+                            category: category.clone(),
+                        }],
+                        _ => Vec::new(),
+                    };
+                    (
+                        pick.product,
+                        explain(&pick.reason, &evidence, strings, &title_of),
+                    )
+                })
                 .collect()
         }
         SlotKind::Similar | SlotKind::Recommendations => {
@@ -174,13 +189,25 @@ pub fn cards(
                 _ => Context::ForYou,
             };
             let mut request = Request::new(history, context, limit);
+            // What the shopper liked before the events still in the ring.
+            request.interests = memory.profile.interests();
             // Products the shopper has seen have their own rail (recently-viewed).
             request.exclude_seen = kind == SlotKind::Recommendations;
-            engine
+            let picks: Vec<_> = engine
                 .recommend(&request)
                 .into_iter()
                 .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
-                .map(|pick| (pick.product, explain(&pick.reason, strings, &title_of)))
+                .collect();
+            let evidence = engine.evidence(&request, &picks);
+            picks
+                .into_iter()
+                .zip(evidence)
+                .map(|(pick, evidence)| {
+                    (
+                        pick.product,
+                        explain(&pick.reason, &evidence, strings, &title_of),
+                    )
+                })
                 .collect()
         }
     };

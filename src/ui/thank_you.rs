@@ -66,26 +66,30 @@ pub fn ThankYou(
                 let mut request = Request::new(&history, Context::ForYou, CANDIDATES);
                 request.exclude_seen = true;
                 let bought: Vec<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
-                complements(
+                let picks = complements(
                     engine.catalog(),
                     engine.recommend(&request),
                     &bought,
                     SUGGESTIONS,
-                )
-                .into_iter()
-                .filter_map(|pick| {
-                    let product = engine.catalog().at(pick.product)?;
-                    let (reason, signals) = explain(&pick.reason, &info.strings, &|id| {
-                        engine
-                            .catalog()
-                            .get(id)
-                            .map_or_else(|| id.to_string(), |p| p.title.clone())
-                    });
-                    let mut card = card_for(product, reason, &info);
-                    card.signals = signals;
-                    Some(card)
-                })
-                .collect()
+                );
+                let evidence = engine.evidence(&request, &picks);
+                picks
+                    .into_iter()
+                    .zip(evidence)
+                    .filter_map(|(pick, evidence)| {
+                        let product = engine.catalog().at(pick.product)?;
+                        let (reason, signals) =
+                            explain(&pick.reason, &evidence, &info.strings, &|id| {
+                                engine
+                                    .catalog()
+                                    .get(id)
+                                    .map_or_else(|| id.to_string(), |p| p.title.clone())
+                            });
+                        let mut card = card_for(product, reason, &info);
+                        card.signals = signals;
+                        Some(card)
+                    })
+                    .collect()
             })
             .unwrap_or_default();
         let bought = bought_line(&info.strings, &bought, BOUGHT_SHOWN);

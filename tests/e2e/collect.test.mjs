@@ -2,9 +2,10 @@
 // a temporary database, the demo shop in Chromium configured to send to it
 // (its CSP extended with `connect-src` for the collector, as an owner would),
 // a daily measurement report arriving after a (simulated) day change, a
-// survey answer arriving exactly once even when its first send fails, and
-// the dashboard showing them under its own strict CSP (screenshot in
-// target/e2e/dashboard.png).
+// survey answer arriving exactly once even when its first send fails, the
+// dashboard showing them under its own strict CSP (screenshot in
+// target/e2e/dashboard.png), malformed and oversized posts from the shop
+// page refused with a 4xx and nothing stored, and a restart losing nothing.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,7 +43,8 @@ function launchBrowser() {
 }
 
 async function startCollector(bin, db, origin) {
-  const child = spawn(bin, ['collect', '--db', db, '--port', '0', '--origin', origin, '--k', '3'], {
+  // A burst large enough for the dashboard test's posts from this one machine.
+  const child = spawn(bin, ['collect', '--db', db, '--port', '0', '--origin', origin, '--k', '3', '--burst', '200'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -104,10 +106,11 @@ describe('tailor collect receives from the demo shop and shows it', () => {
   let collector;
   let browser;
   let dbDir;
+  let bin;
   const problemsSeen = [];
 
   before(async () => {
-    const bin = tailorBin();
+    bin = tailorBin();
     const dir = siteDir(bin);
     shop = await startServer(bin, dir, ['--csp', 'strict']);
     dbDir = mkdtempSync(path.join(tmpdir(), 'tailor-collect-'));
@@ -135,10 +138,26 @@ describe('tailor collect receives from the demo shop and shows it', () => {
     assert.ok(items.length > 0);
     await page.locator('[data-tailor="recommendations"] [data-tailor-item]').first().click();
     await page.waitForLoadState('load');
+    const clickedDay = await page.evaluate(() => JSON.parse(localStorage.getItem('tailor:outbox')));
+    const clicked = clickedDay.clicked.find(([slot]) => slot === 'recommendations')?.[1];
+    assert.ok(clicked, JSON.stringify(clickedDay));
+    // The shopper buys the clicked product (2 × 15) and another one (10):
+    // 30 of the day's 40 went to a product clicked in the slot.
+    await page.waitForFunction(() => (window.__tailorEvents || []).some((e) => e.type === 'tailor:ready'));
+    await page.evaluate((id) => window.tailor('purchase', {
+      order: 'REVENUE-1', items: [{ id, qty: 2, price: 15 }, { id: 'not-recommended', qty: 1, price: 10 }],
+    }), clicked);
+    await page.waitForFunction(() => JSON.parse(localStorage.getItem('tailor:outbox')).cents > 0);
     const today = await page.evaluate(() => JSON.parse(localStorage.getItem('tailor:outbox')));
     const recs = today.slots.find(([slot]) => slot === 'recommendations');
-    assert.deepEqual(recs?.[1], { shown: true, clicked: true, bought: false }, JSON.stringify(today));
+    assert.deepEqual(recs?.[1], { shown: true, clicked: true, bought: true, cents: 3000 }, JSON.stringify(today));
+    assert.equal(today.cents, 4000, 'the day\'s revenue, kept on the device');
     assert.equal((await summary(collector)).reports, 0, 'nothing is sent during the day');
+    // What leaves the device: randomized facts and a revenue level, nothing else.
+    const sent = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/v1/aggregates')) sent.push(request.postData());
+    });
 
     // The day ends: move the outbox's day back one, as if the shopper came back tomorrow.
     await page.evaluate(() => {
@@ -153,6 +172,15 @@ describe('tailor collect receives from the demo shop and shows it', () => {
     });
     const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem('tailor:outbox')));
     assert.equal(outbox.pending.length, 0, 'acknowledged reports leave the outbox');
+    assert.equal(outbox.cents, 0, 'the amount does not outlive its day');
+    assert.equal(sent.length, 1, 'one report');
+    const report = JSON.parse(sent[0]);
+    assert.deepEqual(Object.keys(report).sort(), ['key', 'slots']);
+    for (const [slot, facts] of Object.entries(report.slots)) {
+      assert.deepEqual(Object.keys(facts).sort(), ['bought', 'clicked', 'revenue', 'shown'], slot);
+      assert.ok(Number.isInteger(facts.revenue) && facts.revenue >= 0 && facts.revenue <= 5, `${slot}: ${facts.revenue}`);
+    }
+    assert.ok(!sent[0].includes(clicked) && !/\b(30|40|3000|4000)\b/.test(sent[0].replace(report.key, '')), sent[0]);
     await page.reload();
     await page.waitForLoadState('load');
     assert.equal((await summary(collector)).reports, 1, 'one report per day');
@@ -219,13 +247,28 @@ describe('tailor collect receives from the demo shop and shows it', () => {
       });
       assert.ok(response.status === 201 || response.status === 200, `answer ${i}: ${response.status}`);
     }
-    for (let i = 0; i < 4; i += 1) {
-      await fetch(`${collector.url}/v1/aggregates`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ key: `dash-report-${i}`, slots: { recommendations: { shown: true, clicked: i % 2 === 0, bought: false } } }),
+    const postReport = async (key, slots) => {
+      const response = await fetch(`${collector.url}/v1/aggregates`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, slots }),
       });
+      assert.equal(response.status, 201, key);
+    };
+    // Other devices' days: recommendations with revenue levels, a survey
+    // slot shown on 12 of 20 (its response rate), and one lone `similar`
+    // report (below k: hidden).
+    for (let i = 0; i < 6; i += 1) {
+      await postReport(`dash-report-${i}`, { recommendations: { shown: true, clicked: i % 2 === 0, bought: i % 3 === 0, revenue: i % 6 } });
     }
+    for (let i = 0; i < 20; i += 1) {
+      await postReport(`dash-survey-${i}`, { survey: { shown: i < 12, clicked: false, bought: false, revenue: 0 } });
+    }
+    await postReport('dash-similar-0', { similar: { shown: true, clicked: true, bought: true, revenue: 5 } });
+    const s = await summary(collector);
+    const recs = s.slots.find((x) => x.slot === 'recommendations');
+    // Six posted here, and the widget's own when the first test ran.
+    assert.ok(recs.revenue_reports >= 6, JSON.stringify(recs));
+    assert.ok(recs.revenue_share >= 0 && recs.revenue_share <= 1, JSON.stringify(recs));
+    assert.ok(s.response_rate > 0 && s.response_rate <= 1, JSON.stringify(s));
     const { page, problems } = await shopperPage(browser);
     await page.goto(`${collector.url}/`);
     await page.waitForSelector('body[data-loaded="true"]');
@@ -235,10 +278,67 @@ describe('tailor collect receives from the demo shop and shows it', () => {
     assert.match(await page.locator('#totals').textContent(), /answers, \d+ daily reports/);
     assert.match(await page.locator('[data-topic="delivery"]').textContent(), /delivery/);
     assert.equal(await page.locator('[data-slot="recommendations"]').count(), 1);
+    assert.match(await page.locator('[data-slot="recommendations"] [data-figure="revenue-share"]').textContent(), /^\d+\.\d %$/);
+    assert.match(await page.locator('#totals').textContent(), /response rate ≈ \d+\.\d %/);
+    // Every breakdown under k is hidden: a slot, a topic.
+    const similar = page.locator('[data-slot="similar"]');
+    assert.equal(await similar.getAttribute('data-suppressed'), 'true');
+    assert.match(await similar.textContent(), /fewer than 3.*fewer than 3/);
+    assert.doesNotMatch(await similar.textContent(), /%/);
+    assert.match(await page.locator('[data-topic="product-quality"]').textContent(), /fewer than 3/);
+    assert.equal(await page.locator('#slots .uplot').count(), 1, 'the per-slot chart');
     await page.screenshot({ path: artifactPath('dashboard.png'), fullPage: true });
     assert.equal(problems.length, 0, describeProblems(problems));
     const csv = await (await fetch(`${collector.url}/v1/export.csv`)).text();
     assert.ok(csv.split('\n').length >= answers.length + 1, csv);
     assert.equal(problemsSeen.length, 0);
+  });
+
+  it('malformed and oversized posts from the shop are refused with 4xx and nothing stored; a restart loses nothing', async () => {
+    const { context, page, problems } = await shopperPage(browser, {
+      // The refusals are the point of this test: the browser logs each.
+      allow: (kind, text) => (kind === 'HTTP error' || kind === 'console error') && /\/v1\/(answers|aggregates)|status of 4\d\d/.test(text),
+    });
+    await allowCollector(context, new URL(shop.url).origin, collector.url);
+    await page.goto(shop.url);
+    const before = await summary(collector);
+    const csvBefore = await (await fetch(`${collector.url}/v1/export.csv`)).text();
+    const good = { survey: 'post-purchase', kind: 'csat', score: 4, locale: 'en' };
+    const posts = [
+      ['/v1/answers', 'not json', 422],
+      ['/v1/answers', JSON.stringify({ key: 'bad-00000001', answer: { ...good, score: 9 } }), 422],
+      ['/v1/answers', JSON.stringify({ key: 'bad-00000002', answer: good, ip: '192.0.2.1' }), 422],
+      ['/v1/answers', JSON.stringify({ key: 'bad-00000003', answer: { ...good, comment: 'x'.repeat(501) } }), 422],
+      ['/v1/answers', JSON.stringify({ key: 'bad-00000004', answer: { ...good, comment: 'y'.repeat(5000) } }), 413],
+      ['/v1/aggregates', JSON.stringify({ key: 'bad-report-1', slots: { sidebar: { shown: true, clicked: true, bought: true } } }), 422],
+      ['/v1/aggregates', JSON.stringify({ key: 'bad-report-2', slots: { similar: { shown: true, clicked: true, bought: true, revenue: 49.9 } } }), 422],
+    ];
+    // Sent by the shop page itself, as a widget (or an attacker on it) would.
+    const statuses = await page.evaluate(async ({ base, posts: list }) => {
+      const out = [];
+      for (const [route, body] of list) {
+        const response = await fetch(base + route, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        out.push(response.status);
+      }
+      return out;
+    }, { base: collector.url, posts });
+    assert.deepEqual(statuses, posts.map(([, , status]) => status));
+    const after = await summary(collector);
+    assert.deepEqual(after, before, 'nothing stored');
+    assert.equal(await (await fetch(`${collector.url}/v1/export.csv`)).text(), csvBefore);
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+
+    // Restart on the same database: everything is still there.
+    await collector.stop();
+    collector = await startCollector(bin, path.join(dbDir, 'answers.sqlite'), new URL(shop.url).origin);
+    assert.deepEqual(await summary(collector), before, 'the summary survives a restart');
+    assert.equal(await (await fetch(`${collector.url}/v1/export.csv`)).text(), csvBefore);
+    const dashboard = await shopperPage(browser);
+    await dashboard.page.goto(`${collector.url}/`);
+    await dashboard.page.waitForSelector('body[data-loaded="true"]');
+    assert.match(await dashboard.page.locator('#totals').textContent(), new RegExp(`^${before.answers} answers, ${before.reports} daily reports`));
+    assert.equal(dashboard.problems.length, 0, describeProblems(dashboard.problems));
+    await dashboard.context.close();
   });
 });

@@ -1,8 +1,11 @@
 // Privacy end to end, in Chromium under the strict CSP:
-// - a network audit: every request while a shopper searches, browses,
-//   carts and buys is recorded, and the test fails if a visited product id,
-//   search term or event appears in any request URL or body other than page
-//   navigations and GETs of the site's static files;
+// - a network audit (audit.mjs, also run by the demo shop's suite): every
+//   request while a shopper searches, browses, carts, buys and answers the
+//   survey (with a comment) is recorded, and the test fails if a visited
+//   product id, search term or event appears in any request URL or body
+//   other than page navigations and GETs of the site's static files, or if
+//   the survey answer POSTed to the configured endpoint carries anything but
+//   the answer's fields;
 // - Global Privacy Control and Do Not Track: nothing persisted in
 //   localStorage after browsing; consent required: nothing until
 //   tailor('consent', true); localStorage throwing: the shop still works;
@@ -14,7 +17,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   NO_WIDGET,
@@ -29,6 +32,7 @@ import {
   waitForSlotItems,
   waitForTailorEvent,
 } from './harness.mjs';
+import { answerSurvey, auditRequests, fakeCollector, recordRequests, staticPaths, surveyPosts } from './audit.mjs';
 
 const skip = NO_WIDGET ? 'no widget in this run (TAILOR_E2E_NO_WIDGET=1)' : false;
 const SEARCH = 'zebrawood teapot';
@@ -44,20 +48,6 @@ function privacySite(dir) {
   const withSlot = html.includes('</main>') ? html.replace('</main>', `${slot}</main>`) : html.replace('</body>', `${slot}</body>`);
   writeFileSync(index, withSlot);
   return copy;
-}
-
-/** Every file of the site, as URL paths (`/tailor/tailor.js`). */
-function staticPaths(dir) {
-  const out = new Set();
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const file = path.join(d, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else out.add('/' + path.relative(dir, file).split(path.sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** Sets `window.tailorConfig` (and optional navigator stubs) before any page script. */
@@ -78,6 +68,17 @@ async function configure(context, { config = {}, gpc = false, dnt = false, stora
     },
     { config, gpc, dnt, storageThrows },
   );
+}
+
+/** core::store::price_band: the profile keeps bands, not prices. */
+function priceBand(price) {
+  const bands = [[10, '0-10'], [25, '10-25'], [50, '25-50'], [100, '50-100'], [250, '100-250'], [500, '250-500']];
+  return (bands.find(([upper]) => price < upper) || [0, '500+'])[1];
+}
+
+/** The stored weight of one interest (0 when absent). */
+function interest(memory, key) {
+  return memory?.profile?.find(([k]) => k === key)?.[1] ?? 0;
 }
 
 async function stored(page) {
@@ -125,28 +126,27 @@ describe('privacy: what the shopper does stays in the browser', () => {
     await server?.stop();
   });
 
-  it('no request carries a product id, search term or event (search, browse, cart, buy)', async () => {
+  it('no request carries a product id, search term or event (search, browse, cart, buy, survey)', async () => {
     const { context, page, problems } = await shopperPage(browser);
-    await configure(context, { config: { searchParam: 'q' } });
-    const requests = [];
-    page.on('request', (request) => {
-      requests.push({
-        url: request.url(),
-        method: request.method(),
-        body: request.postData() || '',
-        navigation: request.isNavigationRequest(),
-        type: request.resourceType(),
-      });
-    });
+    const surveyEndpoint = new URL('/v1/answers', server.url).href;
+    await configure(context, { config: { searchParam: 'q', surveyEndpoint } });
+    await fakeCollector(context, surveyEndpoint);
+    const requests = recordRequests(context);
     await page.goto(`${server.url}c/kitchen.html?q=${encodeURIComponent(SEARCH)}`);
     if (!NO_WIDGET) await waitForTailorEvent(page, 'tailor:ready');
     const viewed = await browse(page, server.url);
-    // Follow one of Tailor's own recommendations (a tailor:click).
+    // Follow one of Tailor's own recommendations (a tailor:click): a
+    // stronger interest in its price band than a view alone gives.
+    let clickedBand = 0;
     if (!NO_WIDGET) {
       await waitForSlotItems(page, 'recommendations');
+      const band = `p:${priceBand(catalog.get(await page.locator('[data-tailor="recommendations"] [data-tailor-item]').first().getAttribute('data-tailor-item')).price)}`;
+      const before = interest(await stored(page), band);
       await page.locator('[data-tailor="recommendations"] [data-tailor-item] a').first().click();
       await page.waitForURL('**/p/*.html');
+      await waitForTailorEvent(page, 'tailor:ready');
       viewed.push(await page.locator('[data-tailor-product]').getAttribute('data-tailor-product'));
+      clickedBand = interest(await stored(page), band) - before;
     }
     await page.getByRole('link', { name: /^Cart/ }).click();
     await page.waitForURL('**/cart.html');
@@ -160,32 +160,48 @@ describe('privacy: what the shopper does stays in the browser', () => {
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.waitForURL('**/thank-you.html');
     const order = await page.locator('[data-order]').getAttribute('data-order');
-    if (!NO_WIDGET) await waitForTailorEvent(page, 'tailor:ready');
-    // The survey slot has no component in this build; when it has one,
-    // answering it belongs here (only the configured endpoint may get the answer).
+    const comment = 'Quick delivery, well packed';
+    if (!NO_WIDGET) {
+      await waitForTailorEvent(page, 'tailor:ready');
+      // The survey the purchase brought up: one tap, then a comment. Only
+      // the configured endpoint may get the answer, and only the answer.
+      await answerSurvey(page, requests, surveyEndpoint, comment);
+    }
+    // Anything sent late (keepalive, the outbox) is recorded too.
+    await page.goto(server.url);
     await page.waitForTimeout(300);
 
-    const secrets = [...new Set([...viewed, ...SEARCH.split(' '), order, 'Dana', 'purchase', '"view"', '"cart"'])];
-    const leaks = [];
-    for (const r of requests) {
-      if (r.navigation) continue;
-      const url = new URL(r.url);
-      const isStatic = r.method === 'GET' && !r.body && url.origin === new URL(server.url).origin && statics.has(decodeURIComponent(url.pathname));
-      if (isStatic && !url.search) continue;
-      const haystack = `${r.method} ${r.url}\n${r.body}`;
-      for (const secret of secrets) {
-        if (haystack.includes(secret) || haystack.includes(encodeURIComponent(secret))) leaks.push(`${secret} in ${haystack}`);
-      }
-      if (!isStatic) leaks.push(`not a GET of a static file: ${haystack}`);
-    }
+    const leaks = auditRequests(requests, {
+      origin: new URL(server.url).origin,
+      statics,
+      identifying: [...new Set([...viewed, ...SEARCH.split(' '), order, 'Dana', 'dana@example.com', 'Lindenstra'])],
+      eventWords: ['purchase', '"view"', '"cart"'],
+      surveyEndpoint,
+      comments: [comment],
+    });
     assert.ok(requests.length > 10, `only ${requests.length} requests recorded`);
     assert.deepEqual(leaks, [], `requests carrying browsing data:\n${leaks.join('\n')}`);
+    if (!NO_WIDGET) {
+      const answers = surveyPosts(requests, surveyEndpoint);
+      assert.ok(answers.length >= 1, 'the survey answer was sent');
+      assert.ok(
+        answers.every((a) => a.answer.score === 4 && a.answer.survey === answers[0].answer.survey && a.key === answers[0].key),
+        `one answer, under one key: ${JSON.stringify(answers)}`,
+      );
+      assert.ok(answers.some((a) => a.answer.comment === comment), 'with its comment');
+    }
     if (!NO_WIDGET) {
       const memory = await stored(page);
       assert.equal(memory.v, 2);
       const ids = memory.events.map((e) => e.id);
       for (const id of viewed) assert.ok(ids.includes(id), `${id} is remembered locally`);
       assert.ok(memory.events.some((e) => e.type === 'purchase'), 'the purchase is remembered locally');
+      assert.ok(
+        memory.events.some((e) => e.type === 'cart' && e.id === viewed[1]),
+        'the click on the product page\'s data-tailor-add-to-cart button is a cart event',
+      );
+      // A view adds at most 1 to each of the product's interests, a click on a recommendation 1.5 more.
+      assert.ok(clickedBand >= 1.5, `the recommendation click is learnt: +${clickedBand}`);
       const keys = memory.profile.map(([key]) => key);
       assert.ok(keys.includes('q:teapot'), `search words are a local interest: ${keys}`);
       assert.ok(keys.some((k) => k.startsWith('c:')), `categories are local interests: ${keys}`);
@@ -257,7 +273,10 @@ describe('privacy: what the shopper does stays in the browser', () => {
     await context.close();
   });
 
-  it('corrupt stored data is reported once as tailor:error (storage) and replaced', { skip }, async () => {
+  for (const [name, text] of [
+    ['corrupt stored data', '{"v":2,"events":[oops'],
+    ['data from a newer Tailor (schema 99)', '{"v":99,"events":[{"id":"future","type":"view","t":1}]}'],
+  ]) it(`${name} is reported once as tailor:error (storage) and replaced`, { skip }, async () => {
     const { context, page, problems } = await shopperPage(browser, {
       // The browser asks for /favicon.ico on the bare script page below.
       allow: (kind, text) =>
@@ -267,13 +286,15 @@ describe('privacy: what the shopper does stays in the browser', () => {
     // shop page the widget's own save on pagehide (dwell) would repair it
     // before the reload reads it.
     await page.goto(new URL('/tailor/tailor.js', server.url).href);
-    await page.evaluate(() => localStorage.setItem('tailor', '{"v":2,"events":[oops'));
+    await page.evaluate((text) => localStorage.setItem('tailor', text), text);
     await page.goto(server.url);
     await waitForTailorEvent(page, 'tailor:error');
     const errors = await page.evaluate(() => window.__tailorEvents.filter((e) => e.type === 'tailor:error').map((e) => e.detail));
     assert.deepEqual(errors.map((e) => e.source), ['storage']);
     await browse(page, server.url);
-    assert.equal((await stored(page)).v, 2, 'working storage again');
+    const memory = await stored(page);
+    assert.equal(memory.v, 2, 'working storage again');
+    assert.ok(!memory.events.some((e) => e.id === 'future'), 'what could not be read is not kept');
     assert.equal(problems.length, 0, describeProblems(problems));
     await context.close();
   });

@@ -1,8 +1,10 @@
 // A shopper's visit to the demo shop, served under the strict CSP: home →
-// a department → three products (clicking links like a person) → home,
-// where recommendations and recently-viewed must reflect the visit; then
-// cart, checkout and the order confirmation. Any console error, page error,
-// failed request or CSP violation fails the run.
+// a search → a department → three products (clicking links like a person)
+// → home, where recommendations and recently-viewed must reflect the visit;
+// then cart, checkout, the order confirmation and the survey. Any console
+// error, page error, failed request or CSP violation fails the run, and so
+// does any request that carries what the shopper did (the network audit of
+// audit.mjs, over every request of the visit).
 //
 // Run: npm run test:e2e (see harness.mjs for the environment it reads).
 
@@ -25,8 +27,12 @@ import {
   waitForSlotItems,
   waitForTailorEvent,
 } from './harness.mjs';
+import { answerSurvey, auditRequests, fakeCollector, recordRequests, staticPaths, surveyPosts } from './audit.mjs';
 
 const needsWidget = NO_WIDGET ? 'no widget in this run (TAILOR_E2E_NO_WIDGET=1)' : false;
+/** The shop's own search words, as its results page would have them in `?q=`. */
+const SEARCH = 'zebrawood teapot';
+const COMMENT = 'Quick delivery, well packed';
 
 describe('a shopper browses the demo shop under the strict CSP', () => {
   let server;
@@ -36,6 +42,10 @@ describe('a shopper browses the demo shop under the strict CSP', () => {
   let catalog;
   const viewed = [];
   let cartIds = [];
+  let statics;
+  let requests;
+  let surveyEndpoint;
+  let order;
 
   before(async () => {
     const bin = tailorBin();
@@ -47,9 +57,19 @@ describe('a shopper browses the demo shop under the strict CSP', () => {
       );
     }
     catalog = readCatalog(dir);
+    statics = staticPaths(dir);
     server = await startServer(bin, dir, ['--csp', 'strict']);
     browser = await launchBrowser();
-    ({ page, problems } = await shopperPage(browser));
+    let context;
+    ({ context, page, problems } = await shopperPage(browser));
+    // The owner names the search parameter and a survey endpoint (same
+    // origin, answered here in place of their collector).
+    surveyEndpoint = new URL('/v1/answers', server.url).href;
+    await context.addInitScript((config) => {
+      window.tailorConfig = config;
+    }, { searchParam: 'q', surveyEndpoint });
+    await fakeCollector(context, surveyEndpoint);
+    requests = recordRequests(context);
   });
 
   after(async () => {
@@ -73,6 +93,11 @@ describe('a shopper browses the demo shop under the strict CSP', () => {
     assert.ok(items.length > 0);
     for (const id of items) assert.ok(catalog.has(id), `${id} is not in the catalog`);
     assert.deepEqual(await slotItems(page, 'recently-viewed'), [], 'nothing viewed yet');
+  });
+
+  it("searches the shop (its results page has the words in `?q=`)", async () => {
+    await page.goto(`${server.url}?q=${encodeURIComponent(SEARCH)}`);
+    if (!NO_WIDGET) await waitForTailorEvent(page, 'tailor:ready');
   });
 
   it('goes to a department from the navigation', async () => {
@@ -195,10 +220,17 @@ describe('a shopper browses the demo shop under the strict CSP', () => {
     await page.waitForURL('**/thank-you.html');
   });
 
+  it('the survey the purchase brought up takes one tap and a comment', { skip: needsWidget }, async () => {
+    await waitForTailorEvent(page, 'tailor:ready');
+    await answerSurvey(page, requests, surveyEndpoint, COMMENT);
+    const answers = surveyPosts(requests, surveyEndpoint);
+    assert.ok(answers.every((a) => a.answer.score === 4), JSON.stringify(answers));
+  });
+
   it('thank-you page confirms the order and reports the purchase once', async () => {
     await assertCartCount(page, 0);
     assert.equal((await page.getByRole('heading', { level: 1 }).textContent()).trim(), 'Thank you, Dana!');
-    const order = await page.locator('[data-order]').getAttribute('data-order');
+    order = await page.locator('[data-order]').getAttribute('data-order');
     assert.match(order, /^JL-\d{6}$/);
     assert.equal(await page.locator('[data-tailor="thank-you"]').count(), 1);
     assert.equal(await page.locator('[data-tailor="survey"]').count(), 1);
@@ -228,6 +260,23 @@ describe('a shopper browses the demo shop under the strict CSP', () => {
       const queued = await page.evaluate(() => window.tailor.q || []);
       assert.equal(queued.length, 0, 'a reload does not report the purchase again');
     }
+  });
+
+  it('no request carries a product id, search word, the order or an event', async () => {
+    // Anything sent late (keepalive, the outbox's retries) is recorded too.
+    await page.goto(server.url);
+    await page.waitForTimeout(300);
+    const leaks = auditRequests(requests, {
+      origin: new URL(server.url).origin,
+      statics,
+      identifying: [...new Set([...viewed, ...cartIds, ...SEARCH.split(' '), order, 'Dana', 'dana@example.com', 'Lindenstra'])],
+      eventWords: ['purchase', '"view"', '"cart"'],
+      surveyEndpoint,
+      comments: [COMMENT],
+    });
+    assert.ok(requests.length > 10, `only ${requests.length} requests recorded`);
+    assert.deepEqual(leaks, [], `requests carrying browsing data:\n${leaks.join('\n')}`);
+    if (!NO_WIDGET) assert.ok(surveyPosts(requests, surveyEndpoint).some((a) => a.answer.comment === COMMENT));
   });
 
   it('no console errors, page errors, failed requests or CSP violations', () => {

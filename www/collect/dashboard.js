@@ -86,19 +86,46 @@
       el('th', { scope: 'col' }, 'Comments'), el('th', { scope: 'col' }, 'Latest examples'))), body));
   }
 
+  // Click-through and revenue share side by side, one group per slot
+  // (suppressed slots are left out: they have no figures).
+  function slotChart(shown) {
+    const box = el('div', { class: 'chart', role: 'img', 'aria-label': 'Click-through and revenue share by slot' });
+    const xs = shown.map((_, i) => i);
+    const percent = (x) => (x === null || x === undefined ? null : 100 * x);
+    // eslint-disable-next-line no-undef
+    const bars = (offset) => uPlot.paths.bars({ size: [0.35, 40], align: offset });
+    // eslint-disable-next-line no-new, no-undef
+    new uPlot({
+      title: 'By slot (%)', width: 480, height: 240,
+      scales: { x: { time: false, range: [-0.6, xs.length - 0.4] }, y: { range: [0, 100] } },
+      axes: [{ values: (u, vals) => vals.map((v) => (Number.isInteger(v) && shown[v] ? shown[v].slot : '')) }, {}],
+      series: [{},
+        { label: 'click-through', fill: '#2563eb88', stroke: '#2563eb', paths: bars(-1), points: { show: false } },
+        { label: 'revenue share', fill: '#16a34a88', stroke: '#16a34a', paths: bars(1), points: { show: false } }],
+    }, [xs, shown.map((s) => percent(s.click_through)), shown.map((s) => percent(s.revenue_share))], box);
+    return box;
+  }
+
   function slots(summary) {
     const root = document.getElementById('slots');
     root.replaceChildren();
     if (summary.slots.length === 0) { root.append(el('p', { class: 'note' }, 'No daily reports yet (set data-report-endpoint on the script tag).')); return; }
     const body = el('tbody', {});
+    const hidden = `fewer than ${summary.k}`;
     for (const s of summary.slots) {
-      body.append(el('tr', { 'data-slot': s.slot }, el('th', { scope: 'row' }, s.slot),
-        el('td', { class: 'number' }, s.suppressed ? `fewer than ${summary.k}` : s.reports),
+      const revenue = s.suppressed || s.revenue_reports === null ? hidden : pct(s.revenue_share);
+      body.append(el('tr', { 'data-slot': s.slot, 'data-suppressed': String(s.suppressed) }, el('th', { scope: 'row' }, s.slot),
+        el('td', { class: 'number' }, s.suppressed ? hidden : s.reports),
         el('td', { class: 'number' }, pct(s.shown)), el('td', { class: 'number' }, pct(s.clicked)),
-        el('td', { class: 'number' }, pct(s.click_through)), el('td', { class: 'number' }, pct(s.bought))));
+        el('td', { class: 'number' }, pct(s.click_through)), el('td', { class: 'number' }, pct(s.bought)),
+        el('td', { class: 'number', 'data-figure': 'revenue-share' }, revenue)));
     }
-    const head = ['Slot', 'Device-days', 'Shown', 'Clicked', 'Click-through', 'Bought after a click'];
+    const head = ['Slot', 'Device-days', 'Shown', 'Clicked', 'Click-through', 'Bought after a click', 'Revenue share'];
     root.append(el('table', {}, el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col' }, h)))), body));
+    root.append(el('p', { class: 'note' }, 'Revenue share: of a buying device-day\'s revenue, the part spent on products clicked in the slot, '
+      + 'averaged over the device-days with a purchase (estimated from reports in quarters, randomized on the device).'));
+    const shown = summary.slots.filter((s) => !s.suppressed);
+    if (shown.length > 0) root.append(el('div', { class: 'charts' }, slotChart(shown)));
   }
 
   async function load() {
@@ -107,10 +134,12 @@
       const response = await fetch('/v1/summary', { cache: 'no-store' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const summary = await response.json();
-      const rate = summary.response_rate === null ? '' : `, response rate ≈ ${pct(summary.response_rate)}`;
+      const rate = summary.response_rate === null
+        ? ', response rate: not enough survey reports yet'
+        : `, response rate ≈ ${pct(summary.response_rate)}`;
       totals.textContent = `${summary.answers} answers, ${summary.reports} daily reports${rate}.`;
       document.getElementById('privacy-note').textContent =
-        `Breakdowns with fewer than k = ${summary.k} answers or reports are hidden. Randomized scores and report bits use ε = ln 3.`;
+        `Breakdowns with fewer than k = ${summary.k} answers or reports are hidden. Randomized scores, report bits and revenue levels each use ε = ln 3.`;
       surveys(summary);
       topics(summary);
       slots(summary);

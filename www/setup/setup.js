@@ -1,4 +1,6 @@
-// Tailor's setup page: writes the script tag and slot markup from the form.
+// Tailor's setup page (served by `tailor setup`): writes the script tag and
+// slot markup from the form, checks the catalog through the server's
+// `tailor catalog check` code (POST /check) and previews the widget on it.
 // DOM text only (no innerHTML): what the owner types is never run as code.
 'use strict';
 
@@ -36,24 +38,65 @@
       : "Your Content-Security-Policy needs script-src 'self' 'wasm-unsafe-eval'.";
   }
 
+  // The feed's bytes: the chosen file, else what the browser can read at the URL.
+  async function feedBytes(url) {
+    const file = document.getElementById('catalog-file').files[0];
+    if (file) return { name: file.name, bytes: await file.arrayBuffer() };
+    let response;
+    try {
+      response = await fetch(new URL(url, location.href), { credentials: 'omit' });
+    } catch (e) {
+      throw new Error(`your browser could not read ${url} (${e.message}); if it is on your shop, it may not allow other origins (CORS): download it and choose the file`);
+    }
+    if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
+    return { name: url, bytes: await response.arrayBuffer() };
+  }
+
+  // The live preview: the widget on the checked feed, with the form's settings.
+  let checked = false;
+  function preview() {
+    const frame = document.getElementById('preview');
+    if (!checked) { frame.hidden = true; return; }
+    const f = new FormData(form);
+    const query = new URLSearchParams();
+    for (const name of ['locale', 'currency', 'limit', 'theme']) {
+      const value = String(f.get(name) || '').trim();
+      if (value) query.set(name, value);
+    }
+    query.set('v', String(Date.now()));
+    frame.src = `/preview?${query}`;
+    frame.hidden = false;
+  }
+
   async function check() {
     const result = document.getElementById('check-result');
+    const report = document.getElementById('check-report');
     const url = settings().out[0][1];
     result.textContent = 'Checking…';
+    result.dataset.state = 'busy';
+    report.hidden = true;
+    checked = false;
     try {
-      const response = await fetch(url, { credentials: 'same-origin' });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const json = await response.json();
-      const list = Array.isArray(json) ? json : json.products || json.itemListElement || [];
-      const usable = list.filter((p) => p && (p.id || p.sku || p['@id'] || (p.item && p.item.sku)) && (p.title || p.name || (p.item && p.item.name)));
-      result.textContent = `${url}: ${list.length} records, ${usable.length} with an id and a title.`;
+      const feed = await feedBytes(url);
+      const response = await fetch('/check', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: feed.bytes });
+      const answer = await response.json();
+      if (!response.ok) throw new Error(answer.error || `HTTP ${response.status}`);
+      report.textContent = answer.report;
+      report.hidden = false;
+      checked = answer.products > 0;
+      result.textContent = checked
+        ? `${feed.name}: ${answer.products} products read, ${answer.skipped} skipped, ${answer.warnings} warnings. The preview below shows Tailor on it.`
+        : `${feed.name}: no usable products (see why below).`;
+      result.dataset.state = checked ? 'ok' : 'error';
     } catch (e) {
-      result.textContent = `${url}: could not be read (${e.message}).`;
+      result.textContent = `Could not check the catalog: ${e.message}.`;
+      result.dataset.state = 'error';
     }
+    preview();
   }
 
   form.addEventListener('input', render);
-  form.addEventListener('change', render);
+  form.addEventListener('change', () => { render(); preview(); });
   document.getElementById('check').addEventListener('click', check);
   document.getElementById('copy').addEventListener('click', () => navigator.clipboard?.writeText(snippet.textContent));
   render();

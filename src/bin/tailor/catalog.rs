@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use tailor::core::catalog::{self, Encoding, Parsed};
+use tailor::core::catalog::{self, CatalogError, Encoding, Parsed};
 
 /// Lines of skipped records and warnings shown unless `--all` is given.
 const SHOWN: usize = 20;
@@ -28,6 +28,38 @@ pub fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let checked = match check_bytes(&path.display().to_string(), bytes, args.all) {
+        Ok(checked) => checked,
+        Err(e) => {
+            eprintln!("tailor: {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", checked.report);
+    if checked.products == 0 {
+        eprintln!("tailor: {}: no usable products", path.display());
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// What `tailor catalog check` found in a feed (also shown by `tailor setup`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The report as printed.
+    pub report: String,
+    pub products: usize,
+    pub skipped: usize,
+    pub warnings: usize,
+    /// The first product read, for a preview of its `similar` slot.
+    pub first_product: Option<String>,
+}
+
+/// Checks a feed given as bytes in any encoding Tailor reads; `name` heads
+/// the report. An unreadable feed is an error; one with no usable product
+/// is a report with `products == 0`.
+pub fn check_bytes(name: &str, bytes: Vec<u8>, all: bool) -> Result<Checked, CatalogError> {
     // Plain UTF-8 (the usual case) is used in place; anything else is decoded.
     let (text, encoding) = match String::from_utf8(bytes) {
         Ok(text)
@@ -39,35 +71,20 @@ pub fn check(args: CheckArgs) -> ExitCode {
         Ok(text) => catalog::decode(text.as_bytes()),
         Err(e) => catalog::decode(e.as_bytes()),
     };
-    let parsed = match catalog::parse(&text) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            eprintln!("tailor: {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
-    };
+    let parsed = catalog::parse(&text)?;
     // Line numbers only when the list scanned is the list of records (for
     // schema.org, a plain array of products; not an ItemList or a graph).
     let records = parsed.catalog.len() + parsed.skipped.len();
     let lines = Some(record_lines(&text))
         .filter(|lines| lines.len() == records)
         .unwrap_or_default();
-    print!(
-        "{}",
-        report(
-            &path.display().to_string(),
-            encoding,
-            &parsed,
-            &lines,
-            args.all
-        )
-    );
-    if parsed.catalog.is_empty() {
-        eprintln!("tailor: {}: no usable products", path.display());
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok(Checked {
+        report: report(name, encoding, &parsed, &lines, all),
+        products: parsed.catalog.len(),
+        skipped: parsed.skipped.len(),
+        warnings: parsed.warnings.len(),
+        first_product: parsed.catalog.products().first().map(|p| p.id.clone()),
+    })
 }
 
 /// The whole report as text. `lines[i]` is the line record `i` starts on,

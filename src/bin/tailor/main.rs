@@ -19,6 +19,8 @@ mod recommend;
 #[cfg(not(target_arch = "wasm32"))]
 mod serve;
 #[cfg(not(target_arch = "wasm32"))]
+mod setup;
+#[cfg(not(target_arch = "wasm32"))]
 mod train;
 
 // The library also builds for wasm32 (the widget), and cargo builds every
@@ -62,6 +64,8 @@ enum Command {
     Demo(demo::Args),
     /// Receive survey answers and daily measurement reports; serve their dashboard.
     Collect(collect::Args),
+    /// The owner's setup page: script tag, feed check and a live preview.
+    Setup(setup::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -87,5 +91,6 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Collect(args) => collect::run(args),
+        Command::Setup(args) => setup::run(args),
     }
 }

@@ -15,6 +15,7 @@ mod arrivals;
 mod content;
 mod copurchase;
 mod diversity;
+mod evidence;
 mod rules;
 
 use serde::Serialize;
@@ -23,9 +24,11 @@ use crate::core::catalog::Catalog;
 use crate::core::events::{Event, EventKind};
 use crate::core::model::Model;
 use crate::core::profile::{Facet, FacetIndex, Profile, ProfileWeights};
+use crate::core::store::Interest;
 
 pub use arrivals::ArrivalsRequest;
 pub use content::ContentIndex;
+pub use evidence::{strongest_action, Evidence};
 pub use rules::{Rules, Selector};
 
 use self::copurchase::{catalog_order_prior, CoPurchase};
@@ -68,6 +71,7 @@ pub struct Weights {
     /// multiplied by this: the model's co-purchase and popularity already say
     /// what the shopper's categories say, and on completejourney the extra
     /// term only dilutes them (BENCHMARKS.md). Reasons still name the category.
+    /// Without any seed for the model (only stored interests), they count fully.
     pub affinity_with_model: f32,
     /// Popularity prior: model counts, or catalog order without a model.
     pub popularity: f32,
@@ -126,6 +130,9 @@ pub enum Context<'a> {
 pub struct Request<'a> {
     /// The shopper's events, oldest first.
     pub history: &'a [Event],
+    /// The shopper's stored interests (`Memory::profile`): what they liked
+    /// before the events in `history`. Empty when there are none.
+    pub interests: &'a [Interest],
     pub context: Context<'a>,
     /// How many picks at most.
     pub limit: usize,
@@ -145,6 +152,7 @@ impl<'a> Request<'a> {
     pub fn new(history: &'a [Event], context: Context<'a>, limit: usize) -> Self {
         Self {
             history,
+            interests: &[],
             context,
             limit,
             exclude_seen: false,
@@ -262,12 +270,14 @@ impl Engine {
         self.copurchase.is_some()
     }
 
-    /// What the history says about the shopper (affinities, segment).
-    pub fn profile(&self, history: &[Event], now: u64) -> Profile {
+    /// What the history and the stored interests say about the shopper
+    /// (affinities, segment).
+    pub fn profile(&self, history: &[Event], interests: &[Interest], now: u64) -> Profile {
         Profile::build(
             &self.facets,
             &self.catalog,
             history,
+            interests,
             now,
             &self.weights.events,
         )
@@ -296,21 +306,11 @@ impl Engine {
             return Vec::new();
         }
         let w = &self.weights;
-        let now = if request.now == 0 {
-            // The clock when the shopper last did something, not the largest
-            // time: one event stamped by a clock that was ahead (then set
-            // right) would make everything recorded since look months old.
-            // Events stamped later than this count as new (age clamps at 0).
-            request
-                .history
-                .iter()
-                .rev()
-                .map(|e| e.at)
-                .find(|&at| at > 0)
-                .unwrap_or(0)
-        } else {
-            request.now
-        };
+        // The clock when the shopper last did something, not the largest
+        // time: one event stamped by a clock that was ahead (then set right)
+        // would make everything recorded since look months old. Events
+        // stamped later than this count as new (age clamps at 0).
+        let now = evidence::request_now(request);
         let on_screen = match request.context {
             Context::Similar { product } => self.catalog.position(product),
             Context::ForYou => None,
@@ -340,11 +340,15 @@ impl Engine {
         if let Some(model) = &self.copurchase {
             model.scores(&weights_only(&copurchase_seeds), &mut co, &mut co_best);
         }
-        let profile = self.profile(request.history, now);
+        let profile = self.profile(request.history, request.interests, now);
         let affinity = profile.dense(self.facets.len());
 
         // Blend.
-        let affinity_scale = if self.copurchase.is_some() {
+        // With a model the affinities only dilute what its seeds say; with
+        // no seed (the shopper's events all left the ring, only their
+        // stored interests remain) the model has nothing to say about them
+        // and the affinities are all there is.
+        let affinity_scale = if self.copurchase.is_some() && !copurchase_seeds.is_empty() {
             w.affinity_with_model
         } else {
             1.0
@@ -365,7 +369,10 @@ impl Engine {
             let fit = if profile.is_empty() {
                 0.0
             } else {
-                profile.price_fit(self.facets.relative_price(c))
+                profile.price_fit(
+                    self.facets.relative_price(c),
+                    self.catalog.at(c).and_then(|p| p.price),
+                )
             };
             let prior = match &self.copurchase {
                 Some(m) => w.popularity * m.popularity[c],
@@ -613,7 +620,8 @@ impl Engine {
                     });
                 }
             };
-            let kind = w.events.kind(event.kind);
+            // A glance seeds less than a long look.
+            let kind = w.events.step(event);
             merge(&mut content, kind * w.recency_decay.powi(step), w.seeds);
             merge(&mut co, w.events.event(event, now), w.copurchase_seeds);
             step += 1;

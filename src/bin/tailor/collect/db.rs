@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS reports (
   shown INTEGER NOT NULL,
   clicked INTEGER NOT NULL,
   bought INTEGER NOT NULL,
+  revenue INTEGER,
   UNIQUE (key, slot)
 );
 ";
@@ -87,6 +88,15 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
+        // Files made before revenue reports: add the column (old rows: NULL).
+        let has_revenue: bool = conn.query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('reports') WHERE name = 'revenue'",
+            [],
+            |row| row.get(0),
+        )?;
+        if !has_revenue {
+            conn.execute_batch("ALTER TABLE reports ADD COLUMN revenue INTEGER")?;
+        }
         Ok(Self { conn })
     }
 
@@ -135,8 +145,8 @@ impl Db {
         }
         for (slot, bits) in &r.slots {
             tx.execute(
-                "INSERT INTO reports (key, day, slot, shown, clicked, bought) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![r.key, day, slot, bits.shown, bits.clicked, bits.bought],
+                "INSERT INTO reports (key, day, slot, shown, clicked, bought, revenue) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![r.key, day, slot, bits.shown, bits.clicked, bits.bought, bits.revenue],
             )?;
         }
         tx.commit()?;
@@ -170,7 +180,7 @@ impl Db {
     pub fn reports(&self) -> Result<Vec<ReportRow>, DbError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT slot, shown, clicked, bought FROM reports ORDER BY id")?;
+            .prepare("SELECT slot, shown, clicked, bought, revenue FROM reports ORDER BY id")?;
         let rows = stmt.query_map([], |row| {
             Ok(ReportRow {
                 slot: row.get(0)?,
@@ -178,6 +188,7 @@ impl Db {
                     shown: row.get(1)?,
                     clicked: row.get(2)?,
                     bought: row.get(3)?,
+                    revenue: row.get(4)?,
                 },
             })
         })?;
@@ -191,5 +202,60 @@ impl Db {
             .query_row("SELECT COUNT(DISTINCT key) FROM reports", [], |row| {
                 row.get(0)
             })?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_from_before_revenue_reports_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(
+                "CREATE TABLE reports (id INTEGER PRIMARY KEY, key TEXT NOT NULL, day TEXT NOT NULL,
+                   slot TEXT NOT NULL, shown INTEGER NOT NULL, clicked INTEGER NOT NULL,
+                   bought INTEGER NOT NULL, UNIQUE (key, slot));
+                 INSERT INTO reports (key, day, slot, shown, clicked, bought)
+                   VALUES ('old-report-1', '2026-11-01', 'similar', 1, 0, 0);",
+            )
+            .unwrap();
+        }
+        let mut db = Db::open(&path).unwrap();
+        let bits = |revenue| SlotBits {
+            shown: true,
+            clicked: true,
+            bought: false,
+            revenue,
+        };
+        let report = CleanReport {
+            key: "new-report-1".into(),
+            slots: vec![("similar".into(), bits(Some(3)))],
+        };
+        assert_eq!(
+            db.insert_report(&report, "2026-11-02").unwrap(),
+            Stored::New
+        );
+        assert_eq!(
+            db.insert_report(&report, "2026-11-02").unwrap(),
+            Stored::Duplicate
+        );
+        let revenues: Vec<Option<u8>> = db
+            .reports()
+            .unwrap()
+            .iter()
+            .map(|r| r.bits.revenue)
+            .collect();
+        assert_eq!(
+            revenues,
+            [None, Some(3)],
+            "old rows kept, new ones with revenue"
+        );
+        drop(db);
+        // Opening again (a restart) neither fails nor loses anything.
+        assert_eq!(Db::open(&path).unwrap().report_count().unwrap(), 2);
     }
 }

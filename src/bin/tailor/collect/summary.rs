@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tailor::core::dp;
 use tailor::core::survey::SurveyKind;
 use tailor::core::topics::Topic;
+use tailor::core::{dp, revenue};
 
 use super::db::{AnswerRow, ReportRow};
 use super::wire::kind_name;
@@ -70,6 +70,13 @@ pub struct SlotSummary {
     pub bought: Option<f64>,
     /// Estimated clicks per showing device-day.
     pub click_through: Option<f64>,
+    /// Device-days whose report carried a revenue value (`None` below k).
+    pub revenue_reports: Option<u64>,
+    /// Estimated device-days with a priced purchase.
+    pub buying: Option<f64>,
+    /// Estimated average share of a buying device-day's revenue spent on
+    /// products clicked in this slot (`core::revenue`).
+    pub revenue_share: Option<f64>,
 }
 
 fn metric_name(kind: SurveyKind) -> &'static str {
@@ -249,7 +256,21 @@ pub fn summarize(
             if slot == "survey" {
                 survey_shown = shown.map(|s| s * n as f64);
             }
+            let levels: Vec<u8> = rows.iter().filter_map(|r| r.bits.revenue).collect();
+            let revenue_suppressed = suppressed || (levels.len() as u64) < k;
+            let estimate = (!revenue_suppressed).then(|| {
+                let mut counts = [0u64; revenue::VALUES];
+                for level in levels.iter().map(|&l| usize::from(l)) {
+                    if let Some(count) = counts.get_mut(level) {
+                        *count += 1;
+                    }
+                }
+                revenue::estimate(&counts)
+            });
             SlotSummary {
+                revenue_reports: (!revenue_suppressed).then_some(levels.len() as u64),
+                buying: estimate.map(|e| round(e.buying.max(0.0))),
+                revenue_share: estimate.and_then(|e| e.share()),
                 slot: slot.to_string(),
                 reports: (!suppressed).then_some(n),
                 suppressed,
@@ -347,5 +368,109 @@ mod tests {
         assert_eq!((price.count, price.examples.len()), (Some(10), 3));
         let delivery = s.topics.iter().find(|t| t.topic == "delivery").unwrap();
         assert!(delivery.suppressed && delivery.examples.is_empty() && delivery.count.is_none());
+    }
+
+    fn report(slot: &str, revenue: Option<u8>) -> ReportRow {
+        ReportRow {
+            slot: slot.into(),
+            bits: crate::collect::wire::SlotBits {
+                shown: true,
+                clicked: true,
+                bought: revenue.is_some_and(|r| r > 1),
+                revenue,
+            },
+        }
+    }
+
+    #[test]
+    fn slot_breakdowns_are_suppressed_below_k_and_revenue_is_estimated() {
+        let mut rows = Vec::new();
+        // 42 reports spread evenly over the six revenue values.
+        rows.extend((0..42u8).map(|i| report("recommendations", Some(i % 6))));
+        // Enough reports, but most from widgets without revenue values.
+        rows.extend((0..12).map(|i| report("similar", (i < 4).then_some(3))));
+        rows.extend((0..3).map(|_| report("thank-you", Some(5))));
+        let s = summarize(&[], &rows, 55, 10);
+        let slot = |name: &str| s.slots.iter().find(|x| x.slot == name).unwrap();
+        // (slot, reports shown, click figures shown, revenue reports shown)
+        let cases = [
+            ("recommendations", Some(42), true, Some(42)),
+            ("similar", Some(12), true, None),
+            ("thank-you", None, false, None),
+        ];
+        for (name, reports, figures, revenue_reports) in cases {
+            let x = slot(name);
+            assert_eq!(x.reports, reports, "{name}");
+            assert_eq!(x.clicked.is_some(), figures, "{name}");
+            assert_eq!(x.revenue_reports, revenue_reports, "{name}");
+            assert_eq!(
+                x.revenue_share.is_some(),
+                revenue_reports.is_some(),
+                "{name}"
+            );
+            assert_eq!(x.buying.is_some(), revenue_reports.is_some(), "{name}");
+        }
+        // Uniform reports are what pure noise looks like: the estimate is
+        // then n/6 per value, so the share is the middle level, ½.
+        let share = slot("recommendations").revenue_share.unwrap();
+        assert!((share - 0.5).abs() < 0.05, "{share}");
+    }
+
+    #[test]
+    fn randomized_scores_are_estimated_back_to_the_true_metric() {
+        // SplitMix64: reproducible draws for the devices' randomized responses.
+        let mut state = 99u64;
+        let mut uniform = move || {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        };
+        // (kind, true scores repeated evenly, the true metric)
+        let cases: [(SurveyKind, &[u8], f64); 3] = [
+            (SurveyKind::Csat, &[5, 5, 4, 3, 1], 60.0),
+            (SurveyKind::Nps, &[10, 9, 9, 8, 7, 3, 0, 10], 25.0),
+            (SurveyKind::Ces, &[7, 6, 6, 2], 5.25),
+        ];
+        for (kind, scores, truth) in cases {
+            let (low, high) = kind.range();
+            let k = usize::from(high - low) + 1;
+            let rows: Vec<AnswerRow> = (0..40_000)
+                .map(|i| {
+                    let score = scores[i % scores.len()];
+                    let noisy = dp::randomize(usize::from(score - low), k, dp::EPSILON, uniform());
+                    AnswerRow {
+                        randomized: true,
+                        ..row(kind, low + noisy as u8, "d", None)
+                    }
+                })
+                .collect();
+            let s = summarize(&rows, &[], 0, 10);
+            let value = s.surveys[0].value.unwrap();
+            let raw = metric(
+                kind,
+                &rows
+                    .iter()
+                    .fold(vec![0.0; k], |mut counts, r| {
+                        counts[usize::from(r.score - low)] += 1.0;
+                        counts
+                    })
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, c)| (low + i as u8, c))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap();
+            let tolerance = if kind == SurveyKind::Ces { 0.15 } else { 3.0 };
+            assert!(
+                (value - truth).abs() < tolerance,
+                "{kind:?}: estimated {value}, true {truth}, raw randomized {raw:.1}"
+            );
+            assert!(
+                (raw - truth).abs() > tolerance,
+                "{kind:?}: the raw figure is biased, the estimate is not"
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use tailor::core::revenue;
 use tailor::core::survey::{Answer, SurveyKind};
 use tailor::core::topics::{self, Topic};
 use thiserror::Error;
@@ -84,14 +85,19 @@ pub struct AggregatePost {
 }
 
 /// Whether, on that device that day, the slot showed products, one of them
-/// was clicked, and one of them was bought. Each bit is randomized on the
-/// device (ε = ln 3).
+/// was clicked, and one of them was bought, and which share of the day's
+/// revenue went to products clicked there. Each is randomized on the device
+/// (ε = ln 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlotBits {
     pub shown: bool,
     pub clicked: bool,
     pub bought: bool,
+    /// A `core::revenue` value (0 = no purchase, 1–5 = 0, ¼, ½, ¾, all of
+    /// the day's revenue); absent from widgets older than revenue reports.
+    #[serde(default)]
+    pub revenue: Option<u8>,
 }
 
 /// A report that passed every check.
@@ -201,6 +207,14 @@ pub fn parse_report(body: &[u8]) -> Result<CleanReport, Invalid> {
     if let Some(unknown) = post.slots.keys().find(|s| !SLOTS.contains(&s.as_str())) {
         return Err(Invalid::UnknownSlot(unknown.chars().take(40).collect()));
     }
+    let levels = revenue::VALUES;
+    if post
+        .slots
+        .values()
+        .any(|bits| bits.revenue.is_some_and(|v| usize::from(v) >= levels))
+    {
+        return Err(field("revenue", "a revenue value from 0 to 5"));
+    }
     Ok(CleanReport {
         key: post.key,
         slots: post.slots.into_iter().collect(),
@@ -256,12 +270,23 @@ mod tests {
     fn reports() {
         let ok = r#"{"key":"r-12345678","slots":{"recommendations":{"shown":true,"clicked":false,"bought":false}}}"#;
         assert_eq!(parse_report(ok.as_bytes()).unwrap().slots.len(), 1);
+        for revenue in 0..6 {
+            let ok = format!(
+                r#"{{"key":"r-12345678","slots":{{"similar":{{"shown":true,"clicked":true,"bought":true,"revenue":{revenue}}}}}}}"#
+            );
+            let report = parse_report(ok.as_bytes()).unwrap();
+            assert_eq!(report.slots[0].1.revenue, Some(revenue));
+        }
         let bad = [
             r#"{"key":"r-12345678","slots":{}}"#,
             r#"{"key":"r-12345678","slots":{"sidebar":{"shown":true,"clicked":false,"bought":false}}}"#,
             r#"{"key":"r-12345678","slots":{"similar":{"shown":3,"clicked":false,"bought":false}}}"#,
             r#"{"key":"r-12345678","slots":{"similar":{"shown":true,"clicked":false,"bought":false,"ids":["sku-1"]}}}"#,
             r#"{"key":"r","slots":{"similar":{"shown":true,"clicked":false,"bought":false}}}"#,
+            r#"{"key":"r-12345678","slots":{"similar":{"shown":true,"clicked":false,"bought":false,"revenue":6}}}"#,
+            r#"{"key":"r-12345678","slots":{"similar":{"shown":true,"clicked":false,"bought":false,"revenue":-1}}}"#,
+            r#"{"key":"r-12345678","slots":{"similar":{"shown":true,"clicked":false,"bought":false,"revenue":2.5}}}"#,
+            r#"{"key":"r-12345678","slots":{"similar":{"shown":true,"clicked":false,"bought":false,"revenue":"49.90"}}}"#,
         ];
         for case in bad {
             assert!(parse_report(case.as_bytes()).is_err(), "{case}");
