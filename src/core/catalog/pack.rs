@@ -8,13 +8,16 @@
 //! URLs and images that follow one `prefix{id}suffix` pattern are stored as
 //! that pattern alone; prices are whole cents when every price allows it.
 //! Columns keep similar bytes together, which is what brotli feeds on.
+//! Version 2 adds a last column, the dates products were added (the
+//! earliest, then each as seconds after it + 1, 0 for none); a catalog
+//! without dates is still written as version 1.
 
 use thiserror::Error;
 
 use super::{Catalog, Product};
 
 const MAGIC: &[u8; 4] = b"TLRP";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 /// Why packed bytes could not be read.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
@@ -37,7 +40,8 @@ pub fn encode(catalog: &Catalog) -> Vec<u8> {
     let products = catalog.products();
     let mut out = Writer(Vec::with_capacity(products.len() * 48));
     out.0.extend_from_slice(MAGIC);
-    out.0.push(VERSION);
+    let earliest = products.iter().filter_map(|p| p.added).min();
+    out.0.push(if earliest.is_some() { VERSION } else { 1 });
     out.uint(products.len() as u64);
     for p in products {
         out.str(&p.id);
@@ -68,6 +72,12 @@ pub fn encode(catalog: &Catalog) -> Vec<u8> {
         }
     }
     out.0.extend_from_slice(&stock);
+    if let Some(earliest) = earliest {
+        out.uint(earliest);
+        for p in products {
+            out.uint(p.added.map_or(0, |t| t - earliest + 1));
+        }
+    }
     out.0
 }
 
@@ -119,6 +129,15 @@ pub fn decode(bytes: &[u8]) -> Result<Catalog, PackError> {
     let stock = r.take(n.div_ceil(8))?;
     for (i, p) in products.iter_mut().enumerate() {
         p.in_stock = stock[i / 8] & (1 << (i % 8)) != 0;
+    }
+    if version >= 2 {
+        let earliest = r.uint()?;
+        for p in &mut products {
+            p.added = match r.uint()? {
+                0 => None,
+                after => Some(earliest.checked_add(after - 1).ok_or(r.damaged())?),
+            };
+        }
     }
     // Ids were unique when packed; a damaged file with repeats keeps the first.
     Ok(Catalog::from_products(products).0)
@@ -366,6 +385,7 @@ mod tests {
             tags: (0..i % 3).map(|t| format!("tag-{t}")).collect(),
             description: (i % 2 == 1).then(|| format!("Description of {i}")),
             in_stock: i % 9 != 0,
+            added: (i % 4 != 1).then_some(1_700_000_000 + i as u64 * 3_600),
         }
     }
 
@@ -387,12 +407,21 @@ mod tests {
                     ..product(i)
                 })
                 .collect(),
+            // No dates at all: still written as version 1.
+            (0..10)
+                .map(|i| Product {
+                    added: None,
+                    ..product(i)
+                })
+                .collect(),
         ];
         for products in cases {
             let original = catalog(products);
             let bytes = encode(&original);
             let back = decode(&bytes).unwrap();
             assert_eq!(back.products(), original.products());
+            let dated = original.products().iter().any(|p| p.added.is_some());
+            assert_eq!(bytes[4], if dated { VERSION } else { 1 });
         }
     }
 
