@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tailor needs on a bare Debian machine
-# with rustup, node and npm: the wasm target, Chromium and its driver,
+# with rustup, node and npm: the wasm target, Chromium and its driver, CJK fonts,
 # wasm-bindgen-cli at exactly Cargo.lock's version, and the npm packages.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
@@ -18,6 +18,16 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || !
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver brotli >/dev/null
+fi
+
+# Fonts for the screenshots in Chinese (Debian's base fonts have no CJK
+# glyphs: every character would be a box); DejaVu, already there with
+# Chromium, covers Hebrew and Arabic.
+if ! fc-list :lang=zh family 2>/dev/null | grep -q .; then
+  step "apt: fonts-noto-cjk (Chinese, Japanese, Korean glyphs for screenshots)"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq fonts-noto-cjk >/dev/null
 fi
 
 # wasm-bindgen's CLI must match the library exactly.

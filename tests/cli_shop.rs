@@ -313,8 +313,27 @@ fn demo_builds_a_complete_csp_clean_shop() {
         assert!(svg.starts_with("<svg") && !svg.contains("<script"));
     }
 
+    // Dated up to the build, some within its last week: "new since your
+    // last visit" has something to show a shopper back after a few days.
+    let built = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let added: Vec<u64> = parsed
+        .catalog
+        .products()
+        .iter()
+        .map(|p| p.added.expect("every demo product has a date"))
+        .collect();
+    assert!(added.iter().all(|&t| t <= built));
+    let this_week = added.iter().filter(|&&t| t + 7 * 86_400 > built).count();
+    assert!(
+        (5..=40).contains(&this_week),
+        "{this_week} of 120 arrived this week"
+    );
+
     let home = std::fs::read_to_string(site.join("index.html")).unwrap();
-    for slot in ["recommendations", "recently-viewed"] {
+    for slot in ["new-arrivals", "recommendations", "recently-viewed"] {
         assert!(home.contains(&format!("<div data-tailor=\"{slot}\"></div>")));
     }
     let thanks = std::fs::read_to_string(site.join("thank-you.html")).unwrap();

@@ -97,3 +97,22 @@ fn rule_factors_at_the_limits_keep_scores_finite() {
         }
     }
 }
+
+#[test]
+fn a_protocol_relative_link_with_a_blank_host_is_not_kept() {
+    // Found by `scripts/fuzz.sh` (target `present`): "//   /" on a page
+    // whose host was given as blanks was kept as a same-host link.
+    use tailor::core::present::safe_link;
+    let cases: &[(&str, &str, bool)] = &[
+        ("   //   /", "   ", false),
+        ("//   /", "", false),
+        ("// shop.example/x", "shop.example", false),
+        ("//shop.example /x", "shop.example", false),
+        ("//shop.example/x", " shop.example ", true),
+        ("//SHOP.example/x", "shop.example", true),
+        ("//other.example/x", "shop.example", false),
+    ];
+    for &(url, host, kept) in cases {
+        assert_eq!(safe_link(url, host).is_some(), kept, "{url:?} on {host:?}");
+    }
+}

@@ -428,6 +428,58 @@ fn reasons_serialise_with_a_kind_tag() {
     }
 }
 
+#[test]
+fn an_engine_built_in_batches_ranks_exactly_like_one_built_at_once() {
+    use tailor::core::rank::EngineBuilder;
+    let whole = Engine::new(shop());
+    let histories = [
+        vec![],
+        vec![view("mug-blue", 10)],
+        vec![view("tee-blue", 10), buy("lamp", 20), view("pot-dear", 30)],
+    ];
+    for batch in [1, 2, 3, 7, usize::MAX] {
+        let mut builder = EngineBuilder::new(shop());
+        let mut steps = 0;
+        while !builder.step(batch) {
+            steps += 1;
+            assert!(steps <= shop().len(), "batch {batch}: never done");
+        }
+        let batched = builder.finish();
+        for history in &histories {
+            for context in [
+                Context::ForYou,
+                Context::Similar {
+                    product: "mug-blue",
+                },
+            ] {
+                let request = Request::new(history, context, 10);
+                let (a, b) = (whole.recommend(&request), batched.recommend(&request));
+                assert_eq!(
+                    ids(&whole, &a),
+                    ids(&batched, &b),
+                    "batch {batch}, {history:?}"
+                );
+                for (x, y) in a.iter().zip(&b) {
+                    assert_eq!(
+                        x.score.to_bits(),
+                        y.score.to_bits(),
+                        "batch {batch}: scores differ"
+                    );
+                }
+            }
+        }
+    }
+    // Finishing early reads what was left.
+    let mut builder = EngineBuilder::new(shop());
+    builder.step(2);
+    let early = builder.finish();
+    let request = Request::new(&histories[2], Context::ForYou, 10);
+    assert_eq!(
+        ids(&whole, &whole.recommend(&request)),
+        ids(&early, &early.recommend(&request))
+    );
+}
+
 fn looked(id: &str, at: u64, seconds: u32) -> Event {
     let mut event = view(id, at);
     event.dwell = Some(seconds);

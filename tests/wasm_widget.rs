@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
-use leptos::prelude::Update;
+use leptos::prelude::{Set, Update};
 use tailor::core::catalog::{Catalog, Product};
 use tailor::core::events::{Event, EventKind};
 use tailor::core::rank::Engine;
@@ -111,6 +111,30 @@ fn json_ld_and_data_attributes_are_views() {
         r#"<div data-tailor-product="tee-1"></div><div data-tailor-product="mug-1"></div><div data-tailor-product=" "></div>"#,
     ));
     assert_eq!(page::viewed_products(&document()), ["mug-1", "tee-1"]);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn locale_from_data_locale_else_the_pages_lang() {
+    let html = document().document_element().unwrap();
+    let before = html.get_attribute("lang");
+    html.set_attribute("lang", "he-IL").unwrap();
+    assert_eq!(page::language(&document()).as_deref(), Some("he-IL"));
+    html.set_attribute("lang", " ").unwrap();
+    assert_eq!(page::language(&document()), None);
+    match before {
+        Some(lang) => html.set_attribute("lang", &lang).unwrap(),
+        None => html.remove_attribute("lang").unwrap(),
+    }
+    let root = fixture(r#"<script type="text/plain" data-locale="zh-CN"></script>"#);
+    let script = root.first_element_child().unwrap();
+    let (settings, _) = page::settings(Some(&script), &wasm_bindgen::JsValue::UNDEFINED);
+    assert_eq!(settings.locale.as_deref(), Some("zh-CN"));
+    let (settings, _) = page::settings(None, &wasm_bindgen::JsValue::UNDEFINED);
+    assert_eq!(
+        settings.locale, None,
+        "none set: boot falls back to the page's lang"
+    );
     root.remove();
 }
 
@@ -294,5 +318,99 @@ async fn clicks_and_shows_are_reported() {
         "{seen:?}"
     );
     drop(listeners);
+    root.remove();
+}
+
+/// A shop where some products arrived in the last days, and a shopper
+/// who likes kitchen things.
+fn arrivals_engine(now: u64) -> Engine {
+    let day = 86_400;
+    let dated = |id: &str, title: &str, category: &str, days_ago: u64| Product {
+        added: Some(now - days_ago * day),
+        ..product(id, title, category)
+    };
+    let products = vec![
+        dated("mug-1", "Blue Ceramic Mug", "Kitchen", 300),
+        dated("kettle-1", "Copper Kettle", "Kitchen", 2),
+        dated("bowl-1", "Stoneware Bowl", "Kitchen", 1),
+        dated("tee-3", "Merino T-Shirt", "Clothing", 1),
+        Product {
+            in_stock: false,
+            ..dated("jar-1", "Glass Jar", "Kitchen", 1)
+        },
+    ];
+    Engine::new(Catalog::from_products(products).0)
+}
+
+fn shopper_who_likes_kitchens(now: u64, previous_visit: Option<u64>) -> Memory {
+    let mut memory = memory(&["mug-1"]);
+    memory.profile.add("c:kitchen", 2.0, now);
+    memory.profile.add("c:garden", 1.0, now);
+    memory.recall.last_visit = Some(now);
+    memory.recall.previous_visit = previous_visit;
+    memory
+}
+
+#[wasm_bindgen_test]
+async fn new_arrivals_for_a_returning_shopper_only() {
+    let now = 1_800_000_000;
+    let root = fixture(r#"<div data-tailor="new-arrivals"></div>"#);
+    let slot = root.first_element_child().unwrap();
+    let state = State::new(
+        shopper_who_likes_kitchens(now, Some(now - 10 * 86_400)),
+        Some(arrivals_engine(now)),
+        info(None),
+    );
+    ui::mount_slots(&document(), state);
+    leptos::task::tick().await;
+    assert_eq!(
+        rendered_items(&slot),
+        ["bowl-1", "kettle-1"],
+        "new in a favourite category, newest first; not old, other or sold-out products"
+    );
+    let shadow = slot.shadow_root().unwrap();
+    let heading = shadow.query_selector("h2").unwrap().unwrap();
+    assert_eq!(heading.text_content().unwrap(), "New since your last visit");
+    let reason = shadow.query_selector(".tailor-reason").unwrap().unwrap();
+    assert_eq!(reason.text_content().unwrap(), "New in Kitchen");
+    assert!(slot.get_bounding_client_rect().height() > 0.0);
+
+    // Forgetting everything also forgets the last visit: nothing is new.
+    state.memory.set(Memory::default());
+    leptos::task::tick().await;
+    assert!(rendered_items(&slot).is_empty());
+    assert_eq!(slot.get_bounding_client_rect().height(), 0.0);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn new_arrivals_take_no_space_on_a_first_visit_even_while_loading() {
+    let now = 1_800_000_000;
+    let root =
+        fixture(r#"<div data-tailor="new-arrivals"></div><div data-tailor="similar"></div>"#);
+    let slot = root.first_element_child().unwrap();
+    let state = State::new(shopper_who_likes_kitchens(now, None), None, info(None));
+    ui::mount_slots(&document(), state);
+    leptos::task::tick().await;
+    let skeletons = |slot: &Element| {
+        slot.shadow_root()
+            .unwrap()
+            .query_selector_all(".tailor-skeleton")
+            .unwrap()
+            .length()
+    };
+    assert_eq!(skeletons(&slot), 0, "no placeholder for what cannot come");
+    assert!(skeletons(&root.last_element_child().unwrap()) > 0);
+    assert_eq!(slot.get_bounding_client_rect().height(), 0.0);
+    state
+        .engine
+        .set(Some(std::sync::Arc::new(arrivals_engine(now))));
+    state.status.set(tailor::platform::Status::Ready);
+    leptos::task::tick().await;
+    assert!(
+        rendered_items(&slot).is_empty(),
+        "first visit: nothing new to them"
+    );
+    assert_eq!(slot.get_bounding_client_rect().height(), 0.0);
     root.remove();
 }

@@ -12,7 +12,9 @@ pub fn safe_link(url: &str, page_host: &str) -> Option<String> {
     }
     if let Some(rest) = url.strip_prefix("//") {
         let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        return (!host.is_empty() && host.eq_ignore_ascii_case(page_host)).then(|| url.to_string());
+        // A host with spaces is no host (and the page's own never has any).
+        let valid = !host.is_empty() && !host.contains(char::is_whitespace);
+        return (valid && host.eq_ignore_ascii_case(page_host.trim())).then(|| url.to_string());
     }
     match scheme(url) {
         None => Some(url.to_string()),

@@ -15,11 +15,13 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::core::catalog::Catalog;
 use crate::core::events::{Event, EventKind};
-use crate::core::store::{price_band, product_keys, Interest};
+use crate::core::store::{price_band, Interest};
+use crate::core::text;
 
 /// One thing a product can share with another.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,6 +38,36 @@ pub enum Facet {
 /// How many category levels count; deeper levels are rare in feeds.
 const MAX_CATEGORY_DEPTH: usize = 4;
 
+/// Facet ids, also by the raw text they come from ("c" + depth + raw path,
+/// "b" + brand, "t" + tag): catalogs repeat these, so each is lower-cased
+/// and interned once.
+#[derive(Default)]
+struct Interner {
+    ids: FxHashMap<Facet, u32>,
+    facets: Vec<Facet>,
+    by_raw: FxHashMap<Box<str>, u32>,
+}
+
+impl Interner {
+    fn intern(&mut self, raw: &str, make: impl FnOnce() -> Facet) -> u32 {
+        if let Some(&id) = self.by_raw.get(raw) {
+            return id;
+        }
+        let facet = make();
+        let id = match self.ids.get(&facet) {
+            Some(&id) => id,
+            None => {
+                let id = self.facets.len() as u32;
+                self.ids.insert(facet.clone(), id);
+                self.facets.push(facet);
+                id
+            }
+        };
+        self.by_raw.insert(raw.into(), id);
+        id
+    }
+}
+
 /// Every product's facets and relative price, built once per catalog.
 #[derive(Debug, Clone, Default)]
 pub struct FacetIndex {
@@ -44,60 +76,90 @@ pub struct FacetIndex {
     /// ln(price / median price of the product's deepest category), NaN when unknown.
     relative_price: Vec<f32>,
     /// A stored interest key (`c:…` leaf category, `b:…` brand, as
-    /// [`product_keys`] makes them) → the facets it stands for: a leaf
+    /// [`product_keys`](crate::core::store::product_keys) makes them) → the facets it stands for: a leaf
     /// category stands for its whole path.
     by_key: HashMap<String, Vec<u32>>,
 }
 
 impl FacetIndex {
     pub fn build(catalog: &Catalog) -> Self {
-        let mut ids: HashMap<Facet, u32> = HashMap::new();
-        let mut facets: Vec<Facet> = Vec::new();
+        let mut interner = Interner::default();
+        let mut key_of: FxHashMap<Box<str>, Box<str>> = FxHashMap::default();
+        let mut path = String::new();
+        let mut raw = String::new();
         let mut of_product = Vec::with_capacity(catalog.len());
         let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
         for product in catalog.products() {
             let mut own: Vec<u32> = Vec::new();
-            let mut path = String::new();
-            let mut wanted: Vec<Facet> = Vec::new();
-            for (depth, level) in product.category.iter().take(MAX_CATEGORY_DEPTH).enumerate() {
-                if depth > 0 {
-                    path.push_str(" > ");
-                }
-                path.push_str(&level.trim().to_lowercase());
-                wanted.push(Facet::Category {
-                    depth: depth as u8,
-                    path: path.clone(),
-                });
-            }
-            if let Some(brand) = &product.brand {
-                wanted.push(Facet::Brand(brand.trim().to_lowercase()));
-            }
-            for tag in &product.tags {
-                wanted.push(Facet::Tag(tag.trim().to_lowercase()));
-            }
-            for facet in wanted {
-                let id = match ids.get(&facet) {
-                    Some(&id) => id,
-                    None => {
-                        let id = facets.len() as u32;
-                        ids.insert(facet.clone(), id);
-                        facets.push(facet);
-                        id
-                    }
-                };
+            let mut push = |id: u32| {
                 if !own.contains(&id) {
                     own.push(id);
                 }
+            };
+            raw.clear();
+            for (depth, level) in product.category.iter().take(MAX_CATEGORY_DEPTH).enumerate() {
+                raw.push('\u{1}');
+                raw.push_str(level);
+                path.clear();
+                path.push('c');
+                path.push(char::from(b'0' + depth as u8));
+                path.push_str(&raw);
+                push(interner.intern(&path, || {
+                    let mut path = String::new();
+                    for (i, level) in product.category.iter().take(depth + 1).enumerate() {
+                        if i > 0 {
+                            path.push_str(" > ");
+                        }
+                        path.push_str(&level.trim().to_lowercase());
+                    }
+                    Facet::Category {
+                        depth: depth as u8,
+                        path,
+                    }
+                }));
             }
-            for key in product_keys(product) {
-                let wanted = |f: &Facet| match f {
-                    Facet::Category { .. } => key.starts_with("c:"),
-                    Facet::Brand(_) => key.starts_with("b:"),
-                    Facet::Tag(_) => false,
+            if let Some(brand) = &product.brand {
+                path.clear();
+                path.push('b');
+                path.push_str(brand);
+                push(interner.intern(&path, || Facet::Brand(brand.trim().to_lowercase())));
+            }
+            for tag in &product.tags {
+                path.clear();
+                path.push('t');
+                path.push_str(tag);
+                push(interner.intern(&path, || Facet::Tag(tag.trim().to_lowercase())));
+            }
+            // The stored-interest keys this product carries ("c:" leaf
+            // category, "b:" brand; price bands stand for no facet), made
+            // once per distinct raw text, as `product_keys` makes them.
+            let leaf = product.category.last().map(|c| {
+                key_of
+                    .entry(format!("c{c}").into_boxed_str())
+                    .or_insert_with(|| format!("c:{}", text::fold(c)).into_boxed_str())
+                    .clone()
+            });
+            let brand = product.brand.as_deref().map(|b| {
+                key_of
+                    .entry(format!("b{b}").into_boxed_str())
+                    .or_insert_with(|| format!("b:{}", text::fold(b)).into_boxed_str())
+                    .clone()
+            });
+            for (key, category) in [(leaf, true), (brand, false)] {
+                let Some(key) = key.filter(|k| k.len() > 2) else {
+                    continue;
                 };
-                let stands_for = by_key.entry(key.clone()).or_default();
+                let stands_for = match by_key.get_mut(&*key) {
+                    Some(list) => list,
+                    None => by_key.entry(key.to_string()).or_default(),
+                };
                 for &f in &own {
-                    if wanted(&facets[f as usize]) && !stands_for.contains(&f) {
+                    let wanted = match interner.facets[f as usize] {
+                        Facet::Category { .. } => category,
+                        Facet::Brand(_) => !category,
+                        Facet::Tag(_) => false,
+                    };
+                    if wanted && !stands_for.contains(&f) {
                         stands_for.push(f);
                     }
                 }
@@ -105,6 +167,7 @@ impl FacetIndex {
             of_product.push(own);
         }
         by_key.retain(|_, v| !v.is_empty());
+        let facets = interner.facets;
         let relative_price = relative_prices(catalog, &of_product, &facets);
         Self {
             facets,

@@ -1,6 +1,7 @@
 //! What the shopper-facing widgets remember on the device, beside the
 //! browsing history: the survey's never-nagging record, when the shopper was
-//! last here (for "welcome back"), and the price last seen per product (for
+//! last here (for "welcome back") and when their previous visit ended (for
+//! "new since your last visit"), and the price last seen per product (for
 //! the price-drop badge). Nothing here ever leaves the device.
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,11 @@ pub struct Recall {
     /// The last page view (Unix seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_visit: Option<u64>,
+    /// The last page view of the visit before this one (Unix seconds):
+    /// products added after it are new to the shopper. Set when a return
+    /// visit starts and kept for all of its pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_visit: Option<u64>,
     /// (product id, price) last seen, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prices: Vec<(String, f64)>,
@@ -32,6 +38,9 @@ impl Recall {
         let returning = self
             .last_visit
             .is_some_and(|t| now.saturating_sub(t) > RETURN_AFTER);
+        if returning {
+            self.previous_visit = self.last_visit;
+        }
         self.last_visit = Some(now);
         returning
     }
@@ -80,6 +89,27 @@ mod tests {
             };
             assert_eq!(recall.visit(now), want, "{last:?} {now}");
             assert_eq!(recall.last_visit, Some(now));
+        }
+    }
+
+    #[test]
+    fn previous_visit_holds_for_the_whole_return_visit() {
+        let mut recall = Recall::default();
+        // (page view at, previous visit after it)
+        let day = 86_400;
+        let views = [
+            (1_000, None),
+            (1_000 + 600, None),
+            (1_000 + 3 * day, Some(1_600)),
+            (1_000 + 3 * day + 900, Some(1_600)),
+            (1_000 + 3 * day + 1_800, Some(1_600)),
+            (1_000 + 9 * day, Some(1_000 + 3 * day + 1_800)),
+            // A clock set back is not a return.
+            (500, Some(1_000 + 3 * day + 1_800)),
+        ];
+        for (at, want) in views {
+            recall.visit(at);
+            assert_eq!(recall.previous_visit, want, "view at {at}");
         }
     }
 

@@ -149,6 +149,30 @@ impl Profile {
         self.0.truncate(PROFILE_MAX_ENTRIES);
     }
 
+    /// The shopper's favourite categories at `now`: the folded names of the
+    /// `n` strongest category interests (as `product_keys` writes them,
+    /// a product's deepest category) with their weights, strongest first.
+    pub fn favourite_categories(&self, now: u64, n: usize) -> Vec<(String, f32)> {
+        let mut favourites: Vec<(String, f32)> = Vec::new();
+        for interest in &self.0 {
+            let Some(name) = interest.0.strip_prefix("c:") else {
+                continue;
+            };
+            let weight = interest.weight_at(now);
+            if weight <= 0.0 {
+                continue;
+            }
+            // A few dozen interests: insert in order rather than sort.
+            let at = favourites
+                .iter()
+                .position(|(_, w)| *w < weight)
+                .unwrap_or(favourites.len());
+            favourites.insert(at, (name.to_string(), weight));
+        }
+        favourites.truncate(n);
+        favourites
+    }
+
     /// Removes every interest whose key starts with `prefix` (or all with "").
     pub fn remove_prefix(&mut self, prefix: &str) {
         self.0.retain(|i| !i.0.starts_with(prefix));
@@ -404,6 +428,27 @@ mod tests {
             price: Some(price),
             ..Product::default()
         }
+    }
+
+    #[test]
+    fn favourite_categories_strongest_first() {
+        let mut profile = Profile::default();
+        profile.add("c:kitchen", 3.0, NOW);
+        profile.add("b:potter", 9.0, NOW);
+        profile.add("c:garden", 1.0, NOW);
+        // Stronger once, but two half-lives ago.
+        profile.add("c:lighting", 5.0, NOW - 2 * PROFILE_HALF_LIFE);
+        profile.add("c:bath", 2.0, NOW);
+        let names = |n| -> Vec<String> {
+            profile
+                .favourite_categories(NOW, n)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect()
+        };
+        assert_eq!(names(3), ["kitchen", "bath", "lighting"]);
+        assert_eq!(names(9), ["kitchen", "bath", "lighting", "garden"]);
+        assert!(Profile::default().favourite_categories(NOW, 3).is_empty());
     }
 
     #[test]

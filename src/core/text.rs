@@ -17,9 +17,16 @@
 /// Stop words are left out unless the text has nothing else (a product
 /// called "The The" still has tokens).
 pub fn tokens(text: &str) -> Vec<String> {
+    tokens_up_to(text, usize::MAX)
+}
+
+/// The first `max` tokens of `text`, as [`tokens`] gives them, without
+/// analysing the words after those (long descriptions).
+pub fn tokens_up_to(text: &str, max: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut stop_words = Vec::new();
     for_each_piece(text, |piece| match piece {
+        _ if out.len() >= max => {}
         Piece::Word(word) => match analyse_word(word) {
             Analysed::Token(t) => out.push(t),
             Analysed::StopWord(t) => stop_words.push(t),
@@ -27,11 +34,9 @@ pub fn tokens(text: &str) -> Vec<String> {
         },
         Piece::Cjk(run) => push_bigrams(run, &mut out),
     });
-    if out.is_empty() {
-        stop_words
-    } else {
-        out
-    }
+    let mut found = if out.is_empty() { stop_words } else { out };
+    found.truncate(max);
+    found
 }
 
 /// The words of `text`, lower-cased and accent-folded, without stemming or

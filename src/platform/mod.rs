@@ -26,7 +26,7 @@ use crate::core::commands::{self, Command, Order};
 use crate::core::events::{Event, EventKind};
 use crate::core::i18n::{language_of, Strings};
 use crate::core::privacy::{self, ConsentSetting, Mode, PageOnlyReason};
-use crate::core::rank::Engine;
+use crate::core::rank::{Engine, EngineBuilder};
 use crate::core::settings::Settings;
 use crate::core::store::{self, Limits, Memory, Signal};
 use crate::core::survey::{Answer, Occasion, Offer};
@@ -369,7 +369,7 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timin
         );
     }
     let skipped = parsed.skipped.len();
-    let engine = Engine::new(parsed.catalog);
+    let engine = index_in_slices(parsed.catalog).await;
     let timings = Timings {
         catalog: source.name(),
         fetch_ms: fetched - started,
@@ -377,6 +377,26 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timin
         index_ms: now_ms() - read,
     };
     Ok((engine, skipped, timings))
+}
+
+/// Products indexed between two looks at the clock.
+const INDEX_BATCH: usize = 256;
+/// Longest stretch of indexing before the browser gets the main thread
+/// back (a task over 50 ms is a "long task" that delays the shopper's taps).
+const INDEX_SLICE_MS: f64 = 25.0;
+
+/// Indexes the catalog in slices of at most [`INDEX_SLICE_MS`], yielding to
+/// the browser between them, so a large catalog never freezes the page.
+async fn index_in_slices(catalog: catalog::Catalog) -> Engine {
+    let mut builder = EngineBuilder::new(catalog);
+    let mut slice_started = now_ms();
+    while !builder.step(INDEX_BATCH) {
+        if now_ms() - slice_started > INDEX_SLICE_MS {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            slice_started = now_ms();
+        }
+    }
+    builder.finish()
 }
 
 #[derive(Serialize)]

@@ -5,7 +5,9 @@ use crate::core::catalog::Product;
 use crate::core::events::{Event, EventKind};
 use crate::core::i18n::Strings;
 use crate::core::present::{safe_image, safe_link};
-use crate::core::rank::{recently_viewed, Context, Engine, Evidence, Reason, Request};
+use crate::core::rank::{
+    recently_viewed, ArrivalsRequest, Context, Engine, Evidence, Reason, Request,
+};
 use crate::core::store::Memory;
 use crate::platform::{format, PageInfo};
 
@@ -15,6 +17,8 @@ pub enum SlotKind {
     Recommendations,
     Similar,
     RecentlyViewed,
+    /// "New since your last visit", for a returning shopper.
+    NewArrivals,
 }
 
 impl SlotKind {
@@ -23,6 +27,7 @@ impl SlotKind {
             "recommendations" => Some(Self::Recommendations),
             "similar" => Some(Self::Similar),
             "recently-viewed" => Some(Self::RecentlyViewed),
+            "new-arrivals" => Some(Self::NewArrivals),
             _ => None,
         }
     }
@@ -33,9 +38,14 @@ impl SlotKind {
             Self::Recommendations => "recommendations",
             Self::Similar => "similar",
             Self::RecentlyViewed => "recently-viewed",
+            Self::NewArrivals => "new-arrivals",
         }
     }
 }
+
+/// How many of the shopper's strongest categories "new since your last
+/// visit" draws from.
+const FAVOURITE_CATEGORIES: usize = 3;
 
 /// One product card, ready to render: all text is plain text.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +82,7 @@ pub fn explain(
         Reason::OftenBoughtWith { product } => about("bought_with", product),
         Reason::BuyAgain { .. } => strings.get("buy_again"),
         Reason::PopularIn { category } => strings.fill("popular_in", &[("category", category)]),
+        Reason::NewIn { category } => strings.fill("new_in", &[("category", category)]),
         Reason::Pinned => strings.get("pinned"),
         Reason::Popular => strings.get("popular"),
     };
@@ -87,6 +98,7 @@ pub fn explain(
                 strings.fill("signal_category", &[("category", category)])
             }
             Evidence::LikesBrand { brand } => strings.fill("signal_brand", &[("brand", brand)]),
+            Evidence::New { category } => strings.fill("signal_new_in", &[("category", category)]),
             Evidence::Pinned => strings.get("signal_pinned"),
             Evidence::Popular => strings.get("signal_popular"),
         })
@@ -136,6 +148,36 @@ pub fn cards(
                     (
                         p,
                         (strings.get("you_viewed"), vec![strings.get("signal_local")]),
+                    )
+                })
+                .collect()
+        }
+        SlotKind::NewArrivals => {
+            // The time of this page view: `platform::boot` records it first.
+            let now = memory.recall.last_visit.unwrap_or(0);
+            let favourites = memory
+                .profile
+                .favourite_categories(now, FAVOURITE_CATEGORIES);
+            engine
+                .new_arrivals(&ArrivalsRequest {
+                    since: memory.recall.previous_visit,
+                    now,
+                    favourites: &favourites,
+                    history,
+                    on_screen,
+                    limit,
+                })
+                .into_iter()
+                .map(|pick| {
+                    let evidence = match &pick.reason {
+                        Reason::NewIn { category } => vec![Evidence::New {
+                            category: category.clone(),
+                        }],
+                        _ => Vec::new(),
+                    };
+                    (
+                        pick.product,
+                        explain(&pick.reason, &evidence, strings, &title_of),
                     )
                 })
                 .collect()

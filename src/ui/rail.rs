@@ -1,5 +1,5 @@
 //! The recommendation rails (`recommendations`, `similar`,
-//! `recently-viewed`): a heading, prev/next buttons on wide screens and a
+//! `recently-viewed`, `new-arrivals`): a heading, prev/next buttons on wide screens and a
 //! horizontally scrolling (or, with `data-layout="grid"`, wrapping) list of
 //! cards; skeleton placeholders while the catalog loads.
 
@@ -86,6 +86,7 @@ pub fn Slot(
             ),
             SlotKind::Similar => info.strings.get("similar"),
             SlotKind::RecentlyViewed => info.strings.get("recently_viewed"),
+            SlotKind::NewArrivals => info.strings.get("new_arrivals"),
         }
     };
     let on_pick = Callback::new(move |(id, position): (String, usize)| {
@@ -99,7 +100,11 @@ pub fn Slot(
         );
     });
     move || {
-        if loading_preview || state.status.get() == Status::Loading {
+        // A first visit has nothing new to wait for: no placeholder that
+        // would only collapse again.
+        let may_fill = kind != SlotKind::NewArrivals
+            || state.memory.with(|m| m.recall.previous_visit.is_some());
+        if loading_preview || (state.status.get() == Status::Loading && may_fill) {
             return Some(Either::Left(view! { <Skeleton grid/> }));
         }
         let list = cards.get();

@@ -9,11 +9,13 @@ use super::cards::{card_for, explain, Card};
 use super::rail::CardView;
 use crate::core::events::{Event, EventKind};
 use crate::core::messages::{bought_line, thank_you_heading};
-use crate::core::rank::{Context, Request};
+use crate::core::rank::{complements, Context, Request};
 use crate::platform::{report, State};
 
 /// How many complementary products the message suggests.
 const SUGGESTIONS: usize = 3;
+/// Ranked products the suggestions are chosen from.
+const CANDIDATES: usize = 48;
 /// How many bought titles the message names before "and N more".
 const BOUGHT_SHOWN: usize = 3;
 
@@ -58,9 +60,18 @@ pub fn ThankYou(
                     .iter()
                     .map(|i| Event::new(i.id.clone(), EventKind::Purchase, 0))
                     .collect();
-                let mut request = Request::new(&history, Context::ForYou, SUGGESTIONS);
+                // Many more than shown: without a co-purchase model the
+                // best-ranked are mostly like what was bought, and other
+                // categories than the order's should come first.
+                let mut request = Request::new(&history, Context::ForYou, CANDIDATES);
                 request.exclude_seen = true;
-                let picks = engine.recommend(&request);
+                let bought: Vec<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
+                let picks = complements(
+                    engine.catalog(),
+                    engine.recommend(&request),
+                    &bought,
+                    SUGGESTIONS,
+                );
                 let evidence = engine.evidence(&request, &picks);
                 picks
                     .into_iter()

@@ -83,6 +83,7 @@ describe('the demo shop is accessible (axe-core, WCAG 2.1 AA)', () => {
     ['rails', 'he', 'light'],
     ['rails', 'zh', 'dark'],
     ['grid', 'en', 'dark'],
+    ['new-arrivals', 'he', 'light'],
     ['thank-you', 'en', 'light'],
     ['thank-you', 'ar', 'dark'],
     ['survey-csat', 'en', 'light'],

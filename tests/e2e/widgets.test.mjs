@@ -1,7 +1,8 @@
 // The shopper-facing widgets in a real browser under the strict CSP:
 // screenshots of every widget in en, he and zh, light and dark (into
 // target/e2e/widgets/, for a person to look at), the right-to-left layout,
-// and the survey's one-tap answer and its never-nagging memory.
+// the survey's one-tap answer and its never-nagging memory, and "new since
+// your last visit" on the demo shop's home page for a returning shopper.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import {
   NO_WIDGET,
   describeProblems,
   launchBrowser,
+  readCatalog,
   shopperPage,
   siteDir,
   startServer,
@@ -27,6 +29,7 @@ const SHOTS = path.join(ARTIFACTS, 'widgets');
 const READY = {
   rails: (page) => waitForSlotItems(page, 'recommendations'),
   grid: (page) => waitForSlotItems(page, 'recommendations'),
+  'new-arrivals': (page) => waitForSlotItems(page, 'new-arrivals'),
   'thank-you': (page) => waitForSlotItems(page, 'thank-you'),
   loading: (page) => page.locator('[data-tailor="recommendations"] .tailor-loading').waitFor(),
   'survey-csat': (page) => page.locator('[data-tailor="survey"] .tailor-survey').waitFor(),
@@ -62,7 +65,7 @@ describe('widgets', { skip: NO_WIDGET && 'the site has no widget yet' }, () => {
   }
 
   const matrix = [];
-  for (const view of ['rails', 'thank-you', 'survey-csat', 'survey-nps']) {
+  for (const view of ['rails', 'new-arrivals', 'thank-you', 'survey-csat', 'survey-nps']) {
     for (const lang of ['en', 'he', 'zh']) for (const theme of ['light', 'dark']) matrix.push([view, lang, theme]);
   }
   matrix.push(['survey-ces', 'en', 'light'], ['survey-answered', 'en', 'light'], ['grid', 'en', 'light'], ['loading', 'en', 'light']);
@@ -76,6 +79,130 @@ describe('widgets', { skip: NO_WIDGET && 'the site has no widget yet' }, () => {
       await context.close();
     }
     assert.equal(all.length, 0, describeProblems(all));
+  });
+
+  it('new since your last visit: nothing on a first visit, what arrived since in liked categories on the return', async () => {
+    const DAY = 86_400_000;
+    const catalog = [...readCatalog(siteDir(tailorBin())).values()];
+    const realNow = Date.now();
+    const firstVisit = realNow - 10 * DAY;
+    const leaf = (p) => (p.category || []).at(-1);
+    // The category with the most products that arrived after the first visit.
+    const arrived = catalog.filter((p) => p.in_stock !== false && p.added * 1000 > firstVisit);
+    const counts = new Map();
+    for (const p of arrived) counts.set(leaf(p), (counts.get(leaf(p)) || 0) + 1);
+    const [liked] = [...counts].sort((a, b) => b[1] - a[1])[0] || [];
+    assert.ok(liked, 'the demo catalog has products added in the last days');
+    const older = catalog.filter((p) => leaf(p) === liked && p.added * 1000 < firstVisit).slice(0, 2);
+    assert.equal(older.length, 2);
+
+    const { context, page, problems } = await shopperPage(browser);
+    await page.clock.setFixedTime(firstVisit);
+    await page.goto(server.url);
+    await waitForTailorEvent(page, 'tailor:ready');
+    const slot = page.locator('[data-tailor="new-arrivals"]');
+    assert.equal(await slot.locator('[data-tailor-item]').count(), 0, 'first visit: nothing is new to them');
+    assert.equal((await slot.boundingBox())?.height ?? 0, 0, 'and the slot takes no space');
+    for (const p of older) {
+      await page.goto(`${server.url}p/${encodeURIComponent(p.id)}.html`);
+      await waitForTailorEvent(page, 'tailor:ready');
+    }
+
+    // Ten days later.
+    await page.clock.setFixedTime(realNow);
+    await page.goto(server.url);
+    const items = await waitForSlotItems(page, 'new-arrivals');
+    const byId = new Map(catalog.map((p) => [String(p.id), p]));
+    for (const id of items) {
+      const p = byId.get(id);
+      assert.equal(leaf(p), liked, `${id} is in the liked category`);
+      assert.ok(p.added * 1000 > firstVisit, `${id} arrived after the first visit`);
+      assert.notEqual(p.in_stock, false, `${id} is in stock`);
+    }
+    const expected = arrived.filter((p) => leaf(p) === liked).length;
+    assert.equal(items.length, Math.min(expected, 8), `${items.join(', ')}`);
+    const heading = await slot.locator('.tailor-heading').textContent();
+    assert.equal(heading, 'New since your last visit');
+    await page.screenshot({ path: path.join(SHOTS, 'home-returning-new-arrivals.png') });
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('keyboard: Tab reaches every control of every rail in order, with a visible focus ring', async () => {
+    const { context, page, problems } = await framePage('rails', 'en', 'light');
+    const expected = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-tailor]')].flatMap((host) =>
+        [...host.shadowRoot.querySelectorAll('button, a[href], summary')].map((el, i) => `${host.dataset.tailor}#${i}`),
+      ),
+    );
+    assert.ok(expected.length > 10, `${expected.length} controls`);
+    const reached = [];
+    for (let n = 0; n < expected.length; n++) {
+      await page.keyboard.press('Tab');
+      reached.push(
+        await page.evaluate(() => {
+          const host = document.activeElement;
+          const el = host?.shadowRoot?.activeElement;
+          if (!el) return `outside: ${host?.tagName}`;
+          const i = [...host.shadowRoot.querySelectorAll('button, a[href], summary')].indexOf(el);
+          const style = getComputedStyle(el);
+          const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+          return `${host.dataset.tailor}#${i}${ring ? '' : ' (no focus ring)'}`;
+        }),
+      );
+    }
+    assert.deepEqual(reached, expected);
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('images lazy-load with their size set; the host themes through custom properties; dark follows the system', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(server.url);
+      await waitForSlotItems(page, 'recommendations');
+      const look = await page.locator('[data-tailor="recommendations"]').evaluate((host) => {
+        const card = host.shadowRoot.querySelector('.tailor-card');
+        const images = [...host.shadowRoot.querySelectorAll('img')];
+        const before = getComputedStyle(card).backgroundColor;
+        host.style.setProperty('--tailor-radius', '3px');
+        host.style.setProperty('--tailor-text', 'rgb(1, 2, 3)');
+        host.style.setProperty('--tailor-font', 'Georgia, serif');
+        const heading = getComputedStyle(host.shadowRoot.querySelector('.tailor-heading'));
+        return {
+          background: before,
+          radius: getComputedStyle(card).borderRadius,
+          colour: heading.color,
+          font: heading.fontFamily,
+          images: images.length,
+          lazy: images.every((img) => img.loading === 'lazy' && img.getAttribute('width') && img.getAttribute('height')),
+        };
+      });
+      assert.equal(look.background, scheme === 'dark' ? 'rgb(22, 27, 34)' : 'rgb(255, 255, 255)', scheme);
+      assert.deepEqual([look.radius, look.colour, look.font], ['3px', 'rgb(1, 2, 3)', 'Georgia, serif']);
+      assert.ok(look.images > 0 && look.lazy, JSON.stringify(look));
+    }
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('on a phone the rail swipes sideways, without the scroll buttons', async () => {
+    const { context, page, problems } = await shopperPage(browser, { viewport: { width: 390, height: 844 } });
+    await page.goto(server.url);
+    await waitForSlotItems(page, 'recommendations');
+    const rail = await page.locator('[data-tailor="recommendations"]').evaluate((host) => {
+      const list = host.shadowRoot.querySelector('.tailor-items');
+      const buttons = host.shadowRoot.querySelector('.tailor-scrollers');
+      return {
+        overflow: getComputedStyle(list).overflowX,
+        wider: list.scrollWidth > list.clientWidth,
+        buttons: buttons ? getComputedStyle(buttons).display : 'none',
+      };
+    });
+    assert.deepEqual(rail, { overflow: 'auto', wider: true, buttons: 'none' });
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
   });
 
   it('mirrors right to left in Hebrew: the rail starts on the right', async () => {

@@ -1,5 +1,5 @@
 // One widget state on its own page, for the gallery and its screenshots:
-// ?view=rails|grid|loading|empty|thank-you|survey-csat|survey-nps|survey-ces|survey-answered
+// ?view=rails|grid|loading|empty|new-arrivals|thank-you|survey-csat|survey-nps|survey-ces|survey-answered
 // &lang=en|he|zh|de|fr|es|ar &theme=light|dark. It puts the slots on the
 // page, gives the shopper a short history (views through tailor(...), and a
 // remembered visit and prices so the welcome back and price-drop states
@@ -44,6 +44,26 @@
     }
   }
 
+  // A shopper back after ten days who likes the categories where products
+  // arrived this week (the demo catalog dates some within the week before
+  // its build): the profile keys are core::store's, `c:` and the folded name.
+  function seedReturning(products) {
+    const now = Math.floor(Date.now() / 1000);
+    const fold = (name) => name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' ');
+    const counts = new Map();
+    for (const p of products) {
+      const leaf = (p.category || []).at(-1);
+      if (leaf && p.in_stock !== false && p.added > now - 7 * 86400) counts.set(leaf, (counts.get(leaf) || 0) + 1);
+    }
+    const liked = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([leaf]) => leaf);
+    const profile = liked.map((leaf, i) => [`c:${fold(leaf)}`, 3 - i, now - 10 * 86400]);
+    try {
+      localStorage.setItem('tailor', JSON.stringify({ v: 2, events: [], profile, recall: { last_visit: now - 10 * 86400 } }));
+    } catch (_) {
+      // No storage: a first visit, and the slot stays empty.
+    }
+  }
+
   function start(products) {
     const first = products[0] || {};
     const options = { theme };
@@ -57,6 +77,10 @@
         break;
       case 'empty':
         slot('similar');
+        break;
+      case 'new-arrivals':
+        seedReturning(products);
+        slot('new-arrivals');
         break;
       case 'thank-you': {
         const bought = products.slice(3, 5);

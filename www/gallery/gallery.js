@@ -6,6 +6,7 @@ const STATES = [
   ['Recommendation rail', 'rails', 'The "for you", "similar" and "recently viewed" rails, with a price-drop badge and a welcome back heading.'],
   ['Grid layout', 'grid', 'data-layout="grid" wraps the cards instead of scrolling.'],
   ['Loading', 'loading', 'Skeleton placeholders while the catalog loads.'],
+  ['New since your last visit', 'new-arrivals', 'For a returning shopper: products added since their last visit, in the categories they like. Nothing on a first visit.'],
   ['Empty', 'empty', 'A slot with nothing to show takes no space (the dashed line marks where it is).'],
   ['Thank-you', 'thank-you', 'After tailor(\'purchase\', …): the shopper\'s first name, what they bought, and what goes with it.'],
   ['Survey: CSAT', 'survey-csat', 'One tap on a star.'],
@@ -14,16 +15,16 @@ const STATES = [
   ['Survey: answered', 'survey-answered', 'After the tap: thanks and an optional comment.'],
 ];
 const VARIANTS = [
-  ['Hebrew, right to left', 'he', 'light', ['rails', 'thank-you', 'survey-nps']],
-  ['Chinese', 'zh', 'light', ['rails', 'thank-you', 'survey-csat']],
+  ['Hebrew, right to left', 'he', 'light', ['rails', 'new-arrivals', 'thank-you', 'survey-nps']],
+  ['Chinese', 'zh', 'light', ['rails', 'new-arrivals', 'thank-you', 'survey-csat']],
   ['Arabic', 'ar', 'light', ['rails']],
   ['German, French, Spanish', 'de', 'light', ['survey-ces']],
   ['', 'fr', 'light', ['thank-you']],
   ['', 'es', 'light', ['rails']],
-  ['Dark', 'en', 'dark', ['rails', 'thank-you', 'survey-csat', 'survey-answered']],
+  ['Dark', 'en', 'dark', ['rails', 'new-arrivals', 'thank-you', 'survey-csat', 'survey-answered']],
   ['Dark, Hebrew', 'he', 'dark', ['rails']],
 ];
-const HEIGHTS = { rails: 1180, grid: 760, loading: 360, empty: 120, 'thank-you': 520, 'survey-answered': 230 };
+const HEIGHTS = { 'new-arrivals': 420, rails: 1180, grid: 760, loading: 360, empty: 120, 'thank-you': 520, 'survey-answered': 230 };
 
 function el(name, attributes = {}, text) {
   const node = document.createElement(name);

@@ -238,7 +238,13 @@ fn load_products(args: &Args) -> Result<(Vec<Product>, Vec<u8>), DemoError> {
             Ok((parsed.catalog.products().to_vec(), bytes))
         }
         None => {
-            let products = generate::generate(args.count, args.seed, &args.currency);
+            let mut products = generate::generate(args.count, args.seed, &args.currency);
+            // Dated up to the build, so a shopper whose last visit was
+            // before it sees "new since your last visit".
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            generate::date_products(&mut products, args.seed, now);
             let mut feed = Vec::new();
             generate::write_feed(&mut feed, &products)?;
             Ok((products, feed))
@@ -384,6 +390,11 @@ impl Site<'_> {
             );
         }
         main.push_str("  </div>\n</section>\n");
+        // Returning shoppers: what arrived since, in what they like (empty,
+        // and no space, on a first visit).
+        main.push_str(
+            "<section class=\"slot-section\">\n  <div data-tailor=\"new-arrivals\"></div>\n</section>\n",
+        );
         main.push_str(
             "<section class=\"slot-section\">\n  <div data-tailor=\"recommendations\"></div>\n</section>\n",
         );

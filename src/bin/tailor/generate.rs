@@ -29,6 +29,10 @@ pub struct Args {
     /// Where to write the feed (`-` for standard output).
     #[arg(long)]
     out: PathBuf,
+    /// Give products `added` dates counting back from this Unix time (one
+    /// in eight within the week before it); without it, no dates.
+    #[arg(long)]
+    added_until: Option<u64>,
 }
 
 /// The demo shop's size: enough for every department to fill a few rows.
@@ -73,7 +77,10 @@ pub fn run(args: Args) -> ExitCode {
 
 fn write_to_path(args: &Args) -> Result<(), GenerateError> {
     let currency = checked_currency(&args.currency)?;
-    let products = generate(args.count, args.seed, &currency);
+    let mut products = generate(args.count, args.seed, &currency);
+    if let Some(newest) = args.added_until {
+        date_products(&mut products, args.seed, newest);
+    }
     let path = args.out.display().to_string();
     let wrap = |source| GenerateError::Write {
         path: path.clone(),
@@ -753,6 +760,24 @@ pub fn generate(count: usize, seed: u64, currency: &str) -> Vec<Product> {
         .collect()
 }
 
+const DAY: u64 = 86_400;
+
+/// Gives each product the date it was added, counting back from `newest`:
+/// one in eight within the week before it (so "new since your last visit"
+/// has something to show), the rest over the two years before that. Drawn
+/// from a stream of their own: the products are the same with or without.
+pub fn date_products(products: &mut [Product], seed: u64, newest: u64) {
+    let mut rng = SplitMix64::new(seed ^ 0xDA7E_DA7E_DA7E_DA7E);
+    for p in products {
+        let age = if rng.chance(1.0 / 8.0) {
+            rng.below(7 * DAY as usize) as u64
+        } else {
+            8 * DAY + rng.below(730 * DAY as usize) as u64
+        };
+        p.added = Some(newest.saturating_sub(age));
+    }
+}
+
 fn product(
     rng: &mut SplitMix64,
     index: usize,
@@ -813,6 +838,7 @@ fn product(
         tags,
         description: Some(description),
         in_stock: !rng.chance(0.04),
+        added: None,
         id,
         title,
     }
@@ -932,6 +958,36 @@ mod tests {
         let mut out = Vec::new();
         write_feed(&mut out, &generate(count, seed, "EUR")).unwrap();
         out
+    }
+
+    #[test]
+    fn dates_count_back_from_newest_and_leave_products_alone() {
+        let newest = 1_800_000_000;
+        let plain = generate(800, 4, "EUR");
+        let mut dated = plain.clone();
+        date_products(&mut dated, 4, newest);
+        let recent = dated
+            .iter()
+            .filter(|p| p.added.is_some_and(|t| t > newest - 7 * DAY))
+            .count();
+        assert!(
+            (60..=140).contains(&recent),
+            "{recent} of 800 in the last week"
+        );
+        for (p, d) in plain.iter().zip(&dated) {
+            let t = d.added.unwrap();
+            assert!(t <= newest && t > newest - 740 * DAY, "{t}");
+            assert_eq!(
+                *p,
+                Product {
+                    added: None,
+                    ..d.clone()
+                }
+            );
+        }
+        let mut again = plain.clone();
+        date_products(&mut again, 4, newest);
+        assert_eq!(again, dated);
     }
 
     #[test]

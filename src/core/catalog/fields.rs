@@ -373,6 +373,118 @@ pub fn boolean(value: &Value) -> Option<bool> {
     }
 }
 
+/// When a product was added, as Unix seconds: from a number of seconds (or
+/// milliseconds, told apart by size) or an ISO 8601 / RFC 3339 text
+/// (`2024-03-01`, `2024-03-01T10:00:00-05:00`, `2024-03-01 10:00:00`; no
+/// zone means UTC). Anything else is noted and dropped; `null` is absent.
+pub fn date(notes: &mut Notes, field: &'static str, value: Option<&Value>) -> Option<u64> {
+    let value = value?;
+    let seconds = match value {
+        Value::Null => return None,
+        Value::Number(n) => n.as_f64().and_then(unix_seconds),
+        Value::String(s) if s.trim().is_empty() => return None,
+        Value::String(s) => {
+            let s = s.trim();
+            match s.parse::<f64>() {
+                Ok(n) => unix_seconds(n),
+                Err(_) => iso_date(s),
+            }
+        }
+        _ => None,
+    };
+    if seconds.is_none() {
+        notes.add(field, Problem::NotADate(short(value)));
+    }
+    seconds
+}
+
+/// Seconds since 1970 from a count that may be in milliseconds (after
+/// 5138 AD in seconds, so milliseconds); negative or absurd gives `None`.
+fn unix_seconds(n: f64) -> Option<u64> {
+    let seconds = if n >= 1e11 { n / 1000.0 } else { n };
+    (seconds.is_finite() && (0.0..1e11).contains(&seconds)).then_some(seconds as u64)
+}
+
+/// `YYYY-MM-DD`, optionally followed by `T` or a space, `HH:MM[:SS[.f]]`
+/// and a zone (`Z`, `±HH:MM`, `±HHMM`, `±HH`).
+fn iso_date(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    let digits = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0')))
+    };
+    let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut seconds = 0i64;
+    let mut rest = &b[10..];
+    if let Some((&sep, time)) = rest.split_first() {
+        if sep != b'T' && sep != b't' && sep != b' ' {
+            return None;
+        }
+        let at = b.len() - time.len();
+        let (hour, minute) = (digits(at, 2)?, digits(at + 3, 2)?);
+        if time.get(2) != Some(&b':') || hour > 23 || minute > 59 {
+            return None;
+        }
+        seconds = hour * 3600 + minute * 60;
+        rest = &time[5..];
+        if rest.first() == Some(&b':') {
+            let at = b.len() - rest.len() + 1;
+            let second = digits(at, 2)?;
+            if second > 60 {
+                return None;
+            }
+            seconds += second;
+            rest = &rest[3..];
+            if let Some(fraction) = rest.strip_prefix(b".").or_else(|| rest.strip_prefix(b",")) {
+                let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
+                if n == 0 {
+                    return None;
+                }
+                rest = &fraction[n..];
+            }
+        }
+        match rest {
+            [] | [b'Z' | b'z'] => {}
+            [sign @ (b'+' | b'-'), zone @ ..] => {
+                let at = b.len() - zone.len();
+                let hours = digits(at, 2)?;
+                let minutes = match zone.len() {
+                    2 => 0,
+                    4 => digits(at + 2, 2)?,
+                    5 if zone[2] == b':' => digits(at + 3, 2)?,
+                    _ => return None,
+                };
+                let offset = hours * 3600 + minutes * 60;
+                // Local time minus its offset east of UTC is UTC.
+                seconds -= if *sign == b'+' { offset } else { -offset };
+            }
+            _ => return None,
+        }
+    }
+    let total = days_from_civil(year, month, day) * 86_400 + seconds;
+    u64::try_from(total).ok()
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// A value shortened for a message.
 pub fn short(value: &Value) -> String {
     let s = value.to_string();
@@ -387,6 +499,46 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn dates_in_feed_spellings() {
+        // (value, Unix seconds or None with a note)
+        let cases = [
+            (json!("2024-03-01T10:00:00-05:00"), Some(1_709_305_200)),
+            (json!("2024-03-01T15:00:00Z"), Some(1_709_305_200)),
+            (json!("2024-03-01T15:00:00.123+00:00"), Some(1_709_305_200)),
+            (json!("2024-03-01 15:00:00"), Some(1_709_305_200)),
+            (json!("2024-03-01T15:00"), Some(1_709_305_200)),
+            (json!("2024-03-01T20:30:00+0530"), Some(1_709_305_200)),
+            (json!("2024-03-01T17:00:00+02"), Some(1_709_305_200)),
+            (json!("2024-03-01"), Some(1_709_251_200)),
+            (json!("2000-02-29"), Some(951_782_400)),
+            (json!("1970-01-01T00:00:00Z"), Some(0)),
+            (json!(1_709_305_200), Some(1_709_305_200)),
+            (json!(1_709_305_200_000u64), Some(1_709_305_200)),
+            (json!("1709305200"), Some(1_709_305_200)),
+            (json!("2024-13-01"), None),
+            (json!("2024-03-01T25:00:00Z"), None),
+            (json!("2024-03-01T10:00:00 EST"), None),
+            (json!("01/03/2024"), None),
+            (json!("1969-12-31T23:00:00Z"), None),
+            (json!(-5), None),
+            (json!("yesterday"), None),
+            (json!(true), None),
+            (json!("2024-03-01T10:00:00-05:00x"), None),
+            (json!("２０２４-03-01"), None),
+        ];
+        for (value, want) in cases {
+            let mut notes = Notes::default();
+            assert_eq!(date(&mut notes, "added", Some(&value)), want, "{value}");
+            assert_eq!(notes.problems.len(), usize::from(want.is_none()), "{value}");
+        }
+        let mut notes = Notes::default();
+        assert_eq!(date(&mut notes, "added", Some(&json!(null))), None);
+        assert_eq!(date(&mut notes, "added", Some(&json!(" "))), None);
+        assert_eq!(date(&mut notes, "added", None), None);
+        assert!(notes.problems.is_empty(), "absent is not a problem");
+    }
 
     #[test]
     fn prices_in_many_spellings() {

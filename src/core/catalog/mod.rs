@@ -52,6 +52,10 @@ pub struct Product {
     pub description: Option<String>,
     #[serde(default = "in_stock_default")]
     pub in_stock: bool,
+    /// When the product was added to the shop (or first published), Unix
+    /// seconds: what "new since your last visit" goes by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<u64>,
 }
 
 fn in_stock_default() -> bool {
@@ -73,6 +77,7 @@ impl Default for Product {
             tags: Vec::new(),
             description: None,
             in_stock: true,
+            added: None,
         }
     }
 }
@@ -168,6 +173,8 @@ pub enum Problem {
         expected: &'static str,
         found: &'static str,
     },
+    #[error("not a date ({0}); kept without one")]
+    NotADate(String),
     #[error("no `currency_minor_unit`; assumed 2")]
     AssumedMinorUnit,
     #[error(
@@ -493,6 +500,61 @@ mod tests {
         let parsed = parse(feed).unwrap();
         assert_eq!(parsed.catalog.get("a").unwrap().title, "Two lines");
         assert_eq!(parsed.warnings[0].problem, Problem::RepairedJson);
+    }
+
+    #[test]
+    fn each_format_reads_when_a_product_was_added() {
+        // (feed, id, added)
+        let cases = [
+            (
+                r#"[{"id": "a", "title": "A", "added": "2024-03-01T15:00:00Z"}]"#,
+                "a",
+                Some(1_709_305_200),
+            ),
+            (
+                r#"{"products": [{"id": "a", "title": "A", "added": 1709305200}]}"#,
+                "a",
+                Some(1_709_305_200),
+            ),
+            (r#"[{"id": "a", "title": "A", "added": "soon"}]"#, "a", None),
+            (
+                r#"{"products": [{"id": 1, "title": "A", "handle": "a", "variants": [],
+                    "created_at": "2024-02-28T09:12:44-05:00", "published_at": "2024-03-01T10:00:00-05:00"}]}"#,
+                "1",
+                Some(1_709_305_200),
+            ),
+            (
+                r#"{"products": [{"id": 1, "title": "A", "handle": "a", "variants": [],
+                    "created_at": "2024-03-01T10:00:00-05:00", "published_at": null}]}"#,
+                "1",
+                Some(1_709_305_200),
+            ),
+            (
+                r#"[{"id": 1, "name": "A", "permalink": "https://x/a", "prices": {},
+                    "date_created": "2024-03-01T17:00:00", "date_created_gmt": "2024-03-01T15:00:00"}]"#,
+                "1",
+                Some(1_709_305_200),
+            ),
+            (
+                r#"[{"@context": "https://schema.org", "@type": "Product", "sku": "a", "name": "A",
+                    "releaseDate": "2024-03-01"}]"#,
+                "a",
+                Some(1_709_251_200),
+            ),
+            (
+                r#"[{"@context": "https://schema.org", "@type": "Product", "sku": "a", "name": "A",
+                    "datePublished": "2024-03-01T15:00:00Z"}]"#,
+                "a",
+                Some(1_709_305_200),
+            ),
+            (r#"[{"id": "a", "title": "A"}]"#, "a", None),
+        ];
+        for (feed, id, want) in cases {
+            let parsed = parse(feed).unwrap();
+            assert_eq!(parsed.catalog.get(id).unwrap().added, want, "{feed}");
+            let warned = parsed.warnings.iter().any(|w| w.field == "added");
+            assert_eq!(warned, feed.contains("soon"), "{feed}");
+        }
     }
 
     #[test]

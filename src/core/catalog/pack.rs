@@ -5,7 +5,7 @@
 //! It keeps what the widget uses: id, title, url, image, price, currency,
 //! brand, category path, tags, stock, and of the description only its
 //! keywords for content similarity (see [`for_widget`]): the widget never
-//! shows a description. Products carry no dates in Tailor, so none are kept.
+//! shows a description; and the date each product was added.
 //!
 //! Layout (integers LEB128 varints, strings length-prefixed UTF-8): `TLRP`,
 //! version, product count, then one column per field, each laid out so that
@@ -19,7 +19,11 @@
 //! - brand and tags: what was recently used in the same category
 //!   (move-to-front), a tag that is a word of the title by position,
 //!   otherwise a dictionary index; currency and category path: dictionaries;
-//! - description keywords: a dictionary of tokens.
+//! - description keywords: a dictionary of tokens;
+//! - dates added: the earliest, then each as seconds after it + 1 (0: none).
+//!
+//! Version 3; versions 1 and 2 (a plainer layout) are refused with a
+//! message to pack again.
 
 use thiserror::Error;
 
@@ -27,7 +31,7 @@ use super::{Catalog, Product};
 use crate::core::text;
 
 const MAGIC: &[u8; 4] = b"TLRP";
-const VERSION: u8 = 2;
+const VERSION: u8 = 3;
 
 /// The content index reads this many tokens of a description
 /// (`rank::content`; `tests::packed_catalog_ranks_like_the_feed` checks
@@ -119,6 +123,13 @@ pub fn encode(catalog: &Catalog) -> Vec<u8> {
         .collect();
     out.list_column(&keywords);
     out.bits(products.iter().map(|p| p.in_stock));
+    let earliest = products.iter().filter_map(|p| p.added).min();
+    out.uint(earliest.map_or(0, |t| t.saturating_add(1)));
+    if let Some(earliest) = earliest {
+        for p in products {
+            out.uint(p.added.map_or(0, |t| (t - earliest).saturating_add(1)));
+        }
+    }
     out.0
 }
 
@@ -179,6 +190,14 @@ pub fn decode(bytes: &[u8]) -> Result<Catalog, PackError> {
     let stock = r.take(n.div_ceil(8))?;
     for (i, p) in products.iter_mut().enumerate() {
         p.in_stock = stock[i / 8] & (1 << (i % 8)) != 0;
+    }
+    if let Some(earliest) = r.uint()?.checked_sub(1) {
+        for p in &mut products {
+            p.added = match r.uint()? {
+                0 => None,
+                after => Some(earliest.checked_add(after - 1).ok_or(r.damaged())?),
+            };
+        }
     }
     if r.at != bytes.len() {
         return Err(r.damaged());
@@ -819,6 +838,7 @@ mod tests {
                 .collect(),
             description: (i % 2 == 1).then(|| format!("Description of {i}, linen and wool blend.")),
             in_stock: i % 9 != 0,
+            added: (i % 4 != 1).then_some(1_700_000_000 + i as u64 * 3_600),
         }
     }
 
@@ -851,6 +871,13 @@ mod tests {
                     price: Some(i as f64 / 3.0),
                     brand: Some(String::new()),
                     title: format!("  double  spaces {i} "),
+                    ..product(i)
+                })
+                .collect(),
+            // No dates at all.
+            (0..10)
+                .map(|i| Product {
+                    added: None,
                     ..product(i)
                 })
                 .collect(),
@@ -978,6 +1005,7 @@ mod tests {
         );
         assert_eq!(decode(b"TLRP\x09").unwrap_err(), PackError::Version(9));
         assert_eq!(decode(b"TLRP\x01").unwrap_err(), PackError::Version(1));
+        assert_eq!(decode(b"TLRP\x02").unwrap_err(), PackError::Version(2));
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut]).is_err(), "cut at {cut}");
         }
@@ -988,7 +1016,7 @@ mod tests {
                 let _ = decode(&flipped);
             }
         }
-        let mut huge = b"TLRP\x02".to_vec();
+        let mut huge = b"TLRP\x03".to_vec();
         huge.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
         assert!(matches!(decode(&huge), Err(PackError::Damaged(_))));
     }

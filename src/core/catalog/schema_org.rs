@@ -6,7 +6,8 @@
 //! `signals::json_ld_product_ids` reads product pages in, so views match),
 //! then a GTIN or MPN, then `url`. The price is the lowest offer's (`price`,
 //! `lowPrice` or a `priceSpecification`), in stock when any offer is
-//! available (anything but `OutOfStock`, `SoldOut`, `Discontinued`).
+//! available (anything but `OutOfStock`, `SoldOut`, `Discontinued`). It was
+//! added on its `releaseDate`, else `datePublished` or `dateCreated`.
 
 use serde_json::{Map, Value};
 
@@ -189,6 +190,9 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
             Markup::Html,
         ),
         in_stock: in_stock(&offers),
+        added: ["releaseDate", "datePublished", "dateCreated"]
+            .iter()
+            .find_map(|key| fields::date(notes, key, map.get(*key))),
     })
 }
 

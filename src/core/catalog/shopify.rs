@@ -6,6 +6,7 @@
 //! A product's price is its lowest variant price (the "from" price a shop
 //! shows); it is in stock when any variant is available. Shopify's product
 //! JSON carries no currency: it is the shop's, so the product has none.
+//! It was added when it was published (`published_at`, else `created_at`).
 
 use serde_json::{Map, Value};
 
@@ -85,6 +86,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
             Markup::Html,
         ),
         in_stock: in_stock(variants),
+        added: added(map, notes),
     })
 }
 
@@ -136,6 +138,16 @@ fn in_stock(variants: &[Value]) -> bool {
         }
     }
     !known
+}
+
+/// When the product went on sale: `published_at`, else (an Admin API
+/// product not yet published has `null` there) `created_at`.
+fn added(map: &Map<String, Value>, notes: &mut Notes) -> Option<u64> {
+    let present = |key| map.get(key).filter(|v| !v.is_null());
+    match present("published_at") {
+        Some(published) => fields::date(notes, "published_at", Some(published)),
+        None => fields::date(notes, "created_at", present("created_at")),
+    }
 }
 
 /// The featured `image`, else the first of `images` (objects with `src`, or

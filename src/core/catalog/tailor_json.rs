@@ -68,11 +68,12 @@ fn from_fields<'a>(
             Markup::Html,
         ),
         in_stock: get("in_stock").and_then(fields::boolean).unwrap_or(true),
+        added: fields::date(notes, "added", get("added")),
     })
 }
 
 /// The fields [`from_fields`] reads; a record keeps only these.
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "id",
     "title",
     "name",
@@ -85,6 +86,7 @@ const KEYS: [&str; 12] = [
     "tags",
     "description",
     "in_stock",
+    "added",
 ];
 
 /// Keys that make format detection look closer (Shopify, WooCommerce,

@@ -90,6 +90,10 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
             .or_else(|| map.get("stock_status"))
             .and_then(fields::boolean)
             .unwrap_or(true),
+        // The REST API (`/wc/v3/products`) dates products; UTC first.
+        added: ["date_created_gmt", "date_created"]
+            .iter()
+            .find_map(|key| fields::date(notes, key, map.get(*key))),
     })
 }
 

@@ -4,7 +4,7 @@
 //! idf-weighted token vectors, damped when prices are far apart (a 2 € and a
 //! 200 € kettle are not alternatives).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::core::catalog::{Catalog, Product};
 use crate::core::text;
@@ -42,81 +42,232 @@ const FIELDS: FieldWeights = FieldWeights {
 const PRICE_STEEPNESS: f32 = 2.0;
 const PRICE_FLOOR: f32 = 0.4;
 
-/// Token postings for every product, built once per catalog.
+/// Token postings for every product, built once per catalog. Both sides are
+/// flat arrays with offsets (one allocation each, not one per product or
+/// token: allocation dominated building the index, above all in wasm).
 #[derive(Debug, Clone, Default)]
 pub struct ContentIndex {
-    /// Per product: (token id, weight), sorted by token, unit length.
-    documents: Vec<Vec<(u32, f32)>>,
-    /// Per token: the products containing it, with the product's weight.
-    postings: Vec<Vec<(u32, f32)>>,
+    /// Product p's (token id, weight) pairs, sorted by token, unit length:
+    /// `doc_terms[doc_start[p]..doc_start[p + 1]]`.
+    doc_start: Vec<u32>,
+    doc_terms: Vec<(u32, f32)>,
+    /// Token t's (product, weight) pairs:
+    /// `post_items[post_start[t]..post_start[t + 1]]`.
+    post_start: Vec<u32>,
+    post_items: Vec<(u32, f32)>,
     /// ln(price), NaN when unknown.
     log_price: Vec<f32>,
 }
 
-impl ContentIndex {
-    pub fn build(catalog: &Catalog) -> Self {
-        let mut vocabulary: HashMap<String, u32> = HashMap::new();
-        let mut raw: Vec<Vec<(u32, f32)>> = Vec::with_capacity(catalog.len());
-        for product in catalog.products() {
-            let mut doc: Vec<(u32, f32)> = Vec::new();
-            for (token, field_weight) in fields(product) {
-                let next = vocabulary.len() as u32;
-                let id = *vocabulary.entry(token).or_insert(next);
-                match doc.iter_mut().find(|(t, _)| *t == id) {
-                    Some((_, w)) => *w = w.max(field_weight),
-                    None => doc.push((id, field_weight)),
-                }
-            }
-            raw.push(doc);
+/// Builds a [`ContentIndex`] a batch of products at a time, so a caller on
+/// a browser's main thread can yield between batches.
+#[derive(Debug, Default)]
+pub struct ContentBuilder {
+    vocabulary: FxHashMap<Box<str>, u32>,
+    /// Folded field values by their raw text: brands, tags and category
+    /// levels repeat across a catalog, folding them once is enough.
+    folded: FxHashMap<Box<str>, Box<str>>,
+    raw_start: Vec<u32>,
+    raw_terms: Vec<(u32, f32)>,
+    key: String,
+}
+
+impl ContentBuilder {
+    /// How many products have been read.
+    pub fn len(&self) -> usize {
+        self.raw_start.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.raw_start.is_empty()
+    }
+
+    /// Reads the tokens of the next products.
+    pub fn add(&mut self, products: &[Product]) {
+        for product in products {
+            self.raw_start.push(self.raw_terms.len() as u32);
+            let from = self.raw_terms.len();
+            self.add_fields(product, from);
         }
+    }
+
+    fn term(&mut self, from: usize, weight: f32) {
+        let id = match self.vocabulary.get(self.key.as_str()) {
+            Some(&id) => id,
+            None => {
+                let id = self.vocabulary.len() as u32;
+                self.vocabulary.insert(self.key.as_str().into(), id);
+                id
+            }
+        };
+        match self.raw_terms[from..].iter_mut().find(|(t, _)| *t == id) {
+            Some((_, w)) => *w = w.max(weight),
+            None => self.raw_terms.push((id, weight)),
+        }
+    }
+
+    fn fold_cached(&mut self, raw: &str) -> Box<str> {
+        if let Some(folded) = self.folded.get(raw) {
+            return folded.clone();
+        }
+        let folded: Box<str> = text::fold(raw).into();
+        self.folded.insert(raw.into(), folded.clone());
+        folded
+    }
+
+    /// The tokens of a product with how much each field counts.
+    fn add_fields(&mut self, product: &Product, from: usize) {
+        let title_tokens = text::tokens(&product.title);
+        if title_tokens.len() > 1 {
+            self.key.clear();
+            self.key.push_str("T:");
+            for (i, token) in title_tokens.iter().enumerate() {
+                if i > 0 {
+                    self.key.push(' ');
+                }
+                self.key.push_str(token);
+            }
+            self.term(from, FIELDS.whole_title);
+        }
+        for token in &title_tokens {
+            self.key.clear();
+            self.key.push_str(token);
+            self.term(from, FIELDS.title_word);
+        }
+        // A category is one token per path prefix: "Home > Office" and
+        // "Office" are different places.
+        let mut path = String::new();
+        for (depth, level) in product.category.iter().enumerate() {
+            path.push('>');
+            path.push_str(&self.fold_cached(level));
+            self.key.clear();
+            self.key.push('c');
+            self.key.push_str(&depth.to_string());
+            self.key.push(':');
+            self.key.push_str(&path);
+            self.term(from, FIELDS.category);
+        }
+        if let Some(brand) = &product.brand {
+            let folded = self.fold_cached(brand);
+            self.key.clear();
+            self.key.push_str("b:");
+            self.key.push_str(&folded);
+            self.term(from, FIELDS.brand);
+        }
+        for tag in &product.tags {
+            let folded = self.fold_cached(tag);
+            self.key.clear();
+            self.key.push_str("t:");
+            self.key.push_str(&folded);
+            self.term(from, FIELDS.tag);
+        }
+        if let Some(description) = &product.description {
+            for token in text::tokens_up_to(description, MAX_DESCRIPTION_TOKENS) {
+                self.key.clear();
+                self.key.push_str(&token);
+                self.term(from, FIELDS.description);
+            }
+        }
+    }
+
+    /// Weighs every token by how rare it is and links the postings; `prices`
+    /// are the products' prices in the order they were added.
+    pub fn finish(self, prices: impl Iterator<Item = Option<f64>>) -> ContentIndex {
+        let Self {
+            vocabulary,
+            mut raw_start,
+            raw_terms,
+            ..
+        } = self;
+        let products = raw_start.len();
+        raw_start.push(raw_terms.len() as u32);
         let mut document_frequency = vec![0u32; vocabulary.len()];
-        for doc in &raw {
-            for &(t, _) in doc {
-                document_frequency[t as usize] += 1;
+        for &(t, _) in &raw_terms {
+            document_frequency[t as usize] += 1;
+        }
+        let n = products.max(1) as f32;
+        let cap = ((n * MAX_DOCUMENT_SHARE) as u32).max(MIN_POSTINGS_CAP);
+        let mut doc_start = Vec::with_capacity(products + 1);
+        let mut doc_terms = Vec::with_capacity(raw_terms.len());
+        let mut post_count = vec![0u32; vocabulary.len() + 1];
+        for p in 0..products {
+            doc_start.push(doc_terms.len() as u32);
+            let from = doc_terms.len();
+            let raw = &raw_terms[raw_start[p] as usize..raw_start[p + 1] as usize];
+            doc_terms.extend(raw.iter().map(|&(t, w)| {
+                let df = document_frequency[t as usize] as f32;
+                (t, w * ((n / df).ln().max(0.0) + 0.1))
+            }));
+            let weighted = &mut doc_terms[from..];
+            // Normalise over every token, index only the selective ones:
+            // a very common token still dilutes a document's vector.
+            let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                for (_, w) in weighted.iter_mut() {
+                    *w /= norm;
+                }
+            }
+            let mut kept = from;
+            for i in from..doc_terms.len() {
+                if document_frequency[doc_terms[i].0 as usize] <= cap {
+                    doc_terms[kept] = doc_terms[i];
+                    kept += 1;
+                }
+            }
+            doc_terms.truncate(kept);
+            doc_terms[from..].sort_unstable_by_key(|&(t, _)| t);
+            for &(t, _) in &doc_terms[from..] {
+                post_count[t as usize + 1] += 1;
             }
         }
-        let n = catalog.len().max(1) as f32;
-        let cap = ((n * MAX_DOCUMENT_SHARE) as u32).max(MIN_POSTINGS_CAP);
-        let mut postings = vec![Vec::new(); vocabulary.len()];
-        let documents = raw
-            .into_iter()
-            .enumerate()
-            .map(|(p, doc)| {
-                let mut weighted: Vec<(u32, f32)> = doc
-                    .into_iter()
-                    .map(|(t, w)| {
-                        let df = document_frequency[t as usize] as f32;
-                        (t, w * ((n / df).ln().max(0.0) + 0.1))
-                    })
-                    .collect();
-                // Normalise over every token, index only the selective ones:
-                // a very common token still dilutes a document's vector.
-                let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-                if norm > 0.0 {
-                    for (_, w) in &mut weighted {
-                        *w /= norm;
-                    }
-                }
-                weighted.retain(|&(t, _)| document_frequency[t as usize] <= cap);
-                weighted.sort_unstable_by_key(|&(t, _)| t);
-                for &(t, w) in &weighted {
-                    postings[t as usize].push((p as u32, w));
-                }
-                weighted
-            })
-            .collect();
-        let log_price = catalog
-            .products()
-            .iter()
-            .map(|p| match p.price {
+        doc_start.push(doc_terms.len() as u32);
+        for t in 1..post_count.len() {
+            post_count[t] += post_count[t - 1];
+        }
+        let post_start = post_count;
+        let mut next: Vec<u32> = post_start.clone();
+        let mut post_items = vec![(0u32, 0f32); doc_terms.len()];
+        for p in 0..products {
+            for &(t, w) in &doc_terms[doc_start[p] as usize..doc_start[p + 1] as usize] {
+                let slot = &mut next[t as usize];
+                post_items[*slot as usize] = (p as u32, w);
+                *slot += 1;
+            }
+        }
+        let log_price = prices
+            .map(|price| match price {
                 Some(x) if x > 0.0 && x.is_finite() => (x as f32).ln(),
                 _ => f32::NAN,
             })
             .collect();
-        Self {
-            documents,
-            postings,
+        ContentIndex {
+            doc_start,
+            doc_terms,
+            post_start,
+            post_items,
             log_price,
+        }
+    }
+}
+
+impl ContentIndex {
+    pub fn build(catalog: &Catalog) -> Self {
+        let mut builder = ContentBuilder::default();
+        builder.add(catalog.products());
+        builder.finish(catalog.products().iter().map(|p| p.price))
+    }
+
+    fn document(&self, p: usize) -> Option<&[(u32, f32)]> {
+        let start = *self.doc_start.get(p)? as usize;
+        let end = *self.doc_start.get(p + 1)? as usize;
+        self.doc_terms.get(start..end)
+    }
+
+    fn postings(&self, t: u32) -> &[(u32, f32)] {
+        let t = t as usize;
+        match (self.post_start.get(t), self.post_start.get(t + 1)) {
+            (Some(&start), Some(&end)) => &self.post_items[start as usize..end as usize],
+            _ => &[],
         }
     }
 
@@ -143,12 +294,12 @@ impl ContentIndex {
         scratch.clear();
         scratch.resize(score.len(), 0.0);
         for &(seed, weight) in seeds {
-            let Some(doc) = self.documents.get(seed) else {
+            let Some(doc) = self.document(seed) else {
                 continue;
             };
             touched.clear();
             for &(token, seed_weight) in doc {
-                for &(candidate, candidate_weight) in &self.postings[token as usize] {
+                for &(candidate, candidate_weight) in self.postings(token) {
                     let c = candidate as usize;
                     if scratch[c] == 0.0 {
                         touched.push(candidate);
@@ -170,7 +321,7 @@ impl ContentIndex {
 
     /// Cosine of two products' token vectors (for diversity).
     pub fn cosine(&self, a: usize, b: usize) -> f32 {
-        let (Some(x), Some(y)) = (self.documents.get(a), self.documents.get(b)) else {
+        let (Some(x), Some(y)) = (self.document(a), self.document(b)) else {
             return 0.0;
         };
         let (mut i, mut j, mut dot) = (0, 0, 0f32);
@@ -191,47 +342,10 @@ impl ContentIndex {
     /// Approximate heap bytes held, for the memory-per-product report.
     pub fn heap_bytes(&self) -> usize {
         let pair = std::mem::size_of::<(u32, f32)>();
-        let vec = std::mem::size_of::<Vec<(u32, f32)>>();
-        self.documents
-            .iter()
-            .chain(&self.postings)
-            .map(|d| d.capacity() * pair + vec)
-            .sum::<usize>()
+        (self.doc_terms.capacity() + self.post_items.capacity()) * pair
+            + (self.doc_start.capacity() + self.post_start.capacity()) * 4
             + self.log_price.capacity() * 4
     }
-}
-
-/// The tokens of a product with how much each field counts.
-fn fields(product: &Product) -> Vec<(String, f32)> {
-    let title_tokens = text::tokens(&product.title);
-    let mut out: Vec<(String, f32)> = Vec::with_capacity(title_tokens.len() + 8);
-    if title_tokens.len() > 1 {
-        out.push((format!("T:{}", title_tokens.join(" ")), FIELDS.whole_title));
-    }
-    out.extend(title_tokens.into_iter().map(|t| (t, FIELDS.title_word)));
-    let mut path = String::new();
-    for (depth, level) in product.category.iter().enumerate() {
-        // A category is one token per path prefix: "Home > Office" and
-        // "Office" are different places.
-        path.push('>');
-        path.push_str(&text::fold(level));
-        out.push((format!("c{depth}:{path}"), FIELDS.category));
-    }
-    if let Some(brand) = &product.brand {
-        out.push((format!("b:{}", text::fold(brand)), FIELDS.brand));
-    }
-    for tag in &product.tags {
-        out.push((format!("t:{}", text::fold(tag)), FIELDS.tag));
-    }
-    if let Some(description) = &product.description {
-        out.extend(
-            text::tokens(description)
-                .into_iter()
-                .take(MAX_DESCRIPTION_TOKENS)
-                .map(|t| (t, FIELDS.description)),
-        );
-    }
-    out
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub enum Evidence {
     LikesCategory { category: String },
     /// The shopper's interest in this brand.
     LikesBrand { brand: String },
+    /// Added to the shop since the shopper's last visit, in this category
+    /// they like.
+    New { category: String },
     /// Placed by the shop.
     Pinned,
     /// Popular with the shop's shoppers.
@@ -79,6 +82,9 @@ impl Engine {
                 match &pick.reason {
                     Reason::Pinned => return vec![Evidence::Pinned],
                     Reason::Popular => out.push(Evidence::Popular),
+                    Reason::NewIn { category } => out.push(Evidence::New {
+                        category: category.clone(),
+                    }),
                     Reason::BecauseYouViewed { product }
                     | Reason::BecauseYouBought { product }
                     | Reason::BuyAgain { product } => out.extend(did(product)),

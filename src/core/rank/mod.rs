@@ -5,11 +5,13 @@
 //! One module per signal ([`content`] similarity, [`copurchase`] and the
 //! popularity prior, the shopper's affinities from [`crate::core::profile`]),
 //! blended with the [`Weights`] below; then exclusions, the owner's
-//! [`Rules`], and a diversity pass ([`diversity`]).
+//! [`Rules`], and a diversity pass ([`diversity`]). [`arrivals`] picks the
+//! "new since your last visit" rail under the same exclusions and rules.
 //!
 //! The widget and the `tailor recommend` command call the same
 //! [`Engine::recommend`].
 
+mod arrivals;
 mod content;
 mod copurchase;
 mod diversity;
@@ -24,7 +26,8 @@ use crate::core::model::Model;
 use crate::core::profile::{Facet, FacetIndex, Profile, ProfileWeights};
 use crate::core::store::Interest;
 
-pub use content::ContentIndex;
+pub use arrivals::ArrivalsRequest;
+pub use content::{ContentBuilder, ContentIndex};
 pub use evidence::{strongest_action, Evidence};
 pub use rules::{Rules, Selector};
 
@@ -176,6 +179,9 @@ pub enum Reason {
     PopularIn { category: String },
     /// Bought before and marked repurchasable by the shop.
     BuyAgain { product: String },
+    /// Added since the shopper's last visit, in a category they like
+    /// (the product's deepest category).
+    NewIn { category: String },
     /// Placed by the shop.
     Pinned,
     /// Among the shop's most popular products.
@@ -212,9 +218,49 @@ struct Seed {
     kind: EventKind,
 }
 
+/// Builds an [`Engine`] a batch of products at a time: the widget yields
+/// to the browser between batches, so indexing a large catalog never holds
+/// the main thread for long.
+#[derive(Debug)]
+pub struct EngineBuilder {
+    catalog: Catalog,
+    content: ContentBuilder,
+}
+
+impl EngineBuilder {
+    pub fn new(catalog: Catalog) -> Self {
+        Self {
+            catalog,
+            content: ContentBuilder::default(),
+        }
+    }
+
+    /// Reads up to `batch` more products; true once every product is read.
+    pub fn step(&mut self, batch: usize) -> bool {
+        let from = self.content.len();
+        let to = from.saturating_add(batch).min(self.catalog.len());
+        if let Some(products) = self.catalog.products().get(from..to) {
+            self.content.add(products);
+        }
+        self.content.len() >= self.catalog.len()
+    }
+
+    /// The engine, reading whatever [`Self::step`] has not read yet.
+    pub fn finish(mut self) -> Engine {
+        self.step(usize::MAX);
+        let content = self
+            .content
+            .finish(self.catalog.products().iter().map(|p| p.price));
+        Engine::from_parts(self.catalog, content)
+    }
+}
+
 impl Engine {
     pub fn new(catalog: Catalog) -> Self {
-        let content = ContentIndex::build(&catalog);
+        EngineBuilder::new(catalog).finish()
+    }
+
+    fn from_parts(catalog: Catalog, content: ContentIndex) -> Self {
         let facets = FacetIndex::build(&catalog);
         let facet_kind = (0..facets.len() as u32)
             .map(|f| match facets.facet(f) {
@@ -624,6 +670,40 @@ impl Engine {
     }
 }
 
+/// Of the picks for an order, the `n` that complete it best: first one per
+/// category that no bought item is in (a pan after a hoodie, not another
+/// hoodie), then more from such categories, then the bought categories,
+/// each group in rank order.
+pub fn complements(catalog: &Catalog, picks: Vec<Pick>, bought: &[&str], n: usize) -> Vec<Pick> {
+    let leaf = |p: usize| catalog.at(p).and_then(|p| p.category.last());
+    let bought_leaves: Vec<&String> = bought
+        .iter()
+        .filter_map(|id| catalog.get(id)?.category.last())
+        .collect();
+    let mut taken: Vec<&String> = Vec::new();
+    let group: Vec<u8> = picks
+        .iter()
+        .map(|pick| match leaf(pick.product) {
+            Some(l) if bought_leaves.contains(&l) => 2,
+            Some(l) if taken.contains(&l) => 1,
+            Some(l) => {
+                taken.push(l);
+                0
+            }
+            None => 0,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    for wanted in 0..3 {
+        for (pick, g) in picks.iter().zip(&group) {
+            if *g == wanted && out.len() < n {
+                out.push(pick.clone());
+            }
+        }
+    }
+    out
+}
+
 /// The shopper's recently viewed products still in the catalog, newest first,
 /// leaving out the one on screen.
 pub fn recently_viewed(
@@ -647,4 +727,86 @@ pub fn recently_viewed(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::catalog::Product;
+
+    #[test]
+    fn complements_complete_the_order() {
+        // (id, leaf category)
+        let products = [
+            ("hoodie-navy", "Tops"),
+            ("hoodie-sand", "Tops"),
+            ("hoodie-black", "Tops"),
+            ("pan", "Cookware"),
+            ("pot", "Cookware"),
+            ("lamp", "Lighting"),
+            ("saucepan", "Cookware"),
+            ("no-category", ""),
+        ];
+        let catalog = Catalog::from_products(
+            products
+                .iter()
+                .map(|(id, leaf)| Product {
+                    id: (*id).into(),
+                    title: (*id).into(),
+                    category: if leaf.is_empty() {
+                        vec![]
+                    } else {
+                        vec!["Shop".into(), (*leaf).into()]
+                    },
+                    ..Product::default()
+                })
+                .collect(),
+        )
+        .0;
+        let picks = |ids: &[&str]| -> Vec<Pick> {
+            ids.iter()
+                .map(|id| Pick {
+                    product: catalog.position(id).unwrap(),
+                    score: 1.0,
+                    reason: Reason::Popular,
+                })
+                .collect()
+        };
+        // (ranked picks, bought, n, want)
+        type Case<'a> = (&'a [&'a str], &'a [&'a str], usize, &'a [&'a str]);
+        let cases: [Case; 5] = [
+            (
+                &["hoodie-sand", "hoodie-black", "pan", "pot", "lamp"],
+                &["hoodie-navy", "saucepan"],
+                3,
+                &["lamp", "hoodie-sand", "hoodie-black"],
+            ),
+            (
+                &["hoodie-sand", "pan", "pot", "lamp"],
+                &["hoodie-navy"],
+                3,
+                &["pan", "lamp", "pot"],
+            ),
+            (
+                &["hoodie-sand", "hoodie-black"],
+                &["hoodie-navy"],
+                3,
+                &["hoodie-sand", "hoodie-black"],
+            ),
+            (
+                &["no-category", "pan", "lamp"],
+                &["unknown-id"],
+                2,
+                &["no-category", "pan"],
+            ),
+            (&["pan"], &[], 0, &[]),
+        ];
+        for (ranked, bought, n, want) in cases {
+            let got: Vec<&str> = complements(&catalog, picks(ranked), bought, n)
+                .iter()
+                .map(|p| catalog.at(p.product).unwrap().id.as_str())
+                .collect();
+            assert_eq!(got, want, "{ranked:?} after buying {bought:?}");
+        }
+    }
 }

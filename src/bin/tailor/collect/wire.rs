@@ -16,10 +16,11 @@ pub const MAX_COMMENT_CHARS: usize = 500;
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 4 * 1024;
 /// Slots a measurement report may name (CONTRACT.md §1).
-pub const SLOTS: [&str; 5] = [
+pub const SLOTS: [&str; 6] = [
     "recommendations",
     "similar",
     "recently-viewed",
+    "new-arrivals",
     "thank-you",
     "survey",
 ];
