@@ -268,25 +268,8 @@ const kb = (b) => (b / 1024).toFixed(1);
 const pct = (a, b) => `${((100 * a) / b).toFixed(0)} %`;
 const bytes = {};
 console.log(`Chromium ${chromiumVersion}; ${cpus().length} cores; load average (1, 5, 15 min) at start ${load[0].map((x) => x.toFixed(1)).join(', ')}, at end ${load[1].map((x) => x.toFixed(1)).join(', ')}`);
-console.log(`\n### Bytes shipped (KiB: raw / gzip / brotli)\n`);
-console.log('| file | raw | gzip | brotli |\n| --- | --- | --- | --- |');
-for (const name of ['tailor.js', 'tailor_bg.wasm']) {
-  const s = sizesOf(readFileSync(path.join(ROOT, 'pkg', name)));
-  bytes[name] = s;
-  console.log(`| ${name} | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} |`);
-}
-const css = sizesOf(readFileSync(path.join(ROOT, 'src', 'ui', 'style.css')));
-bytes.css = css;
-console.log(`| CSS (src/ui/style.css, inside the wasm: no request of its own) | ${kb(css.raw)} | ${kb(css.gzip)} | ${kb(css.brotli)} |`);
-console.log('\n| catalog | JSON raw | JSON gzip | JSON brotli | packed raw | packed gzip | packed brotli | packed ÷ JSON, brotli | model (2,000 shoppers, raw / brotli) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const n of SIZES) {
-  const j = sizesOf(readFileSync(catalogFile(n, 'json')));
-  const p = sizesOf(readFileSync(catalogFile(n, 'bin')));
-  const m = sizesOf(readFileSync(model(n)));
-  bytes[`catalog-${n}`] = { json: j, packed: p, model: m };
-  console.log(`| ${n} | ${kb(j.raw)} | ${kb(j.gzip)} | ${kb(j.brotli)} | ${kb(p.raw)} | ${kb(p.gzip)} | ${kb(p.brotli)} | ${pct(p.brotli, j.brotli)} | ${kb(m.raw)} / ${kb(m.brotli)} |`);
-}
+// Timings first: sizing the largest catalogs with brotli takes minutes.
+writeFileSync(path.join(SITE, 'results.json'), JSON.stringify({ load, runs: RUNS, results }, null, 2));
 console.log(`\n### Timings (median of ${RUNS} loads, ms; memory in MiB)\n`);
 console.log('| products | mode | script → ready | script → painted | fetch | compile | parse | index | rank + render | longest task | memory | re-rank after a view | catalog from |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -305,5 +288,24 @@ for (const n of SIZES) {
   const json = row(n, 'JSON, cached');
   const base = row(n, 'plain JS, cached');
   console.log(`| ${n} | ${f(json.parse / packed.parse, 1)} | ${f(base.toPainted / packed.toPainted, 2)} | ${f((base.parse + base.index) / (packed.parse + packed.index), 2)} | ${f(base.rerank / packed.rerank, 2)} | ${f(base.toPainted / json.toPainted, 2)} |`);
+}
+console.log(`\n### Bytes shipped (KiB: raw / gzip / brotli)\n`);
+console.log('| file | raw | gzip | brotli |\n| --- | --- | --- | --- |');
+for (const name of ['tailor.js', 'tailor_bg.wasm']) {
+  const s = sizesOf(readFileSync(path.join(ROOT, 'pkg', name)));
+  bytes[name] = s;
+  console.log(`| ${name} | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} |`);
+}
+const css = sizesOf(readFileSync(path.join(ROOT, 'src', 'ui', 'style.css')));
+bytes.css = css;
+console.log(`| CSS (src/ui/style.css, inside the wasm: no request of its own) | ${kb(css.raw)} | ${kb(css.gzip)} | ${kb(css.brotli)} |`);
+console.log('\n| catalog | JSON raw | JSON gzip | JSON brotli | packed raw | packed gzip | packed brotli | packed ÷ JSON, brotli | model (2,000 shoppers, raw / brotli) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const n of SIZES) {
+  const j = sizesOf(readFileSync(catalogFile(n, 'json')));
+  const p = sizesOf(readFileSync(catalogFile(n, 'bin')));
+  const m = sizesOf(readFileSync(model(n)));
+  bytes[`catalog-${n}`] = { json: j, packed: p, model: m };
+  console.log(`| ${n} | ${kb(j.raw)} | ${kb(j.gzip)} | ${kb(j.brotli)} | ${kb(p.raw)} | ${kb(p.gzip)} | ${kb(p.brotli)} | ${pct(p.brotli, j.brotli)} | ${kb(m.raw)} / ${kb(m.brotli)} |`);
 }
 writeFileSync(path.join(SITE, 'results.json'), JSON.stringify({ load, runs: RUNS, bytes, results }, null, 2));
