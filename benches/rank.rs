@@ -22,16 +22,24 @@ mod native {
     use tailor::core::catalog::{self, pack, Catalog};
     use tailor::core::events::Event;
     use tailor::core::model::{Model, TrainOptions};
-    use tailor::core::rank::{Context, Engine, Request};
+    use tailor::core::rank::{Context, Engine, EngineBuilder, Request};
 
     /// Counts live heap bytes, so index memory is measured, not estimated.
     pub struct Counting;
 
     static LIVE: AtomicIsize = AtomicIsize::new(0);
+    /// The most `LIVE` has been since the last reset: wasm memory never
+    /// shrinks, so the peak while indexing is what a shopper's tab keeps.
+    static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+    fn grew(by: isize) {
+        let live = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+        PEAK.fetch_max(live, Ordering::Relaxed);
+    }
 
     unsafe impl GlobalAlloc for Counting {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            grew(layout.size() as isize);
             unsafe { System.alloc(layout) }
         }
         unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -39,10 +47,7 @@ mod native {
             unsafe { System.dealloc(ptr, layout) }
         }
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            LIVE.fetch_add(
-                new_size as isize - layout.size() as isize,
-                Ordering::Relaxed,
-            );
+            grew(new_size as isize - layout.size() as isize);
             unsafe { System.realloc(ptr, layout, new_size) }
         }
     }
@@ -68,19 +73,72 @@ mod native {
             let before = LIVE.load(Ordering::Relaxed);
             let catalog = parse(&text);
             let after_catalog = LIVE.load(Ordering::Relaxed);
+            PEAK.store(after_catalog, Ordering::Relaxed);
             let engine = Engine::new(catalog);
             let after_engine = LIVE.load(Ordering::Relaxed);
+            let peak = PEAK.load(Ordering::Relaxed);
             let engine = engine.with_model(model(n));
             let after_model = LIVE.load(Ordering::Relaxed);
             let per = |bytes: isize| bytes as f64 / n as f64;
             eprintln!(
-                "memory, {n} products: catalog {:.0} B/product, ranking indexes {:.0} B/product, linked model {:.0} B/product (model file {:.1} B/product)",
+                "memory, {n} products: catalog {:.0} B/product, ranking indexes {:.0} B/product (peak while indexing {:.0} B/product), linked model {:.0} B/product (model file {:.1} B/product)",
                 per(after_catalog - before),
                 per(after_engine - after_catalog),
+                per(peak - after_catalog),
                 per(after_model - after_engine),
                 model(n).to_bytes().len() as f64 / n as f64,
             );
             black_box(engine);
+        }
+    }
+
+    /// CPU time of this thread in milliseconds: unlike wall time it does not
+    /// grow when other processes share the cores (10 ms ticks on some kernels).
+    fn thread_cpu_ms() -> f64 {
+        #[repr(C)]
+        struct Timespec {
+            secs: i64,
+            nanos: i64,
+        }
+        extern "C" {
+            fn clock_gettime(clock: i32, out: *mut Timespec) -> i32;
+        }
+        const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+        let mut t = Timespec { secs: 0, nanos: 0 };
+        // SAFETY: `t` is a valid, writable timespec for the call's duration.
+        unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut t) };
+        t.secs as f64 * 1e3 + t.nanos as f64 / 1e6
+    }
+
+    /// Parse and index phases as CPU time of the thread, median of 7, so the
+    /// figures hold on a loaded machine: parse, tokenise (`step`), weigh and
+    /// link (`finish`).
+    pub fn report_phases() {
+        for n in [10_000usize, 100_000] {
+            let text = feed(n);
+            let mut phases = [(); 4].map(|_| Vec::new());
+            for _ in 0..7 {
+                let t0 = thread_cpu_ms();
+                let catalog = parse(black_box(&text));
+                let t1 = thread_cpu_ms();
+                let mut builder = EngineBuilder::new(catalog);
+                while !builder.step(1_000) {}
+                let t2 = thread_cpu_ms();
+                let engine = builder.finish();
+                let t3 = thread_cpu_ms();
+                black_box(engine);
+                for (phase, ms) in phases.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t3 - t0]) {
+                    phase.push(ms);
+                }
+            }
+            let [parse_ms, step_ms, finish_ms, total_ms] = phases.map(|mut v| {
+                v.sort_by(f64::total_cmp);
+                v[v.len() / 2]
+            });
+            eprintln!(
+                "cpu time, {n} products (median of 7): parse {parse_ms:.1} ms, index {:.1} ms (tokenise {step_ms:.1}, weigh and link {finish_ms:.1}), parse + index {total_ms:.1} ms",
+                step_ms + finish_ms
+            );
         }
     }
 
@@ -135,6 +193,7 @@ static ALLOCATOR: native::Counting = native::Counting;
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     native::report_memory();
+    native::report_phases();
     let mut criterion = criterion::Criterion::default().configure_from_args();
     native::benches(&mut criterion);
     criterion.final_summary();

@@ -14,6 +14,7 @@
 //! ([`FacetIndex`]), so scoring a candidate is a few array reads.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -72,7 +73,10 @@ impl Interner {
 #[derive(Debug, Clone, Default)]
 pub struct FacetIndex {
     facets: Vec<Facet>,
-    of_product: Vec<Vec<u32>>,
+    /// Product p's facets: `of_product[product_start[p]..product_start[p + 1]]`
+    /// (flat: one allocation, not one per product).
+    product_start: Vec<u32>,
+    of_product: Vec<u32>,
     /// ln(price / median price of the product's deepest category), NaN when unknown.
     relative_price: Vec<f32>,
     /// A stored interest key (`c:…` leaf category, `b:…` brand, as
@@ -81,96 +85,164 @@ pub struct FacetIndex {
     by_key: HashMap<String, Vec<u32>>,
 }
 
+/// A raw category path's facets (a range of `FacetBuilder::path_facets`).
+#[derive(Clone, Copy)]
+struct PathFacets {
+    start: u32,
+    len: u32,
+}
+
+/// What [`FacetIndex::build`] remembers while reading the catalog: category
+/// paths and brands repeat, so each distinct raw one is read once.
+#[derive(Default)]
+struct FacetBuilder {
+    interner: Interner,
+    by_key: HashMap<String, Vec<u32>>,
+    /// Raw category path (each level's length, ':', the level) → its facets.
+    paths: FxHashMap<Box<str>, PathFacets>,
+    path_facets: Vec<u32>,
+    /// Raw brand → its facet.
+    brands: FxHashMap<Box<str>, u32>,
+}
+
+impl FacetBuilder {
+    /// The facets of a category path never read before, and the leaf
+    /// category's stored-interest key made to stand for them.
+    fn new_path(&mut self, category: &[String]) -> PathFacets {
+        let start = self.path_facets.len() as u32;
+        let mut raw = String::new();
+        let mut path = String::new();
+        for (depth, level) in category.iter().take(MAX_CATEGORY_DEPTH).enumerate() {
+            raw.push('\u{1}');
+            raw.push_str(level);
+            path.clear();
+            path.push('c');
+            path.push(char::from(b'0' + depth as u8));
+            path.push_str(&raw);
+            let id = self.interner.intern(&path, || {
+                let mut path = String::new();
+                for (i, level) in category.iter().take(depth + 1).enumerate() {
+                    if i > 0 {
+                        path.push_str(" > ");
+                    }
+                    path.push_str(&level.trim().to_lowercase());
+                }
+                Facet::Category {
+                    depth: depth as u8,
+                    path,
+                }
+            });
+            if !self.path_facets[start as usize..].contains(&id) {
+                self.path_facets.push(id);
+            }
+        }
+        let facets = PathFacets {
+            start,
+            len: self.path_facets.len() as u32 - start,
+        };
+        if let Some(leaf) = category.last() {
+            let key = format!("c:{}", text::fold(leaf));
+            let own = &self.path_facets[start as usize..];
+            stand_for(&mut self.by_key, key, own);
+        }
+        facets
+    }
+
+    /// The facet of a brand never read before, and the brand's
+    /// stored-interest key made to stand for it.
+    fn new_brand(&mut self, brand: &str) -> u32 {
+        let mut raw = String::with_capacity(brand.len() + 1);
+        raw.push('b');
+        raw.push_str(brand);
+        let id = self
+            .interner
+            .intern(&raw, || Facet::Brand(brand.trim().to_lowercase()));
+        stand_for(&mut self.by_key, format!("b:{}", text::fold(brand)), &[id]);
+        id
+    }
+}
+
+/// Makes a stored-interest key stand for `facets` too (keys of two
+/// characters or less, "c:" or "b:" of an empty name, stand for nothing).
+fn stand_for(by_key: &mut HashMap<String, Vec<u32>>, key: String, facets: &[u32]) {
+    if key.len() <= 2 {
+        return;
+    }
+    let stands_for = by_key.entry(key).or_default();
+    for &f in facets {
+        if !stands_for.contains(&f) {
+            stands_for.push(f);
+        }
+    }
+}
+
 impl FacetIndex {
     pub fn build(catalog: &Catalog) -> Self {
-        let mut interner = Interner::default();
-        let mut key_of: FxHashMap<Box<str>, Box<str>> = FxHashMap::default();
-        let mut path = String::new();
+        let mut builder = FacetBuilder::default();
         let mut raw = String::new();
-        let mut of_product = Vec::with_capacity(catalog.len());
-        let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut product_start = Vec::with_capacity(catalog.len() + 1);
+        let mut of_product = Vec::new();
         for product in catalog.products() {
-            let mut own: Vec<u32> = Vec::new();
+            let from = of_product.len();
+            product_start.push(from as u32);
+            if !product.category.is_empty() {
+                // The whole path, unambiguously: each level's length first.
+                raw.clear();
+                for level in &product.category {
+                    let _ = write!(raw, "{}:", level.len());
+                    raw.push_str(level);
+                }
+                let facets = match builder.paths.get(raw.as_str()) {
+                    Some(&facets) => facets,
+                    None => {
+                        let facets = builder.new_path(&product.category);
+                        builder.paths.insert(raw.as_str().into(), facets);
+                        facets
+                    }
+                };
+                let (start, end) = (facets.start as usize, (facets.start + facets.len) as usize);
+                of_product.extend_from_slice(&builder.path_facets[start..end]);
+            }
+            // Each facet once per product: a tag may name the brand.
             let mut push = |id: u32| {
-                if !own.contains(&id) {
-                    own.push(id);
+                if !of_product[from..].contains(&id) {
+                    of_product.push(id);
                 }
             };
-            raw.clear();
-            for (depth, level) in product.category.iter().take(MAX_CATEGORY_DEPTH).enumerate() {
-                raw.push('\u{1}');
-                raw.push_str(level);
-                path.clear();
-                path.push('c');
-                path.push(char::from(b'0' + depth as u8));
-                path.push_str(&raw);
-                push(interner.intern(&path, || {
-                    let mut path = String::new();
-                    for (i, level) in product.category.iter().take(depth + 1).enumerate() {
-                        if i > 0 {
-                            path.push_str(" > ");
-                        }
-                        path.push_str(&level.trim().to_lowercase());
-                    }
-                    Facet::Category {
-                        depth: depth as u8,
-                        path,
-                    }
-                }));
-            }
             if let Some(brand) = &product.brand {
-                path.clear();
-                path.push('b');
-                path.push_str(brand);
-                push(interner.intern(&path, || Facet::Brand(brand.trim().to_lowercase())));
+                let id = match builder.brands.get(brand.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = builder.new_brand(brand);
+                        builder.brands.insert(brand.as_str().into(), id);
+                        id
+                    }
+                };
+                push(id);
             }
             for tag in &product.tags {
-                path.clear();
-                path.push('t');
-                path.push_str(tag);
-                push(interner.intern(&path, || Facet::Tag(tag.trim().to_lowercase())));
+                raw.clear();
+                raw.push('t');
+                raw.push_str(tag);
+                push(
+                    builder
+                        .interner
+                        .intern(&raw, || Facet::Tag(tag.trim().to_lowercase())),
+                );
             }
-            // The stored-interest keys this product carries ("c:" leaf
-            // category, "b:" brand; price bands stand for no facet), made
-            // once per distinct raw text, as `product_keys` makes them.
-            let leaf = product.category.last().map(|c| {
-                key_of
-                    .entry(format!("c{c}").into_boxed_str())
-                    .or_insert_with(|| format!("c:{}", text::fold(c)).into_boxed_str())
-                    .clone()
-            });
-            let brand = product.brand.as_deref().map(|b| {
-                key_of
-                    .entry(format!("b{b}").into_boxed_str())
-                    .or_insert_with(|| format!("b:{}", text::fold(b)).into_boxed_str())
-                    .clone()
-            });
-            for (key, category) in [(leaf, true), (brand, false)] {
-                let Some(key) = key.filter(|k| k.len() > 2) else {
-                    continue;
-                };
-                let stands_for = match by_key.get_mut(&*key) {
-                    Some(list) => list,
-                    None => by_key.entry(key.to_string()).or_default(),
-                };
-                for &f in &own {
-                    let wanted = match interner.facets[f as usize] {
-                        Facet::Category { .. } => category,
-                        Facet::Brand(_) => !category,
-                        Facet::Tag(_) => false,
-                    };
-                    if wanted && !stands_for.contains(&f) {
-                        stands_for.push(f);
-                    }
-                }
-            }
-            of_product.push(own);
         }
+        product_start.push(of_product.len() as u32);
+        let FacetBuilder {
+            interner,
+            mut by_key,
+            ..
+        } = builder;
         by_key.retain(|_, v| !v.is_empty());
         let facets = interner.facets;
-        let relative_price = relative_prices(catalog, &of_product, &facets);
+        let relative_price = relative_prices(catalog, &product_start, &of_product, &facets);
         Self {
             facets,
+            product_start,
             of_product,
             relative_price,
             by_key,
@@ -196,10 +268,23 @@ impl FacetIndex {
     }
 
     pub fn of_product(&self, product: usize) -> &[u32] {
-        self.of_product
-            .get(product)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        match (
+            self.product_start.get(product),
+            self.product_start.get(product + 1),
+        ) {
+            (Some(&start), Some(&end)) => self
+                .of_product
+                .get(start as usize..end as usize)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Heap bytes held by the per-product lists, for the memory report.
+    pub fn heap_bytes(&self) -> usize {
+        4 * (self.product_start.capacity()
+            + self.of_product.capacity()
+            + self.relative_price.capacity())
     }
 
     /// ln(price / category median), `None` without a price.
@@ -220,35 +305,58 @@ impl FacetIndex {
     }
 }
 
-fn relative_prices(catalog: &Catalog, of_product: &[Vec<u32>], facets: &[Facet]) -> Vec<f32> {
+fn relative_prices(
+    catalog: &Catalog,
+    product_start: &[u32],
+    of_product: &[u32],
+    facets: &[Facet],
+) -> Vec<f32> {
+    // Products without a category are priced among themselves.
+    let no_category = facets.len();
     let leaf = |p: usize| {
-        of_product[p]
+        let (start, end) = (product_start[p] as usize, product_start[p + 1] as usize);
+        of_product[start..end]
             .iter()
             .rev()
             .copied()
             .find(|&f| matches!(facets[f as usize], Facet::Category { .. }))
-            .unwrap_or(u32::MAX)
+            .map_or(no_category, |f| f as usize)
     };
-    let mut prices: HashMap<u32, Vec<f32>> = HashMap::new();
     let mut log_price = vec![f32::NAN; catalog.len()];
+    let mut leaves = vec![no_category; catalog.len()];
+    // Each leaf's prices side by side (a counting sort by leaf), then each
+    // leaf's median: leaf f's are `prices[start[f]..start[f + 1]]`.
+    let mut start = vec![0u32; no_category + 2];
     for (p, product) in catalog.products().iter().enumerate() {
+        leaves[p] = leaf(p);
         if let Some(price) = product.price.filter(|&x| x > 0.0 && x.is_finite()) {
             log_price[p] = (price as f32).ln();
-            prices.entry(leaf(p)).or_default().push(log_price[p]);
+            start[leaves[p] + 1] += 1;
         }
     }
-    let medians: HashMap<u32, f32> = prices
-        .into_iter()
-        .map(|(k, mut v)| {
+    for f in 1..start.len() {
+        start[f] += start[f - 1];
+    }
+    let mut next = start.clone();
+    let mut prices = vec![0f32; start[no_category + 1] as usize];
+    for p in 0..catalog.len() {
+        if log_price[p].is_finite() {
+            let slot = &mut next[leaves[p]];
+            prices[*slot as usize] = log_price[p];
+            *slot += 1;
+        }
+    }
+    let medians: Vec<f32> = (0..=no_category)
+        .map(|f| {
+            let v = &mut prices[start[f] as usize..start[f + 1] as usize];
             v.sort_unstable_by(f32::total_cmp);
-            (k, v[(v.len() - 1) / 2])
+            v.get(v.len().wrapping_sub(1) / 2)
+                .copied()
+                .unwrap_or(f32::NAN)
         })
         .collect();
     (0..catalog.len())
-        .map(|p| match medians.get(&leaf(p)) {
-            Some(m) if log_price[p].is_finite() => log_price[p] - m,
-            _ => f32::NAN,
-        })
+        .map(|p| log_price[p] - medians[leaves[p]])
         .collect()
 }
 

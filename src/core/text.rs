@@ -12,6 +12,8 @@
 //! become `batteri`. Everything here is small tables and plain code because it
 //! ships in the browser build.
 
+use std::ops::ControlFlow;
+
 /// Splits `text` into normalised tokens for matching.
 ///
 /// Stop words are left out unless the text has nothing else (a product
@@ -25,14 +27,20 @@ pub fn tokens(text: &str) -> Vec<String> {
 pub fn tokens_up_to(text: &str, max: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut stop_words = Vec::new();
-    for_each_piece(text, |piece| match piece {
-        _ if out.len() >= max => {}
-        Piece::Word(word) => match analyse_word(word) {
-            Analysed::Token(t) => out.push(t),
-            Analysed::StopWord(t) => stop_words.push(t),
-            Analysed::Nothing => {}
-        },
-        Piece::Cjk(run) => push_bigrams(run, &mut out),
+    for_each_piece(text, |piece| {
+        if out.len() >= max {
+            // Nothing after this changes the result.
+            return ControlFlow::Break(());
+        }
+        match piece {
+            Piece::Word(word) => match analyse_word(word) {
+                Analysed::Token(t) => out.push(t),
+                Analysed::StopWord(t) => stop_words.push(t),
+                Analysed::Nothing => {}
+            },
+            Piece::Cjk(run) => push_bigrams(run, &mut out),
+        }
+        ControlFlow::Continue(())
     });
     let mut found = if out.is_empty() { stop_words } else { out };
     found.truncate(max);
@@ -43,14 +51,17 @@ pub fn tokens_up_to(text: &str, max: usize) -> Vec<String> {
 /// stop-word removal (for comparing names, brands and categories loosely).
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_piece(text, |piece| match piece {
-        Piece::Word(word) => {
-            let folded = fold_word(word);
-            if !folded.is_empty() {
-                out.push(folded);
+    for_each_piece(text, |piece| {
+        match piece {
+            Piece::Word(word) => {
+                let folded = fold_word(word);
+                if !folded.is_empty() {
+                    out.push(folded);
+                }
             }
+            Piece::Cjk(run) => out.push(run.iter().collect()),
         }
-        Piece::Cjk(run) => out.push(run.iter().collect()),
+        ControlFlow::Continue(())
     });
     out
 }
@@ -61,14 +72,16 @@ pub fn fold(text: &str) -> String {
     words(text).join(" ")
 }
 
-enum Piece<'a> {
+/// What [`for_each_piece`] hands out.
+pub(crate) enum Piece<'a> {
     /// A run of letters and digits, lower-cased, marks removed.
     Word(&'a str),
     /// A run of Chinese or Japanese characters.
     Cjk(&'a [char]),
 }
 
-enum Analysed {
+/// One word's outcome, from [`analyse_word`].
+pub(crate) enum Analysed {
     Token(String),
     StopWord(String),
     Nothing,
@@ -77,23 +90,29 @@ enum Analysed {
 /// Walks `text` once, handing out words and CJK runs. Apostrophes are
 /// handled here: French elisions (`l'eau` → `eau`) and the English
 /// possessive (`Levi's` → `levi`) disappear, other apostrophes split words.
-fn for_each_piece(text: &str, mut emit: impl FnMut(Piece<'_>)) {
+/// Stops early when `emit` breaks (the caller has what it needs).
+pub(crate) fn for_each_piece(text: &str, emit: impl FnMut(Piece<'_>) -> ControlFlow<()>) {
+    // Breaking is how the walk ends early, not a failure.
+    let _ = walk_pieces(text, emit);
+}
+
+fn walk_pieces(text: &str, mut emit: impl FnMut(Piece<'_>) -> ControlFlow<()>) -> ControlFlow<()> {
     let mut word = String::new();
     let mut cjk: Vec<char> = Vec::new();
     let mut chars = text.chars().map(widen_to_ascii).peekable();
     while let Some(c) = chars.next() {
         if c.is_ascii_alphanumeric() {
             // The common case first: plain ASCII letters and digits.
-            flush_cjk(&mut cjk, &mut emit);
+            flush_cjk(&mut cjk, &mut emit)?;
             word.push(c.to_ascii_lowercase());
         } else if is_cjk(c) {
-            flush_word(&mut word, &mut emit);
+            flush_word(&mut word, &mut emit)?;
             cjk.push(c);
         } else if is_mark(c) {
             // Accents written as separate marks, Hebrew points, Arabic
             // vowel signs: part of the word, dropped.
         } else if c.is_alphanumeric() {
-            flush_cjk(&mut cjk, &mut emit);
+            flush_cjk(&mut cjk, &mut emit)?;
             match fold_digit(c) {
                 Some(d) => word.push(d),
                 None => word.extend(c.to_lowercase()),
@@ -110,34 +129,45 @@ fn for_each_piece(text: &str, mut emit: impl FnMut(Piece<'_>)) {
                 if after.next().is_none_or(|n| !n.is_alphanumeric()) {
                     chars.next();
                 }
-                flush_word(&mut word, &mut emit);
+                flush_word(&mut word, &mut emit)?;
             } else {
-                flush_word(&mut word, &mut emit);
+                flush_word(&mut word, &mut emit)?;
             }
         } else {
-            flush_word(&mut word, &mut emit);
-            flush_cjk(&mut cjk, &mut emit);
+            flush_word(&mut word, &mut emit)?;
+            flush_cjk(&mut cjk, &mut emit)?;
         }
     }
-    flush_word(&mut word, &mut emit);
-    flush_cjk(&mut cjk, &mut emit);
+    flush_word(&mut word, &mut emit)?;
+    flush_cjk(&mut cjk, &mut emit)
 }
 
-fn flush_word(word: &mut String, emit: &mut impl FnMut(Piece<'_>)) {
-    if !word.is_empty() {
-        emit(Piece::Word(word));
-        word.clear();
+fn flush_word(
+    word: &mut String,
+    emit: &mut impl FnMut(Piece<'_>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    if word.is_empty() {
+        return ControlFlow::Continue(());
     }
+    let flow = emit(Piece::Word(word));
+    word.clear();
+    flow
 }
 
-fn flush_cjk(run: &mut Vec<char>, emit: &mut impl FnMut(Piece<'_>)) {
-    if !run.is_empty() {
-        emit(Piece::Cjk(run));
-        run.clear();
+fn flush_cjk(
+    run: &mut Vec<char>,
+    emit: &mut impl FnMut(Piece<'_>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    if run.is_empty() {
+        return ControlFlow::Continue(());
     }
+    let flow = emit(Piece::Cjk(run));
+    run.clear();
+    flow
 }
 
-fn push_bigrams(run: &[char], out: &mut Vec<String>) {
+/// A CJK run's character bigrams (the character itself when alone).
+pub(crate) fn push_bigrams(run: &[char], out: &mut Vec<String>) {
     match run.len() {
         0 => {}
         1 => out.push(run[0].to_string()),
@@ -146,7 +176,7 @@ fn push_bigrams(run: &[char], out: &mut Vec<String>) {
 }
 
 /// One lower-cased word to its token, by script.
-fn analyse_word(word: &str) -> Analysed {
+pub(crate) fn analyse_word(word: &str) -> Analysed {
     let Some(first) = word.chars().next() else {
         return Analysed::Nothing;
     };

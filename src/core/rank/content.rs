@@ -4,10 +4,13 @@
 //! idf-weighted token vectors, damped when prices are far apart (a 2 € and a
 //! 200 € kettle are not alternatives).
 
+use std::fmt::Write;
+use std::ops::ControlFlow;
+
 use rustc_hash::FxHashMap;
 
 use crate::core::catalog::{Catalog, Product};
-use crate::core::text;
+use crate::core::text::{self, Analysed, Piece};
 
 /// Tokens shared by more than this share of the catalog say nothing about
 /// similarity and would make scoring touch most of the catalog.
@@ -42,34 +45,94 @@ const FIELDS: FieldWeights = FieldWeights {
 const PRICE_STEEPNESS: f32 = 2.0;
 const PRICE_FLOOR: f32 = 0.4;
 
+/// The fields as small numbers: the index stores which field a token came
+/// from (3 bits) instead of a 4-byte weight, and weighs it when scoring.
+const TITLE_WORD: u32 = 0;
+const WHOLE_TITLE: u32 = 1;
+const CATEGORY: u32 = 2;
+const BRAND: u32 = 3;
+const TAG: u32 = 4;
+const DESCRIPTION: u32 = 5;
+const FIELD_WEIGHT: [f32; 8] = [
+    FIELDS.title_word,
+    FIELDS.whole_title,
+    FIELDS.category,
+    FIELDS.brand,
+    FIELDS.tag,
+    FIELDS.description,
+    0.0,
+    0.0,
+];
+/// Token ids and product positions are stored with the field in their low
+/// bits: `id << FIELD_BITS | field`.
+const FIELD_BITS: u32 = 3;
+const FIELD_MASK: u32 = (1 << FIELD_BITS) - 1;
+/// Token ids and product positions must fit the remaining 29 bits (half a
+/// billion: a catalog that large does not fit a browser's memory anyway).
+const MAX_ID: u32 = u32::MAX >> FIELD_BITS;
+
 /// Token postings for every product, built once per catalog. Both sides are
 /// flat arrays with offsets (one allocation each, not one per product or
 /// token: allocation dominated building the index, above all in wasm).
+///
+/// A weight is never stored: product p's weight for token t from field f is
+/// `(FIELD_WEIGHT[f] × idf[t]) / norm[p]`, computed in that order when
+/// needed, the same value to the bit as storing it would give; storing 4
+/// bytes per entry instead of 8 on both sides halves the index.
 #[derive(Debug, Clone, Default)]
 pub struct ContentIndex {
-    /// Product p's (token id, weight) pairs, sorted by token, unit length:
+    /// Product p's tokens (`id << FIELD_BITS | field`), sorted by token:
     /// `doc_terms[doc_start[p]..doc_start[p + 1]]`.
     doc_start: Vec<u32>,
-    doc_terms: Vec<(u32, f32)>,
-    /// Token t's (product, weight) pairs:
+    doc_terms: Vec<u32>,
+    /// Token t's products (`position << FIELD_BITS | field`), in catalog order:
     /// `post_items[post_start[t]..post_start[t + 1]]`.
     post_start: Vec<u32>,
-    post_items: Vec<(u32, f32)>,
+    post_items: Vec<u32>,
+    /// ln(N / document frequency) + 0.1 per token.
+    idf: Vec<f32>,
+    /// Length of each product's weighted token vector (1 when empty).
+    norm: Vec<f32>,
     /// ln(price), NaN when unknown.
     log_price: Vec<f32>,
 }
+
+/// A distinct word (or CJK bigram) as the text analysis gave it.
+#[derive(Debug)]
+struct Token {
+    text: Box<str>,
+    stop_word: bool,
+    /// Its id in the vocabulary, given on first use (`NO_ID` before), so
+    /// ids follow the order tokens are first used in, whatever was analysed.
+    id: u32,
+}
+
+const NO_ID: u32 = u32::MAX;
+/// Marks a word that gives no token at all.
+const NO_TOKEN: u32 = u32::MAX;
 
 /// Builds a [`ContentIndex`] a batch of products at a time, so a caller on
 /// a browser's main thread can yield between batches.
 #[derive(Debug, Default)]
 pub struct ContentBuilder {
+    /// Every token's key (`T:` whole title, the word, `c<depth>:>path`,
+    /// `b:brand`, `t:tag`, all folded) → its id.
     vocabulary: FxHashMap<Box<str>, u32>,
-    /// Folded field values by their raw text: brands, tags and category
-    /// levels repeat across a catalog, folding them once is enough.
-    folded: FxHashMap<Box<str>, Box<str>>,
+    /// Words as they appear (lower-cased) → index in `tokens`: a catalog
+    /// repeats its words, analysing (folding, stemming) each once is enough.
+    words: FxHashMap<Box<str>, u32>,
+    tokens: Vec<Token>,
+    /// Brands, tags and category paths as they appear → token id: they
+    /// repeat across a catalog, folding them once is enough.
+    fields: FxHashMap<Box<str>, u32>,
     raw_start: Vec<u32>,
-    raw_terms: Vec<(u32, f32)>,
+    /// `id << FIELD_BITS | field` for each product's distinct tokens, in
+    /// the order first met (the order the vector's length is summed in).
+    raw_terms: Vec<u32>,
     key: String,
+    found: Vec<u32>,
+    stop_words: Vec<u32>,
+    bigrams: Vec<String>,
 }
 
 impl ContentBuilder {
@@ -91,83 +154,214 @@ impl ContentBuilder {
         }
     }
 
-    fn term(&mut self, from: usize, weight: f32) {
-        let id = match self.vocabulary.get(self.key.as_str()) {
+    /// Makes room for `more` products like the ones read so far, so the
+    /// token list grows once to its size instead of doubling past it (in
+    /// wasm the memory a doubling peak took is never given back).
+    pub fn reserve_like_so_far(&mut self, more: usize) {
+        let read = self.raw_start.len().max(1);
+        let per_product = self.raw_terms.len().div_ceil(read);
+        self.raw_start.reserve(more);
+        // A little over the mean: catalogs are not uniform.
+        self.raw_terms
+            .reserve(more.saturating_mul(per_product).saturating_mul(9) / 8);
+    }
+
+    /// The id of a vocabulary key, new ids in order of first use.
+    fn id_of(vocabulary: &mut FxHashMap<Box<str>, u32>, key: &str) -> u32 {
+        match vocabulary.get(key) {
             Some(&id) => id,
             None => {
-                let id = self.vocabulary.len() as u32;
-                self.vocabulary.insert(self.key.as_str().into(), id);
+                let id = vocabulary.len() as u32;
+                vocabulary.insert(key.into(), id);
                 id
             }
-        };
-        match self.raw_terms[from..].iter_mut().find(|(t, _)| *t == id) {
-            Some((_, w)) => *w = w.max(weight),
-            None => self.raw_terms.push((id, weight)),
         }
     }
 
-    fn fold_cached(&mut self, raw: &str) -> Box<str> {
-        if let Some(folded) = self.folded.get(raw) {
-            return folded.clone();
+    /// Adds token `id` from `field` to the product whose tokens start at
+    /// `from`; a token met again keeps its weightiest field.
+    fn term(&mut self, from: usize, id: u32, field: u32) {
+        if id > MAX_ID {
+            return;
         }
-        let folded: Box<str> = text::fold(raw).into();
-        self.folded.insert(raw.into(), folded.clone());
-        folded
+        match self.raw_terms[from..]
+            .iter_mut()
+            .find(|t| **t >> FIELD_BITS == id)
+        {
+            Some(t) => {
+                if FIELD_WEIGHT[field as usize] > FIELD_WEIGHT[(*t & FIELD_MASK) as usize] {
+                    *t = id << FIELD_BITS | field;
+                }
+            }
+            None => self.raw_terms.push(id << FIELD_BITS | field),
+        }
+    }
+
+    /// The id of the token at `tokens[index]`.
+    fn token_id(&mut self, index: u32) -> u32 {
+        let Some(token) = self.tokens.get_mut(index as usize) else {
+            return NO_ID;
+        };
+        if token.id == NO_ID {
+            token.id = Self::id_of(&mut self.vocabulary, &token.text);
+        }
+        token.id
+    }
+
+    /// `text`'s tokens as [`text::tokens_up_to`] gives them, into
+    /// `self.found` as indices in `self.tokens`.
+    fn analyse(&mut self, text: &str, max: usize) {
+        let Self {
+            words,
+            tokens,
+            found,
+            stop_words,
+            bigrams,
+            ..
+        } = self;
+        found.clear();
+        stop_words.clear();
+        text::for_each_piece(text, |piece| {
+            if found.len() >= max {
+                return ControlFlow::Break(());
+            }
+            match piece {
+                Piece::Word(word) => {
+                    let index = match words.get(word) {
+                        Some(&index) => index,
+                        None => {
+                            let index = match text::analyse_word(word) {
+                                Analysed::Token(text) => push_token(tokens, text, false),
+                                Analysed::StopWord(text) => push_token(tokens, text, true),
+                                Analysed::Nothing => NO_TOKEN,
+                            };
+                            words.insert(word.into(), index);
+                            index
+                        }
+                    };
+                    match tokens.get(index as usize) {
+                        Some(token) if token.stop_word => stop_words.push(index),
+                        Some(_) => found.push(index),
+                        None => {}
+                    }
+                }
+                Piece::Cjk(run) => {
+                    bigrams.clear();
+                    text::push_bigrams(run, bigrams);
+                    for bigram in bigrams.iter() {
+                        // A bigram is never a word of its own ("\u{1}" is
+                        // not a letter), so the two cannot be confused.
+                        let mut key = String::with_capacity(bigram.len() + 1);
+                        key.push('\u{1}');
+                        key.push_str(bigram);
+                        let index = match words.get(key.as_str()) {
+                            Some(&index) => index,
+                            None => {
+                                let index = push_token(tokens, bigram.as_str().into(), false);
+                                words.insert(key.into(), index);
+                                index
+                            }
+                        };
+                        if index != NO_TOKEN {
+                            found.push(index);
+                        }
+                    }
+                }
+            }
+            ControlFlow::Continue(())
+        });
+        if found.is_empty() {
+            std::mem::swap(found, stop_words);
+        }
+        found.truncate(max);
+    }
+
+    /// The id of a brand, tag or category path from its raw text: `raw_key`
+    /// names the raw value, `key` builds the folded vocabulary key.
+    fn field_id(&mut self, raw_key: &str, key: impl FnOnce(&mut String)) -> u32 {
+        if let Some(&id) = self.fields.get(raw_key) {
+            return id;
+        }
+        let mut folded = String::new();
+        key(&mut folded);
+        let id = Self::id_of(&mut self.vocabulary, &folded);
+        self.fields.insert(raw_key.into(), id);
+        id
     }
 
     /// The tokens of a product with how much each field counts.
     fn add_fields(&mut self, product: &Product, from: usize) {
-        let title_tokens = text::tokens(&product.title);
-        if title_tokens.len() > 1 {
-            self.key.clear();
-            self.key.push_str("T:");
-            for (i, token) in title_tokens.iter().enumerate() {
+        self.analyse(&product.title, usize::MAX);
+        let mut title = std::mem::take(&mut self.found);
+        if title.len() > 1 {
+            let mut key = std::mem::take(&mut self.key);
+            key.clear();
+            key.push_str("T:");
+            for (i, &index) in title.iter().enumerate() {
                 if i > 0 {
-                    self.key.push(' ');
+                    key.push(' ');
                 }
-                self.key.push_str(token);
+                if let Some(token) = self.tokens.get(index as usize) {
+                    key.push_str(&token.text);
+                }
             }
-            self.term(from, FIELDS.whole_title);
+            let id = Self::id_of(&mut self.vocabulary, &key);
+            self.key = key;
+            self.term(from, id, WHOLE_TITLE);
         }
-        for token in &title_tokens {
-            self.key.clear();
-            self.key.push_str(token);
-            self.term(from, FIELDS.title_word);
+        for &index in &title {
+            let id = self.token_id(index);
+            self.term(from, id, TITLE_WORD);
         }
         // A category is one token per path prefix: "Home > Office" and
-        // "Office" are different places.
-        let mut path = String::new();
+        // "Office" are different places. Raw keys carry each level's length,
+        // so no two different paths share one.
+        let mut raw = std::mem::take(&mut self.key);
+        raw.clear();
+        raw.push('c');
         for (depth, level) in product.category.iter().enumerate() {
-            path.push('>');
-            path.push_str(&self.fold_cached(level));
-            self.key.clear();
-            self.key.push('c');
-            self.key.push_str(&depth.to_string());
-            self.key.push(':');
-            self.key.push_str(&path);
-            self.term(from, FIELDS.category);
+            let _ = write!(raw, "{}:", level.len());
+            raw.push_str(level);
+            let id = self.field_id(&raw, |key| {
+                let _ = write!(key, "c{depth}:");
+                for level in &product.category[..=depth] {
+                    key.push('>');
+                    key.push_str(&text::fold(level));
+                }
+            });
+            self.term(from, id, CATEGORY);
         }
         if let Some(brand) = &product.brand {
-            let folded = self.fold_cached(brand);
-            self.key.clear();
-            self.key.push_str("b:");
-            self.key.push_str(&folded);
-            self.term(from, FIELDS.brand);
+            raw.clear();
+            raw.push('b');
+            raw.push_str(brand);
+            let id = self.field_id(&raw, |key| {
+                key.push_str("b:");
+                key.push_str(&text::fold(brand));
+            });
+            self.term(from, id, BRAND);
         }
         for tag in &product.tags {
-            let folded = self.fold_cached(tag);
-            self.key.clear();
-            self.key.push_str("t:");
-            self.key.push_str(&folded);
-            self.term(from, FIELDS.tag);
+            raw.clear();
+            raw.push('t');
+            raw.push_str(tag);
+            let id = self.field_id(&raw, |key| {
+                key.push_str("t:");
+                key.push_str(&text::fold(tag));
+            });
+            self.term(from, id, TAG);
         }
+        self.key = raw;
         if let Some(description) = &product.description {
-            for token in text::tokens_up_to(description, MAX_DESCRIPTION_TOKENS) {
-                self.key.clear();
-                self.key.push_str(&token);
-                self.term(from, FIELDS.description);
+            std::mem::swap(&mut title, &mut self.found);
+            self.analyse(description, MAX_DESCRIPTION_TOKENS);
+            std::mem::swap(&mut title, &mut self.found);
+            for &index in &title {
+                let id = self.token_id(index);
+                self.term(from, id, DESCRIPTION);
             }
         }
+        self.found = title;
     }
 
     /// Weighs every token by how rare it is and links the postings; `prices`
@@ -176,65 +370,84 @@ impl ContentBuilder {
         let Self {
             vocabulary,
             mut raw_start,
-            raw_terms,
+            mut raw_terms,
             ..
         } = self;
+        // The builder's maps are not needed any more: free them before
+        // the postings are made, so the two never take memory together.
+        let terms = vocabulary.len().min(MAX_ID as usize + 1);
+        drop(vocabulary);
         let products = raw_start.len();
         raw_start.push(raw_terms.len() as u32);
-        let mut document_frequency = vec![0u32; vocabulary.len()];
-        for &(t, _) in &raw_terms {
-            document_frequency[t as usize] += 1;
+        let mut document_frequency = vec![0u32; terms];
+        for &t in &raw_terms {
+            if let Some(df) = document_frequency.get_mut((t >> FIELD_BITS) as usize) {
+                *df += 1;
+            }
         }
         let n = products.max(1) as f32;
         let cap = ((n * MAX_DOCUMENT_SHARE) as u32).max(MIN_POSTINGS_CAP);
+        let idf: Vec<f32> = document_frequency
+            .iter()
+            .map(|&df| (n / df as f32).ln().max(0.0) + 0.1)
+            .collect();
+        let weight =
+            |t: u32| FIELD_WEIGHT[(t & FIELD_MASK) as usize] * idf[(t >> FIELD_BITS) as usize];
+        // Each product's kept tokens overwrite its raw ones in place (they
+        // are never more): no second list of every token.
+        let mut norm = Vec::with_capacity(products);
         let mut doc_start = Vec::with_capacity(products + 1);
-        let mut doc_terms = Vec::with_capacity(raw_terms.len());
-        let mut post_count = vec![0u32; vocabulary.len() + 1];
+        let mut kept = 0usize;
         for p in 0..products {
-            doc_start.push(doc_terms.len() as u32);
-            let from = doc_terms.len();
-            let raw = &raw_terms[raw_start[p] as usize..raw_start[p + 1] as usize];
-            doc_terms.extend(raw.iter().map(|&(t, w)| {
-                let df = document_frequency[t as usize] as f32;
-                (t, w * ((n / df).ln().max(0.0) + 0.1))
-            }));
-            let weighted = &mut doc_terms[from..];
+            let (start, end) = (raw_start[p] as usize, raw_start[p + 1] as usize);
             // Normalise over every token, index only the selective ones:
             // a very common token still dilutes a document's vector.
-            let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                for (_, w) in weighted.iter_mut() {
-                    *w /= norm;
-                }
-            }
-            let mut kept = from;
-            for i in from..doc_terms.len() {
-                if document_frequency[doc_terms[i].0 as usize] <= cap {
-                    doc_terms[kept] = doc_terms[i];
+            let length = raw_terms[start..end]
+                .iter()
+                .map(|&t| weight(t))
+                .map(|w| w * w)
+                .sum::<f32>()
+                .sqrt();
+            norm.push(if length > 0.0 { length } else { 1.0 });
+            doc_start.push(kept as u32);
+            let from = kept;
+            for i in start..end {
+                let t = raw_terms[i];
+                if document_frequency[(t >> FIELD_BITS) as usize] <= cap {
+                    raw_terms[kept] = t;
                     kept += 1;
                 }
             }
-            doc_terms.truncate(kept);
-            doc_terms[from..].sort_unstable_by_key(|&(t, _)| t);
-            for &(t, _) in &doc_terms[from..] {
-                post_count[t as usize + 1] += 1;
+            raw_terms[from..kept].sort_unstable_by_key(|&t| t >> FIELD_BITS);
+        }
+        doc_start.push(kept as u32);
+        raw_terms.truncate(kept);
+        raw_terms.shrink_to_fit();
+        drop(raw_start);
+        let doc_terms = raw_terms;
+        let mut post_start = Vec::with_capacity(terms + 1);
+        let mut total = 0u32;
+        post_start.push(0);
+        for &df in &document_frequency {
+            if df <= cap {
+                total += df;
             }
+            post_start.push(total);
         }
-        doc_start.push(doc_terms.len() as u32);
-        for t in 1..post_count.len() {
-            post_count[t] += post_count[t - 1];
-        }
-        let post_start = post_count;
-        let mut next: Vec<u32> = post_start.clone();
-        let mut post_items = vec![(0u32, 0f32); doc_terms.len()];
+        // Reused as each token's next free slot.
+        let mut next = document_frequency;
+        next.copy_from_slice(&post_start[..terms]);
+        let mut post_items = vec![0u32; doc_terms.len()];
         for p in 0..products {
-            for &(t, w) in &doc_terms[doc_start[p] as usize..doc_start[p + 1] as usize] {
-                let slot = &mut next[t as usize];
-                post_items[*slot as usize] = (p as u32, w);
+            for &t in &doc_terms[doc_start[p] as usize..doc_start[p + 1] as usize] {
+                let slot = &mut next[(t >> FIELD_BITS) as usize];
+                post_items[*slot as usize] = (p as u32) << FIELD_BITS | (t & FIELD_MASK);
                 *slot += 1;
             }
         }
+        drop(next);
         let log_price = prices
+            .take(products)
             .map(|price| match price {
                 Some(x) if x > 0.0 && x.is_finite() => (x as f32).ln(),
                 _ => f32::NAN,
@@ -245,9 +458,23 @@ impl ContentBuilder {
             doc_terms,
             post_start,
             post_items,
+            idf,
+            norm,
             log_price,
         }
     }
+}
+
+fn push_token(tokens: &mut Vec<Token>, text: String, stop_word: bool) -> u32 {
+    if tokens.len() >= NO_TOKEN as usize {
+        return NO_TOKEN;
+    }
+    tokens.push(Token {
+        text: text.into(),
+        stop_word,
+        id: NO_ID,
+    });
+    (tokens.len() - 1) as u32
 }
 
 impl ContentIndex {
@@ -257,16 +484,34 @@ impl ContentIndex {
         builder.finish(catalog.products().iter().map(|p| p.price))
     }
 
-    fn document(&self, p: usize) -> Option<&[(u32, f32)]> {
-        let start = *self.doc_start.get(p)? as usize;
-        let end = *self.doc_start.get(p + 1)? as usize;
-        self.doc_terms.get(start..end)
+    /// Product p's tokens, sorted (`id << FIELD_BITS | field`).
+    fn document(&self, p: usize) -> &[u32] {
+        match (self.doc_start.get(p), self.doc_start.get(p + 1)) {
+            (Some(&start), Some(&end)) => self
+                .doc_terms
+                .get(start as usize..end as usize)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
     }
 
-    fn postings(&self, t: u32) -> &[(u32, f32)] {
+    /// The weight of token entry `t` (`id << FIELD_BITS | field`) in product p.
+    fn weight(&self, t: u32, p: usize) -> f32 {
+        let idf = self
+            .idf
+            .get((t >> FIELD_BITS) as usize)
+            .copied()
+            .unwrap_or(0.0);
+        (FIELD_WEIGHT[(t & FIELD_MASK) as usize] * idf) / self.norm.get(p).copied().unwrap_or(1.0)
+    }
+
+    fn postings(&self, t: u32) -> &[u32] {
         let t = t as usize;
         match (self.post_start.get(t), self.post_start.get(t + 1)) {
-            (Some(&start), Some(&end)) => &self.post_items[start as usize..end as usize],
+            (Some(&start), Some(&end)) => self
+                .post_items
+                .get(start as usize..end as usize)
+                .unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -294,15 +539,21 @@ impl ContentIndex {
         scratch.clear();
         scratch.resize(score.len(), 0.0);
         for &(seed, weight) in seeds {
-            let Some(doc) = self.document(seed) else {
+            if seed >= self.norm.len() {
                 continue;
-            };
+            }
             touched.clear();
-            for &(token, seed_weight) in doc {
-                for &(candidate, candidate_weight) in self.postings(token) {
-                    let c = candidate as usize;
+            for &entry in self.document(seed) {
+                let seed_weight = self.weight(entry, seed);
+                let token = entry >> FIELD_BITS;
+                let idf = self.idf[token as usize];
+                // Each field's weight for this token, as `weight` makes it.
+                let field_idf = FIELD_WEIGHT.map(|w| w * idf);
+                for &item in self.postings(token) {
+                    let c = (item >> FIELD_BITS) as usize;
+                    let candidate_weight = field_idf[(item & FIELD_MASK) as usize] / self.norm[c];
                     if scratch[c] == 0.0 {
-                        touched.push(candidate);
+                        touched.push(c as u32);
                     }
                     scratch[c] += seed_weight * candidate_weight;
                 }
@@ -321,16 +572,14 @@ impl ContentIndex {
 
     /// Cosine of two products' token vectors (for diversity).
     pub fn cosine(&self, a: usize, b: usize) -> f32 {
-        let (Some(x), Some(y)) = (self.document(a), self.document(b)) else {
-            return 0.0;
-        };
+        let (x, y) = (self.document(a), self.document(b));
         let (mut i, mut j, mut dot) = (0, 0, 0f32);
         while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
+            match (x[i] >> FIELD_BITS).cmp(&(y[j] >> FIELD_BITS)) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    dot += x[i].1 * y[j].1;
+                    dot += self.weight(x[i], a) * self.weight(y[j], b);
                     i += 1;
                     j += 1;
                 }
@@ -339,12 +588,15 @@ impl ContentIndex {
         dot
     }
 
-    /// Approximate heap bytes held, for the memory-per-product report.
+    /// Heap bytes held, for the memory-per-product report.
     pub fn heap_bytes(&self) -> usize {
-        let pair = std::mem::size_of::<(u32, f32)>();
-        (self.doc_terms.capacity() + self.post_items.capacity()) * pair
-            + (self.doc_start.capacity() + self.post_start.capacity()) * 4
-            + self.log_price.capacity() * 4
+        4 * (self.doc_start.capacity()
+            + self.doc_terms.capacity()
+            + self.post_start.capacity()
+            + self.post_items.capacity()
+            + self.idf.capacity()
+            + self.norm.capacity()
+            + self.log_price.capacity())
     }
 }
 
@@ -428,5 +680,363 @@ mod tests {
         assert!((index.cosine(0, 0) - 1.0).abs() < 1e-5);
         assert!((index.cosine(0, 1) - index.cosine(1, 0)).abs() < 1e-6);
         assert!(index.cosine(0, 1) > index.cosine(0, 2));
+    }
+
+    /// Catalogs that exercise every path of the index: words in several
+    /// scripts, case and accents, stop-word-only titles, CJK, apostrophes,
+    /// brands and categories that fold together, deep and empty category
+    /// levels, repeated tags, long descriptions, missing fields, and words
+    /// in more than the postings cap of products.
+    fn generated_products(n: usize, seed: u64) -> Vec<Product> {
+        const WORDS: &[&str] = &[
+            "Mug",
+            "mugs",
+            "MUG",
+            "Crème",
+            "creme",
+            "Brûlée",
+            "The",
+            "the",
+            "für",
+            "Straße",
+            "boxes",
+            "box",
+            "Levi's",
+            "l'eau",
+            "T-Shirt",
+            "חולצה",
+            "הבית",
+            "蓝色杯子",
+            "杯",
+            "コーヒー豆",
+            "Batteries",
+            "battery",
+            "ÉCHARPE",
+            "Καφές",
+            "Ёлка",
+            "4K",
+            "USB-C",
+            "350ml",
+            "and",
+            "à",
+            "twelve",
+            "twelve",
+            "twelve",
+            "twelve",
+        ];
+        const BRANDS: &[&str] = &["Acme", "ACME", " acme ", "Zoë", "Zoe", "", "Levi's"];
+        const LEVELS: &[&str] = &["Home", "home", "Kitchen", "Küche", "Cuisine", "", "Décor"];
+        let mut state = seed;
+        let mut next = move |m: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % m.max(1)
+        };
+        (0..n)
+            .map(|i| {
+                let mut words = |count: usize| -> String {
+                    (0..count)
+                        .map(|_| WORDS[next(WORDS.len())])
+                        .collect::<Vec<_>>()
+                        .join(if next(4) == 0 { ", " } else { " " })
+                };
+                let title = match i % 11 {
+                    0 => String::new(),
+                    1 => "The and the".to_string(),
+                    _ => format!("{} twelve", words(1 + i % 4)),
+                };
+                let description = match i % 5 {
+                    0 => None,
+                    1 => Some(words(60)),
+                    _ => Some(words(i % 9)),
+                };
+                let depth = next(7);
+                Product {
+                    id: format!("p{i}"),
+                    title,
+                    price: match next(6) {
+                        0 => None,
+                        1 => Some(0.0),
+                        _ => Some(1.0 + next(5_000) as f64 / 10.0),
+                    },
+                    category: (0..depth)
+                        .map(|_| LEVELS[next(LEVELS.len())].into())
+                        .collect(),
+                    brand: match next(8) {
+                        0 => None,
+                        b => Some(BRANDS[b % BRANDS.len()].into()),
+                    },
+                    tags: (0..next(4))
+                        .map(|_| ["sale", "Sale", "new", "Zoë", ""][next(5)].into())
+                        .collect(),
+                    description,
+                    ..Product::default()
+                }
+            })
+            .collect()
+    }
+
+    /// The index as plainly as it can be written: strings, maps and one
+    /// `Vec` per product, weights stored as they are computed. Each
+    /// product's kept (token id, weight) pairs, sorted by token id.
+    fn reference_documents(products: &[Product]) -> Vec<Vec<(u32, f32)>> {
+        let mut vocabulary: std::collections::HashMap<String, u32> = Default::default();
+        let mut raw: Vec<Vec<(u32, f32)>> = Vec::new();
+        for product in products {
+            let mut terms: Vec<(u32, f32)> = Vec::new();
+            let mut term = |key: String, weight: f32| {
+                let next_id = vocabulary.len() as u32;
+                let id = *vocabulary.entry(key).or_insert(next_id);
+                match terms.iter_mut().find(|(t, _)| *t == id) {
+                    Some((_, w)) => *w = w.max(weight),
+                    None => terms.push((id, weight)),
+                }
+            };
+            let title = text::tokens(&product.title);
+            if title.len() > 1 {
+                term(format!("T:{}", title.join(" ")), FIELDS.whole_title);
+            }
+            for token in &title {
+                term(token.clone(), FIELDS.title_word);
+            }
+            let mut path = String::new();
+            for (depth, level) in product.category.iter().enumerate() {
+                path.push('>');
+                path.push_str(&text::fold(level));
+                term(format!("c{depth}:{path}"), FIELDS.category);
+            }
+            if let Some(brand) = &product.brand {
+                term(format!("b:{}", text::fold(brand)), FIELDS.brand);
+            }
+            for tag in &product.tags {
+                term(format!("t:{}", text::fold(tag)), FIELDS.tag);
+            }
+            if let Some(description) = &product.description {
+                for token in text::tokens_up_to(description, MAX_DESCRIPTION_TOKENS) {
+                    term(token, FIELDS.description);
+                }
+            }
+            raw.push(terms);
+        }
+        let mut df = vec![0u32; vocabulary.len()];
+        for &(t, _) in raw.iter().flatten() {
+            df[t as usize] += 1;
+        }
+        let n = products.len().max(1) as f32;
+        let cap = ((n * MAX_DOCUMENT_SHARE) as u32).max(MIN_POSTINGS_CAP);
+        raw.into_iter()
+            .map(|terms| {
+                let mut doc: Vec<(u32, f32)> = terms
+                    .into_iter()
+                    .map(|(t, w)| (t, w * ((n / df[t as usize] as f32).ln().max(0.0) + 0.1)))
+                    .collect();
+                let norm = doc.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+                if norm > 0.0 {
+                    for (_, w) in &mut doc {
+                        *w /= norm;
+                    }
+                }
+                doc.retain(|&(t, _)| df[t as usize] <= cap);
+                doc.sort_by_key(|&(t, _)| t);
+                doc
+            })
+            .collect()
+    }
+
+    fn bits(pairs: &[(u32, f32)]) -> Vec<(u32, u32)> {
+        pairs.iter().map(|&(t, w)| (t, w.to_bits())).collect()
+    }
+
+    #[test]
+    fn compact_index_matches_a_plain_reference_to_the_bit() {
+        // (products, batch size the builder reads them in)
+        for (n, seed, batch) in [(40, 1, 7), (300, 2, 300), (2_000, 3, 128)] {
+            let products = generated_products(n, seed);
+            let want = reference_documents(&products);
+            let mut builder = ContentBuilder::default();
+            for chunk in products.chunks(batch) {
+                builder.add(chunk);
+            }
+            let index = builder.finish(products.iter().map(|p| p.price));
+            let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); index.idf.len()];
+            for (p, doc) in want.iter().enumerate() {
+                let got: Vec<(u32, f32)> = index
+                    .document(p)
+                    .iter()
+                    .map(|&t| (t >> FIELD_BITS, index.weight(t, p)))
+                    .collect();
+                assert_eq!(bits(&got), bits(doc), "catalog {n}, product {p}");
+                for &(t, w) in doc {
+                    postings[t as usize].push((p as u32, w));
+                }
+            }
+            let dropped = postings.iter().filter(|list| list.is_empty()).count();
+            assert!(n < 2_000 || dropped > 0, "the cap left out no token");
+            for (t, list) in postings.iter().enumerate() {
+                let idf = index.idf[t];
+                let got: Vec<(u32, f32)> = index
+                    .postings(t as u32)
+                    .iter()
+                    .map(|&item| {
+                        let c = item >> FIELD_BITS;
+                        let w = (FIELD_WEIGHT[(item & FIELD_MASK) as usize] * idf)
+                            / index.norm[c as usize];
+                        (c, w)
+                    })
+                    .collect();
+                assert_eq!(bits(&got), bits(list), "catalog {n}, token {t}");
+            }
+            // Scores and cosines from the reference vectors, summed in the
+            // same order (by token) as the index sums them.
+            let dot = |a: &[(u32, f32)], b: &[(u32, f32)]| -> f32 {
+                a.iter()
+                    .filter_map(|&(t, x)| b.iter().find(|(u, _)| *u == t).map(|&(_, y)| x * y))
+                    .fold(0.0, |sum, v| sum + v)
+            };
+            let seeds = [(2usize, 0.7f32), (n / 2, 0.3)];
+            let mut score = vec![0f32; n];
+            let mut best = vec![(0f32, u32::MAX); n];
+            index.similar_scores(
+                &seeds,
+                &mut score,
+                &mut best,
+                &mut Vec::new(),
+                &mut Vec::new(),
+            );
+            let mut want_score = vec![0f32; n];
+            for &(seed, weight) in &seeds {
+                for c in 0..n {
+                    let d = dot(&want[seed], &want[c]);
+                    if d != 0.0 {
+                        want_score[c] += weight * d * index.price_factor(seed, c);
+                    }
+                }
+            }
+            let as_bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(as_bits(&score), as_bits(&want_score), "catalog {n}: scores");
+            for (a, b) in [(2, 3), (5, 16), (n - 1, 0), (7, 7)] {
+                let want = dot(&want[a], &want[b]);
+                assert_eq!(
+                    index.cosine(a, b).to_bits(),
+                    want.to_bits(),
+                    "cosine {a} {b}"
+                );
+            }
+        }
+    }
+
+    /// The facet index (the other index built from the catalog, in
+    /// `profile`) against the plain way of building it: every product's
+    /// facets, interned in order, keys and relative prices, on the same
+    /// generated catalogs.
+    #[test]
+    fn facet_index_matches_a_plain_reference() {
+        use crate::core::profile::{Facet, FacetIndex};
+        use std::collections::HashMap;
+        for (n, seed) in [(40, 4), (2_000, 5)] {
+            let catalog = Catalog::from_products(generated_products(n, seed)).0;
+            let index = FacetIndex::build(&catalog);
+            let mut facets: Vec<Facet> = Vec::new();
+            let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
+            let mut of_product: Vec<Vec<u32>> = Vec::new();
+            for product in catalog.products() {
+                let mut own: Vec<u32> = Vec::new();
+                let mut intern = |facet: Facet, own: &mut Vec<u32>| {
+                    let id = match facets.iter().position(|f| *f == facet) {
+                        Some(id) => id as u32,
+                        None => {
+                            facets.push(facet);
+                            facets.len() as u32 - 1
+                        }
+                    };
+                    if !own.contains(&id) {
+                        own.push(id);
+                    }
+                    id
+                };
+                let mut category_facets = Vec::new();
+                for depth in 0..product.category.len().min(4) {
+                    let path: Vec<String> = product.category[..=depth]
+                        .iter()
+                        .map(|l| l.trim().to_lowercase())
+                        .collect();
+                    let facet = Facet::Category {
+                        depth: depth as u8,
+                        path: path.join(" > "),
+                    };
+                    category_facets.push(intern(facet, &mut own));
+                }
+                let brand = product
+                    .brand
+                    .as_ref()
+                    .map(|b| intern(Facet::Brand(b.trim().to_lowercase()), &mut own));
+                for tag in &product.tags {
+                    intern(Facet::Tag(tag.trim().to_lowercase()), &mut own);
+                }
+                let keys = [
+                    product
+                        .category
+                        .last()
+                        .map(|c| (format!("c:{}", text::fold(c)), category_facets)),
+                    product
+                        .brand
+                        .as_ref()
+                        .map(|b| (format!("b:{}", text::fold(b)), brand.into_iter().collect())),
+                ];
+                for (key, stands_for) in keys.into_iter().flatten() {
+                    if key.len() > 2 {
+                        let list = by_key.entry(key).or_default();
+                        for f in stands_for {
+                            if !list.contains(&f) {
+                                list.push(f);
+                            }
+                        }
+                    }
+                }
+                of_product.push(own);
+            }
+            assert_eq!(index.len(), facets.len(), "catalog {n}");
+            for (id, facet) in facets.iter().enumerate() {
+                assert_eq!(index.facet(id as u32), Some(facet), "catalog {n}");
+            }
+            for (key, list) in &by_key {
+                assert_eq!(index.facets_of_key(key), list.as_slice(), "{key}");
+            }
+            // Relative price: ln(price) less the median ln(price) of the
+            // product's deepest category (or of the uncategorised products).
+            let leaf = |p: usize| {
+                of_product[p]
+                    .iter()
+                    .rev()
+                    .find(|&&f| matches!(facets[f as usize], Facet::Category { .. }))
+            };
+            let log_price = |p: usize| {
+                catalog.products()[p]
+                    .price
+                    .filter(|&x| x > 0.0 && x.is_finite())
+                    .map(|x| (x as f32).ln())
+            };
+            for (p, own) in of_product.iter().enumerate() {
+                assert_eq!(
+                    index.of_product(p),
+                    own.as_slice(),
+                    "catalog {n}, product {p}"
+                );
+                let want = log_price(p).map(|own_price| {
+                    let mut same_leaf: Vec<f32> = (0..n)
+                        .filter(|&q| leaf(q) == leaf(p))
+                        .filter_map(log_price)
+                        .collect();
+                    same_leaf.sort_by(f32::total_cmp);
+                    own_price - same_leaf[(same_leaf.len() - 1) / 2]
+                });
+                assert_eq!(
+                    index.relative_price(p).map(f32::to_bits),
+                    want.map(f32::to_bits),
+                    "catalog {n}, product {p}"
+                );
+            }
+        }
     }
 }
