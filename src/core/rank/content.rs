@@ -154,18 +154,6 @@ impl ContentBuilder {
         }
     }
 
-    /// Makes room for `more` products like the ones read so far, so the
-    /// token list grows once to its size instead of doubling past it (in
-    /// wasm the memory a doubling peak took is never given back).
-    pub fn reserve_like_so_far(&mut self, more: usize) {
-        let read = self.raw_start.len().max(1);
-        let per_product = self.raw_terms.len().div_ceil(read);
-        self.raw_start.reserve(more);
-        // A little over the mean: catalogs are not uniform.
-        self.raw_terms
-            .reserve(more.saturating_mul(per_product).saturating_mul(9) / 8);
-    }
-
     /// The id of a vocabulary key, new ids in order of first use.
     fn id_of(vocabulary: &mut FxHashMap<Box<str>, u32>, key: &str) -> u32 {
         match vocabulary.get(key) {
@@ -528,16 +516,19 @@ impl ContentIndex {
 
     /// Content similarity of every product to a set of weighted seeds:
     /// Σ seed_weight × cosine × price_factor, with the best seed per product.
+    /// `scratch` holds each product's running dot product beside its norm:
+    /// the norm a posting needs is then on the cache line it writes anyway.
     pub fn similar_scores(
         &self,
         seeds: &[(usize, f32)],
         score: &mut [f32],
         best_seed: &mut [(f32, u32)],
-        scratch: &mut Vec<f32>,
+        scratch: &mut Vec<[f32; 2]>,
         touched: &mut Vec<u32>,
     ) {
         scratch.clear();
-        scratch.resize(score.len(), 0.0);
+        scratch.extend(self.norm.iter().map(|&norm| [0.0, norm]));
+        scratch.resize(score.len(), [0.0, 1.0]);
         for &(seed, weight) in seeds {
             if seed >= self.norm.len() {
                 continue;
@@ -551,17 +542,18 @@ impl ContentIndex {
                 let field_idf = FIELD_WEIGHT.map(|w| w * idf);
                 for &item in self.postings(token) {
                     let c = (item >> FIELD_BITS) as usize;
-                    let candidate_weight = field_idf[(item & FIELD_MASK) as usize] / self.norm[c];
-                    if scratch[c] == 0.0 {
+                    let [dot, norm] = &mut scratch[c];
+                    let candidate_weight = field_idf[(item & FIELD_MASK) as usize] / *norm;
+                    if *dot == 0.0 {
                         touched.push(c as u32);
                     }
-                    scratch[c] += seed_weight * candidate_weight;
+                    *dot += seed_weight * candidate_weight;
                 }
             }
             for &candidate in touched.iter() {
                 let c = candidate as usize;
-                let add = weight * scratch[c] * self.price_factor(seed, c);
-                scratch[c] = 0.0;
+                let add = weight * scratch[c][0] * self.price_factor(seed, c);
+                scratch[c][0] = 0.0;
                 score[c] += add;
                 if add > best_seed[c].0 {
                     best_seed[c] = (add, seed as u32);
