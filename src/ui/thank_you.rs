@@ -43,14 +43,14 @@ pub fn ThankYou(
         let info = state.page.get_value();
         let heading = thank_you_heading(&info.strings, order.name.as_deref());
         let engine = state.engine.get();
-        let bought: Vec<String> = order
+        let bought: Vec<Option<String>> = order
             .items
             .iter()
             .map(|item| {
                 engine
                     .as_ref()
                     .and_then(|e| e.catalog().get(&item.id))
-                    .map_or_else(|| item.id.clone(), |p| p.title.clone())
+                    .map(|p| p.title.clone())
             })
             .collect();
         let suggestions: Vec<Card> = engine
