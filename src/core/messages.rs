@@ -105,7 +105,11 @@ mod tests {
             ("TTT??", Some("You bought T1, T2, T3 and 2 more")),
         ];
         for (pattern, want) in cases {
-            assert_eq!(bought_line(&en, &titles(pattern), 3).as_deref(), want, "{pattern}");
+            assert_eq!(
+                bought_line(&en, &titles(pattern), 3).as_deref(),
+                want,
+                "{pattern}"
+            );
         }
     }
 
