@@ -63,7 +63,7 @@ pub fn ThankYou(
                 // Many more than shown: without a co-purchase model the
                 // best-ranked are mostly like what was bought, and other
                 // categories than the order's should come first.
-                let mut request = Request::new(&history, Context::ForYou, CANDIDATES);
+                let mut request = Request::new(&history, Context::Order, CANDIDATES);
                 request.exclude_seen = true;
                 let bought: Vec<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
                 let picks = complements(
