@@ -344,11 +344,7 @@ impl Engine {
                 .sum::<usize>()
                 + c.popularity.capacity() * 4
         });
-        self.content.heap_bytes()
-            + (0..self.catalog.len())
-                .map(|p| self.facets.of_product(p).len() * 4 + 24 + 4)
-                .sum::<usize>()
-            + model
+        self.content.heap_bytes() + self.facets.heap_bytes() + model
     }
 
     /// Ranks the catalog for one request, best first.
