@@ -24,7 +24,9 @@ pub fn settings(script: Option<&Element>, config: &JsValue) -> (Settings, Vec<Se
 /// script tag's `data-*` attributes (which win, being applied later).
 pub fn setting_pairs(script: Option<&Element>, config: &JsValue) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
-    if let serde_json::Value::Object(map) = super::report::from_js(config) {
+    if let Ok(serde_json::Value::Object(map)) =
+        serde_wasm_bindgen::from_value::<serde_json::Value>(config.clone())
+    {
         for (name, value) in map {
             let text = match value {
                 serde_json::Value::String(s) => s,

@@ -8,7 +8,8 @@ use web_sys::{CustomEvent, CustomEventInit};
 
 /// Dispatches `tailor:{name}` on `document` with `detail` as a plain object.
 pub fn emit<T: Serialize>(name: &str, detail: &T) {
-    let detail = to_js(detail);
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let detail = detail.serialize(&serializer).unwrap_or(JsValue::NULL);
     let init = CustomEventInit::new();
     init.set_detail(&detail);
     init.set_bubbles(false);
@@ -19,25 +20,6 @@ pub fn emit<T: Serialize>(name: &str, detail: &T) {
         // A throwing listener of the page is the page's business; ignore its result.
         let _ = document.dispatch_event(&event);
     }
-}
-
-/// `value` as a plain JS value, through JSON text: the JSON serializer is in
-/// the wasm anyway (the store), so no second serializer ships for JS values.
-pub fn to_js<T: Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
-}
-
-/// A JS value as JSON data (`JSON.stringify`'s view of it: functions and
-/// `undefined` members are left out); `Null` when it has no JSON form.
-pub fn from_js(value: &JsValue) -> serde_json::Value {
-    js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|text| text.as_string())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or(serde_json::Value::Null)
 }
 
 /// What failed, for `tailor:error` listeners.
