@@ -4,15 +4,110 @@
 // - exported classes whose wasm exports were removed (wasm-streams, pulled
 //   in by Leptos' server functions, exports its stream adapters; build.sh
 //   removes those exports so their code goes too).
-// Then checks that every `wasm.NAME` the glue reads is exported and every
-// import the wasm needs is defined, so a pruning mistake fails the build
-// instead of the shopper's page.
-//   node scripts/prune-glue.mjs <glue.js> <final.wasm> <out.js>
+// Then gives the imports short names in the wasm and the glue alike
+// (`__wbg_warn_228ff2257384d295` → `Bq`: the hashes do not compress), and
+// checks that every `wasm.NAME` the glue reads is exported and every import
+// the wasm needs is defined, so a mistake fails the build instead of the
+// shopper's page. Export names stay (tests and benchmarks read `memory`).
+//   node scripts/prune-glue.mjs <glue.js> <final.wasm, rewritten> <out.js>
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [gluePath, wasmPath, out] = process.argv.slice(2);
-const module = new WebAssembly.Module(readFileSync(wasmPath));
-const imported = new Set(WebAssembly.Module.imports(module).map((i) => i.name));
+const GLUE_MODULE = './tailor_bg.js';
+const SHORT_MODULE = 't';
+
+// --- The wasm's import section, with short names (other sections as they are).
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [value, at];
+  }
+}
+function leb(value) {
+  const out = [];
+  do {
+    let byte = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) byte |= 0x80;
+    out.push(byte);
+  } while (value > 0);
+  return out;
+}
+const utf8 = new TextDecoder();
+const encode = (text) => [...leb(Buffer.byteLength(text)), ...Buffer.from(text)];
+function shortName(i) {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let name = '';
+  do {
+    name += letters[i % 52];
+    i = Math.floor(i / 52);
+  } while (i > 0);
+  return name;
+}
+function minifyImports(bytes) {
+  const renamed = new Map();
+  const parts = [bytes.subarray(0, 8)];
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at];
+    const [size, bodyAt] = readLeb(bytes, at + 1);
+    const end = bodyAt + size;
+    if (id !== 2) {
+      parts.push(bytes.subarray(at, end));
+      at = end;
+      continue;
+    }
+    let [count, p] = readLeb(bytes, bodyAt);
+    const body = [...leb(count)];
+    for (let i = 0; i < count; i++) {
+      let length;
+      [length, p] = readLeb(bytes, p);
+      const module = utf8.decode(bytes.subarray(p, p + length));
+      p += length;
+      [length, p] = readLeb(bytes, p);
+      const name = utf8.decode(bytes.subarray(p, p + length));
+      p += length;
+      const descAt = p;
+      const kind = bytes[p++];
+      const limits = () => {
+        const flags = bytes[p++];
+        [, p] = readLeb(bytes, p);
+        if (flags & 1) [, p] = readLeb(bytes, p);
+      };
+      if (kind === 0) [, p] = readLeb(bytes, p);
+      else if (kind === 1) {
+        p += 1;
+        limits();
+      } else if (kind === 2) limits();
+      else if (kind === 3) p += 2;
+      else throw new Error(`${wasmPath}: import ${module}.${name} of unknown kind ${kind}`);
+      if (module === GLUE_MODULE) {
+        if (!renamed.has(name)) renamed.set(name, shortName(renamed.size));
+        body.push(...encode(SHORT_MODULE), ...encode(renamed.get(name)));
+      } else {
+        body.push(...encode(module), ...encode(name));
+      }
+      body.push(...bytes.subarray(descAt, p));
+    }
+    if (p !== end) throw new Error(`${wasmPath}: import section not read to its end`);
+    parts.push(Uint8Array.of(2, ...leb(body.length), ...body));
+    at = end;
+  }
+  return [Buffer.concat(parts), renamed];
+}
+
+const optimised = readFileSync(wasmPath);
+const imported = new Set(
+  WebAssembly.Module.imports(new WebAssembly.Module(optimised))
+    .filter((i) => i.module === GLUE_MODULE)
+    .map((i) => i.name),
+);
+const [minified, renamed] = minifyImports(optimised);
+const module = new WebAssembly.Module(minified);
 const exported = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
 let lines = readFileSync(gluePath, 'utf8').split('\n');
 
@@ -30,9 +125,13 @@ for (const line of lines.slice(start + 1, end)) {
     dropping = entry[1] !== '__proto__' && !imported.has(entry[1]);
     if (dropping) dropped += 1;
   }
-  if (!dropping) kept.push(line);
+  if (dropping) continue;
+  kept.push(entry && renamed.has(entry[1]) ? line.replace(`${entry[1]}: `, `${renamed.get(entry[1])}: `) : line);
 }
 lines = [...lines.slice(0, start + 1), ...kept, ...lines.slice(end)];
+const moduleLine = lines.findIndex((l) => l === `            "${GLUE_MODULE}": import0,`);
+if (moduleLine < 0) throw new Error(`${gluePath}: no "${GLUE_MODULE}": import0`);
+lines[moduleLine] = `            ${SHORT_MODULE}: import0,`;
 
 // 2. Exported classes whose `__wbg_<name>_free` is no longer exported:
 //    the class, its dispose hook, its export and its FinalizationRegistry.
@@ -52,7 +151,9 @@ const code = lines.join('\n');
 const missingExports = [...new Set([...code.matchAll(/\bwasm\.(\w+)/g)].map((m) => m[1]))].filter(
   (name) => !exported.has(name),
 );
-const missingImports = [...imported].filter((name) => !new RegExp(`^ {12}${name}: `, 'm').test(code));
+const missingImports = WebAssembly.Module.imports(module)
+  .map((i) => i.name)
+  .filter((name) => !new RegExp(`^ {12}${name}: `, 'm').test(code));
 if (missingExports.length || missingImports.length) {
   throw new Error(
     `${gluePath}: glue and wasm disagree: reads missing exports ${missingExports.join(', ') || '-'}; ` +
@@ -60,4 +161,8 @@ if (missingExports.length || missingImports.length) {
   );
 }
 writeFileSync(out, code);
-console.log(`glue: ${dropped} unused imports and ${classes.length} unused classes (${classes.join(', ') || '-'}) removed`);
+writeFileSync(wasmPath, minified);
+console.log(
+  `glue: ${dropped} unused imports and ${classes.length} unused classes (${classes.join(', ') || '-'}) removed, ` +
+    `${renamed.size} imports renamed`,
+);
