@@ -769,9 +769,10 @@ pub fn recently_viewed(
 }
 
 /// Sorts a short list (the pool kept for diversity: `limit` times
-/// `diversity_pool`). An insertion sort: stable, and far less code in the
-/// wasm than the standard library's sort for one more element type.
-fn insertion_sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+/// `diversity_pool`; a model's neighbours of one product). An insertion
+/// sort: stable, and far less code in the wasm than the standard library's
+/// sort for one more element type.
+pub(crate) fn insertion_sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
     for i in 1..items.len() {
         let mut j = i;
         while j > 0 && cmp(&items[j - 1], &items[j]) == std::cmp::Ordering::Greater {
