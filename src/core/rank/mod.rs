@@ -472,9 +472,8 @@ impl Engine {
             .limit
             .saturating_mul(w.diversity_pool.max(1))
             .min(candidates.len());
-        let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if pool < candidates.len() {
-            candidates.select_nth_unstable_by(pool, by_score);
+            select_by_score(&mut candidates, pool);
             candidates.truncate(pool);
         }
         insertion_sort_by(&mut candidates, by_score);
@@ -766,6 +765,18 @@ pub fn recently_viewed(
         }
     }
     out
+}
+
+/// Highest score first, then lowest index: the order of recommendations.
+pub(crate) fn by_score(a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Puts the item at position `k` in [`by_score`] order at `k`, smaller
+/// positions before it, as `select_nth_unstable_by`. One copy of the
+/// standard selection code in the wasm, shared with the profile's medians.
+pub(crate) fn select_by_score(items: &mut [(usize, f32)], k: usize) {
+    items.select_nth_unstable_by(k, by_score);
 }
 
 /// Sorts a short list (the pool kept for diversity: `limit` times
