@@ -406,7 +406,11 @@ impl ContentBuilder {
                     kept += 1;
                 }
             }
-            raw_terms[from..kept].sort_unstable_by_key(|&t| t >> FIELD_BITS);
+            // A document is a few dozen tokens at most: the shared insertion
+            // sort, not one more instantiation of the standard sort in the wasm.
+            super::insertion_sort_by(&mut raw_terms[from..kept], |a, b| {
+                (a >> FIELD_BITS).cmp(&(b >> FIELD_BITS))
+            });
         }
         doc_start.push(kept as u32);
         raw_terms.truncate(kept);
