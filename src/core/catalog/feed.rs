@@ -113,9 +113,8 @@ impl<'a> FeedReader<'a> {
         let mut first = Vec::new();
         while first.len() < DETECT_RECORDS {
             match self.next_record()? {
-                Some(range) => first.push(
-                    serde_json::from_str::<Value>(&self.text[range]).map_err(|_| Unsure)?,
-                ),
+                Some(range) => first
+                    .push(serde_json::from_str::<Value>(&self.text[range]).map_err(|_| Unsure)?),
                 None => break,
             }
         }
@@ -384,7 +383,8 @@ mod tests {
     #[test]
     fn sliced_reading_gives_what_parse_gives() {
         let big = tailor_feed(450);
-        let wrapped = format!("{{\"shop\": {{\"name\": \"x\"}}, \"products\": {big}, \"page\": 1}}");
+        let wrapped =
+            format!("{{\"shop\": {{\"name\": \"x\"}}, \"products\": {big}, \"page\": 1}}");
         let shopify: String = {
             let records: Vec<String> = (0..230)
                 .map(|i| format!(r#"{{"id": {i}, "title": "T{i}", "handle": "h{i}", "variants": [{{"price": "{i}.00", "available": {}}}], "tags": ["x"]}}"#, i % 2 == 0))

@@ -19,7 +19,13 @@ mod shopify;
 mod tailor_json;
 mod woocommerce;
 
-use std::collections::HashMap;
+/// Product ids to catalog positions. Fx hashing: the ids come from the
+/// shop's own feed, and SipHash was a visible share of reading a catalog.
+type IdMap = rustc_hash::FxHashMap<String, u32>;
+
+fn id_map(capacity: usize) -> IdMap {
+    IdMap::with_capacity_and_hasher(capacity, Default::default())
+}
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -224,7 +230,7 @@ pub struct Parsed {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     products: Vec<Product>,
-    by_id: HashMap<String, u32>,
+    by_id: IdMap,
 }
 
 impl Catalog {
@@ -233,7 +239,7 @@ impl Catalog {
     pub fn from_products(products: Vec<Product>) -> (Self, Vec<(usize, Product)>) {
         let mut catalog = Catalog {
             products: Vec::with_capacity(products.len()),
-            by_id: HashMap::with_capacity(products.len()),
+            by_id: id_map(products.len()),
         };
         let mut duplicates = Vec::new();
         for (i, p) in products.into_iter().enumerate() {
@@ -368,7 +374,7 @@ impl Assembler {
         Self {
             catalog: Catalog {
                 products: Vec::with_capacity(n),
-                by_id: HashMap::with_capacity(n),
+                by_id: id_map(n),
             },
             ..Self::default()
         }

@@ -27,7 +27,7 @@
 
 use thiserror::Error;
 
-use super::{Catalog, Product};
+use super::{id_map, Catalog, IdMap, Product};
 use crate::core::text;
 
 const MAGIC: &[u8; 4] = b"TLRP";
@@ -153,6 +153,9 @@ pub struct PackReader<'a> {
     r: Reader<'a>,
     n: usize,
     products: Vec<Product>,
+    /// The id lookup, built as ids are read (spreading its cost over the
+    /// steps); `None` once a repeated id is met (only in a damaged file).
+    by_id: Option<IdMap>,
     /// Each product's index in the category dictionary (brands and tags
     /// are coded relative to it).
     category_index: Vec<Option<u32>>,
@@ -226,6 +229,7 @@ impl<'a> PackReader<'a> {
             r,
             n,
             products: Vec::with_capacity(n),
+            by_id: Some(id_map(n)),
             category_index: Vec::with_capacity(n),
             column: Column::Ids {
                 prefixes,
@@ -271,8 +275,14 @@ impl<'a> PackReader<'a> {
     /// The catalog, reading whatever [`Self::step`] has not read yet.
     pub fn finish(mut self) -> Result<Catalog, PackError> {
         while !self.step(usize::MAX)? {}
-        // Ids were unique when packed; a damaged file with repeats keeps the first.
-        Ok(Catalog::from_products(self.products).0)
+        match self.by_id {
+            Some(by_id) => Ok(Catalog {
+                products: self.products,
+                by_id,
+            }),
+            // Ids were unique when packed; a damaged file with repeats keeps the first.
+            None => Ok(Catalog::from_products(self.products).0),
+        }
     }
 
     /// Reads the header of the column after the current one.
@@ -342,6 +352,11 @@ impl<'a> PackReader<'a> {
         match &mut self.column {
             Column::Ids { prefixes, previous } => {
                 let id = r.id(prefixes, previous)?;
+                if let Some(by_id) = &mut self.by_id {
+                    if by_id.insert(id.clone(), i as u32).is_some() {
+                        self.by_id = None;
+                    }
+                }
                 products.push(Product {
                     id,
                     ..Product::default()
@@ -1140,7 +1155,11 @@ mod tests {
     fn reading_in_steps_gives_what_decode_gives() {
         let odd: Vec<Product> = (0..30)
             .map(|i| Product {
-                id: if i % 3 == 0 { format!("x{i}y") } else { format!("{i}") },
+                id: if i % 3 == 0 {
+                    format!("x{i}y")
+                } else {
+                    format!("{i}")
+                },
                 url: Some(format!("https://shop.example/{}/x", i * 3)),
                 price: Some(i as f64 / 3.0),
                 ..product(i)
@@ -1151,7 +1170,14 @@ mod tests {
             encode(&catalog(vec![product(1)])),
             encode(&catalog((0..300).map(product).collect())),
             encode(&catalog(odd)),
-            encode(&catalog((0..40).map(|i| Product { added: None, ..product(i) }).collect())),
+            encode(&catalog(
+                (0..40)
+                    .map(|i| Product {
+                        added: None,
+                        ..product(i)
+                    })
+                    .collect(),
+            )),
         ];
         let mut cases: Vec<Vec<u8>> = catalogs.to_vec();
         // Truncated and damaged copies: the same error at the same byte.

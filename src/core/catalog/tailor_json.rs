@@ -143,7 +143,9 @@ impl<'de> Deserialize<'de> for Records {
 /// `None` when [`super::convert`] must read it (not an object, a field of
 /// another format, or not valid JSON).
 pub(super) fn convert_text(text: &str) -> Option<Converted> {
-    serde_json::from_str::<Record>(text).ok().map(|r| convert(&r))
+    serde_json::from_str::<Record>(text)
+        .ok()
+        .map(|r| convert(&r))
 }
 
 fn convert(record: &Record) -> Converted {
