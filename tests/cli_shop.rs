@@ -237,6 +237,36 @@ fn demo_builds_a_complete_csp_clean_shop() {
     assert_eq!(parsed.catalog.len(), 120);
     assert!(site.join("tailor/tailor.js").is_file());
     assert!(site.join("tailor/tailor_bg.wasm").is_file());
+    // The co-purchase model covers the catalog, and each product's closest
+    // neighbour is what simulated shoppers buy with it: mostly from the
+    // same department (the companion subcategory).
+    let model = tailor::core::model::Model::from_bytes(
+        &std::fs::read(site.join("tailor/model.bin")).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        model.len() >= 100,
+        "{} of 120 products in the model",
+        model.len()
+    );
+    let department = |id: &str| parsed.catalog.get(id).map(|p| p.category[0].clone());
+    let (mut same, mut all) = (0, 0);
+    for item in 0..model.len() {
+        let closest = model
+            .neighbours(item)
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some(&(neighbour, _)) = closest {
+            all += 1;
+            same += usize::from(
+                department(&model.ids()[item]) == department(&model.ids()[neighbour as usize]),
+            );
+        }
+    }
+    assert!(
+        all >= 100 && same * 10 >= all * 7,
+        "{same} of {all} closest neighbours in the same department"
+    );
     for page in [
         "index.html",
         "cart.html",
@@ -284,7 +314,7 @@ fn demo_builds_a_complete_csp_clean_shop() {
         }
         assert!(
             html.contains(
-                "<script src=\"/tailor/tailor.js\" data-catalog=\"/tailor/catalog.json\" async></script>"
+                "<script src=\"/tailor/tailor.js\" data-catalog=\"/tailor/catalog.json\" data-model=\"/tailor/model.bin\" async></script>"
             ),
             "{name} lacks the embed"
         );

@@ -83,7 +83,7 @@ fn rule_factors_at_the_limits_keep_scores_finite() {
         let text = format!(
             r#"{{"boost":[{{"category":"Kitchen"}}],"bury":[{{"category":"Living"}}],"boost_factor":{factor},"bury_factor":{factor}}}"#
         );
-        let rules: Rules = serde_json::from_str(&text).expect("valid rules");
+        let rules = Rules::from_json(&text).expect("valid rules");
         let engine = Engine::new(catalog.clone()).with_rules(&rules);
         for context in [Context::ForYou, Context::Similar { product: "a" }] {
             for pick in engine.recommend(&Request::new(&history, context, 8)) {

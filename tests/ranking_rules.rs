@@ -96,7 +96,7 @@ fn ids(engine: &Engine, picks: &[Pick]) -> Vec<&'static str> {
 }
 
 fn rules(json: &str) -> Rules {
-    serde_json::from_str(json).unwrap()
+    Rules::from_json(json).unwrap()
 }
 
 /// Cold start (feed order), no diversity: the rules alone reorder.

@@ -773,3 +773,57 @@ fn evidence_names_the_products_and_interests_behind_a_pick() {
         assert_eq!(strongest_action(&history, "a"), want, "{history:?}");
     }
 }
+
+/// With a model and the default weights: after an order, what is bought
+/// with it comes before the best seller; a shopper who only looked still
+/// gets what is like what they looked at (the model knows orders, not this
+/// session's intent); a shopper who bought gets the model's view.
+#[test]
+fn with_a_model_orders_lead_to_what_goes_with_them_and_views_to_what_is_alike() {
+    let engine = Engine::new(shop()).with_model(model());
+    // (context, history, first pick, its reason)
+    let cases = [
+        (
+            Context::Order,
+            vec![buy("mug-blue", 10)],
+            "lamp",
+            Reason::OftenBoughtWith {
+                product: "mug-blue".into(),
+            },
+        ),
+        (
+            Context::ForYou,
+            vec![view("tee-blue", 10)],
+            "tee-red",
+            Reason::BecauseYouViewed {
+                product: "tee-blue".into(),
+            },
+        ),
+        (
+            Context::ForYou,
+            vec![view("socks", 5), view("tee-blue", 10)],
+            "tee-red",
+            Reason::BecauseYouViewed {
+                product: "tee-blue".into(),
+            },
+        ),
+        (
+            Context::ForYou,
+            vec![buy("socks", 10)],
+            "pot-dear",
+            Reason::Popular,
+        ),
+    ];
+    for (context, history, want_first, want_reason) in cases {
+        // As the widget asks: what the shopper saw has its own rail.
+        let mut request = Request::new(&history, context, 5);
+        request.exclude_seen = true;
+        let picks = engine.recommend(&request);
+        let got = ids(&engine, &picks);
+        assert_eq!(got[0], want_first, "{context:?} after {history:?}: {got:?}");
+        assert_eq!(
+            picks[0].reason, want_reason,
+            "{context:?} after {history:?}"
+        );
+    }
+}

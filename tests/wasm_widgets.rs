@@ -549,6 +549,12 @@ async fn thank_you_names_the_shopper_and_never_suggests_what_was_bought() {
                 qty: 2,
                 price: None,
             },
+            // Not in the catalog: counted, never shown as a raw id.
+            OrderItem {
+                id: "gift-card-9".into(),
+                qty: 1,
+                price: Some(25.0),
+            },
         ],
         name: Some("Dana Levi".into()),
     }));
@@ -556,7 +562,7 @@ async fn thank_you_names_the_shopper_and_never_suggests_what_was_bought() {
     assert_eq!(text(&shadow, ".tailor-heading"), "Thank you, Dana!");
     assert_eq!(
         text(&shadow, ".tailor-bought"),
-        "You bought Blue Ceramic Mug, Cotton T-Shirt"
+        "You bought Blue Ceramic Mug, Cotton T-Shirt and 1 more"
     );
     let suggested: Vec<String> = all(&shadow, "[data-tailor-item]")
         .iter()

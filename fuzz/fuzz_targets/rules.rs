@@ -30,7 +30,7 @@ fn catalog() -> Catalog {
 }
 
 fuzz_target!(|text: &str| {
-    let Ok(rules) = serde_json::from_str::<Rules>(text) else {
+    let Ok(rules) = Rules::from_json(text) else {
         return;
     };
     let engine = Engine::new(catalog()).with_rules(&rules);

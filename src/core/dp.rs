@@ -73,20 +73,7 @@ pub fn estimate(reported: &[u64], epsilon: f64) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic generator (SplitMix64) so the simulations are
-    /// reproducible without a crate.
-    struct Uniform(u64);
-    impl Uniform {
-        fn next(&mut self) -> f64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            (z >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::core::splitmix::SplitMix64;
 
     #[test]
     fn probabilities_match_epsilon() {
@@ -100,7 +87,7 @@ mod tests {
 
     #[test]
     fn randomize_is_always_a_valid_index_and_follows_p() {
-        let mut rng = Uniform(7);
+        let mut rng = SplitMix64::new(7);
         for k in [2usize, 5, 7, 11] {
             let (p, _) = probabilities(k, EPSILON);
             let trials = 40_000;
@@ -108,7 +95,7 @@ mod tests {
             let mut seen = vec![0u32; k];
             for i in 0..trials {
                 let value = i % k;
-                let out = randomize(value, k, EPSILON, rng.next());
+                let out = randomize(value, k, EPSILON, rng.unit());
                 assert!(out < k);
                 seen[out] += 1;
                 kept += usize::from(out == value);
@@ -127,7 +114,7 @@ mod tests {
     fn estimates_converge_to_the_true_distribution() {
         // Skewed CSAT answers (scores 1..=5 as indexes 0..5), as shops see.
         let truth = [0.05, 0.05, 0.10, 0.30, 0.50];
-        let mut rng = Uniform(42);
+        let mut rng = SplitMix64::new(42);
         let mut errors = Vec::new();
         for n in [1_000usize, 10_000, 100_000] {
             let mut reported = [0u64; 5];
@@ -142,7 +129,7 @@ mod tests {
                         x < acc
                     })
                     .unwrap_or(4);
-                reported[randomize(value, 5, EPSILON, rng.next())] += 1;
+                reported[randomize(value, 5, EPSILON, rng.unit())] += 1;
             }
             let est = estimate(&reported, EPSILON);
             let total: f64 = est.iter().sum();
@@ -164,13 +151,13 @@ mod tests {
 
     #[test]
     fn bits_estimate_the_true_rate() {
-        let mut rng = Uniform(3);
+        let mut rng = SplitMix64::new(3);
         let n = 50_000;
         let true_rate = 0.2;
         let mut yes = 0u64;
         for i in 0..n {
             let bit = (i as f64) < true_rate * n as f64;
-            yes += u64::from(randomize_bit(bit, EPSILON, rng.next()));
+            yes += u64::from(randomize_bit(bit, EPSILON, rng.unit()));
         }
         let est = estimate(&[n as u64 - yes, yes], EPSILON);
         assert!((est[1] / n as f64 - true_rate).abs() < 0.01, "{est:?}");

@@ -27,12 +27,17 @@ pub fn thank_you_heading(strings: &Strings, name: Option<&str>) -> String {
 }
 
 /// "You bought: A, B and 2 more": at most `shown` titles, the rest counted.
-pub fn bought_line(strings: &Strings, titles: &[String], shown: usize) -> Option<String> {
-    if titles.is_empty() {
+/// `titles` has one entry per item bought, `None` where the catalog has no
+/// title for it (not loaded yet, or an id it doesn't list): those are only
+/// counted, since an internal id like "sku-1" means nothing to a shopper.
+/// Without any known title there is no line at all.
+pub fn bought_line(strings: &Strings, titles: &[Option<String>], shown: usize) -> Option<String> {
+    let known: Vec<&str> = titles.iter().flatten().map(String::as_str).collect();
+    if known.is_empty() {
         return None;
     }
-    let shown = shown.max(1).min(titles.len());
-    let mut list = titles[..shown].join(", ");
+    let shown = shown.max(1).min(known.len());
+    let mut list = known[..shown].join(", ");
     let rest = titles.len() - shown;
     if rest > 0 {
         list.push_str(&strings.fill("and_more", &[("count", &rest.to_string())]));
@@ -80,15 +85,31 @@ mod tests {
     #[test]
     fn bought_lines() {
         let en = Strings::new("en", EN, EN);
-        let titles = |n: usize| (1..=n).map(|i| format!("T{i}")).collect::<Vec<_>>();
+        // "T" = a title the catalog has, "?" = an item it doesn't know.
+        let titles = |pattern: &str| {
+            pattern
+                .chars()
+                .enumerate()
+                .map(|(i, c)| (c == 'T').then(|| format!("T{}", i + 1)))
+                .collect::<Vec<_>>()
+        };
         let cases = [
-            (0, None),
-            (1, Some("You bought T1")),
-            (3, Some("You bought T1, T2, T3")),
-            (5, Some("You bought T1, T2, T3 and 2 more")),
+            ("", None),
+            ("?", None),
+            ("???", None),
+            ("T", Some("You bought T1")),
+            ("TTT", Some("You bought T1, T2, T3")),
+            ("TTTTT", Some("You bought T1, T2, T3 and 2 more")),
+            ("?T", Some("You bought T2 and 1 more")),
+            ("T?T?", Some("You bought T1, T3 and 2 more")),
+            ("TTT??", Some("You bought T1, T2, T3 and 2 more")),
         ];
-        for (n, want) in cases {
-            assert_eq!(bought_line(&en, &titles(n), 3).as_deref(), want, "{n}");
+        for (pattern, want) in cases {
+            assert_eq!(
+                bought_line(&en, &titles(pattern), 3).as_deref(),
+                want,
+                "{pattern}"
+            );
         }
     }
 

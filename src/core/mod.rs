@@ -21,6 +21,7 @@ pub mod recall;
 pub mod revenue;
 pub mod settings;
 pub mod signals;
+pub mod splitmix;
 pub mod store;
 pub mod survey;
 pub mod text;

@@ -176,10 +176,15 @@ impl Outbox {
         self.pending.push(item);
     }
 
-    /// Records a try of the item with `key`.
-    pub fn settle(&mut self, key: &str, outcome: Outcome) {
+    /// Records a try of the item with `key` that sent `sent`. A delivered
+    /// body only clears the item while it still holds that body: a comment
+    /// that completed the answer while its score was in flight stays queued
+    /// until it is delivered itself.
+    pub fn settle(&mut self, key: &str, sent: &str, outcome: Outcome) {
         match outcome {
-            Outcome::Delivered | Outcome::Refused => self.pending.retain(|p| p.key != key),
+            Outcome::Delivered | Outcome::Refused => {
+                self.pending.retain(|p| p.key != key || p.body != sent)
+            }
             Outcome::Failed => {
                 for p in self.pending.iter_mut().filter(|p| p.key == key) {
                     p.attempts = p.attempts.saturating_add(1);
@@ -295,14 +300,14 @@ mod tests {
         outbox.push(item("b"));
         assert_eq!(outbox.pending.len(), 2);
         for attempt in 1..=MAX_ATTEMPTS {
-            outbox.settle("a", Outcome::Failed);
+            outbox.settle("a", "{}", Outcome::Failed);
             let left = outbox.pending.iter().any(|p| p.key == "a");
             assert_eq!(left, attempt < MAX_ATTEMPTS, "after {attempt} failures");
         }
-        outbox.settle("b", Outcome::Delivered);
+        outbox.settle("b", "{}", Outcome::Delivered);
         assert!(outbox.pending.is_empty());
         outbox.push(item("c"));
-        outbox.settle("c", Outcome::Refused);
+        outbox.settle("c", "{}", Outcome::Refused);
         assert!(outbox.pending.is_empty());
     }
 
@@ -310,7 +315,7 @@ mod tests {
     fn a_queued_answer_takes_the_comment_that_completes_it() {
         let mut outbox = Outbox::default();
         outbox.push(item("a"));
-        outbox.settle("a", Outcome::Failed);
+        outbox.settle("a", "{}", Outcome::Failed);
         outbox.push(Pending {
             body: r#"{"comment":"late"}"#.into(),
             ..item("a")
@@ -318,6 +323,65 @@ mod tests {
         assert_eq!(outbox.pending.len(), 1);
         assert_eq!(outbox.pending[0].body, r#"{"comment":"late"}"#);
         assert_eq!(outbox.pending[0].attempts, 1, "attempts carry over");
+    }
+
+    #[test]
+    fn a_comment_queued_while_its_score_was_in_flight_is_not_lost() {
+        let score = r#"{"score":4}"#;
+        let commented = r#"{"score":4,"comment":"late"}"#;
+        // (what settles first, its outcome, then the comment's own send,
+        // its outcome, what is left queued)
+        let cases: [(&str, Outcome, &str, Outcome, Option<&str>); 6] = [
+            (
+                score,
+                Outcome::Delivered,
+                commented,
+                Outcome::Delivered,
+                None,
+            ),
+            (
+                score,
+                Outcome::Delivered,
+                commented,
+                Outcome::Failed,
+                Some(commented),
+            ),
+            (
+                score,
+                Outcome::Failed,
+                commented,
+                Outcome::Failed,
+                Some(commented),
+            ),
+            (score, Outcome::Failed, commented, Outcome::Delivered, None),
+            (
+                commented,
+                Outcome::Delivered,
+                score,
+                Outcome::Delivered,
+                None,
+            ),
+            (score, Outcome::Refused, commented, Outcome::Refused, None),
+        ];
+        for (first, first_outcome, second, second_outcome, left) in cases {
+            let mut outbox = Outbox::default();
+            outbox.push(Pending {
+                body: score.into(),
+                ..item("a")
+            });
+            outbox.push(Pending {
+                body: commented.into(),
+                ..item("a")
+            });
+            outbox.settle("a", first, first_outcome);
+            outbox.settle("a", second, second_outcome);
+            let queued: Vec<&str> = outbox.pending.iter().map(|p| p.body.as_str()).collect();
+            assert_eq!(
+                queued,
+                left.into_iter().collect::<Vec<_>>(),
+                "{first} {first_outcome:?}, then {second} {second_outcome:?}"
+            );
+        }
     }
 
     #[test]

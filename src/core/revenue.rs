@@ -92,19 +92,7 @@ pub fn estimate(reported: &[u64]) -> ShareEstimate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// SplitMix64: reproducible uniform numbers without a crate.
-    struct Uniform(u64);
-    impl Uniform {
-        fn next(&mut self) -> f64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            (z >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::core::splitmix::SplitMix64;
 
     #[test]
     fn levels() {
@@ -142,11 +130,11 @@ mod tests {
 
     #[test]
     fn rounding_keeps_the_exact_share_on_average() {
-        let mut rng = Uniform(11);
+        let mut rng = SplitMix64::new(11);
         for share in [0.0, 0.05, 0.3, 0.5, 0.62, 0.9, 1.0] {
             let n = 20_000;
             let mean = (0..n)
-                .map(|_| (level(share * 80.0, 80.0, rng.next()) - 1) as f64 / STEPS as f64)
+                .map(|_| (level(share * 80.0, 80.0, rng.unit()) - 1) as f64 / STEPS as f64)
                 .sum::<f64>()
                 / n as f64;
             assert!((mean - share).abs() < 0.01, "share {share}: mean {mean}");
@@ -161,7 +149,7 @@ mod tests {
         share_of: fn(usize) -> f64,
     }
 
-    fn simulate(p: &Population, rng: &mut Uniform) -> (ShareEstimate, f64, f64) {
+    fn simulate(p: &Population, rng: &mut SplitMix64) -> (ShareEstimate, f64, f64) {
         let mut counts = [0u64; VALUES];
         let (mut buying, mut share_sum) = (0.0, 0.0);
         for i in 0..p.devices {
@@ -174,7 +162,7 @@ mod tests {
             } else {
                 (0.0, 0.0)
             };
-            counts[usize::from(report(slot, day, rng.next(), rng.next()))] += 1;
+            counts[usize::from(report(slot, day, rng.unit(), rng.unit()))] += 1;
         }
         (estimate(&counts), buying, share_sum)
     }
@@ -208,7 +196,7 @@ mod tests {
                 share_of: |_| 0.25,
             },
         ];
-        let mut rng = Uniform(2026);
+        let mut rng = SplitMix64::new(2026);
         let runs = 400;
         for (case, p) in populations.iter().enumerate() {
             let (mut mean_buying, mut mean_sum) = (0.0, 0.0);
@@ -241,7 +229,7 @@ mod tests {
 
     #[test]
     fn the_share_converges_with_more_devices() {
-        let mut rng = Uniform(5);
+        let mut rng = SplitMix64::new(5);
         let mut errors = Vec::new();
         for devices in [2_000, 20_000, 200_000] {
             let p = Population {

@@ -4,6 +4,7 @@
 
 use thiserror::Error;
 
+use crate::core::rank::Rules;
 use crate::core::survey::{Plan, SurveyKind, Trigger};
 
 /// What the owner configured. Every field has a working default.
@@ -13,6 +14,9 @@ pub struct Settings {
     pub catalog: Option<String>,
     /// URL of the optional co-purchase model file.
     pub model: Option<String>,
+    /// The owner's ranking rules (pin, boost, bury, hide, repurchasable):
+    /// inline JSON or the URL of a JSON file.
+    pub rules: Option<RulesSetting>,
     /// BCP 47 language tag; the page's `lang` when not set.
     pub locale: Option<String>,
     /// ISO 4217 code used when a product has none.
@@ -62,6 +66,7 @@ impl Default for Settings {
         Self {
             catalog: None,
             model: None,
+            rules: None,
             locale: None,
             currency: None,
             limit: Self::DEFAULT_LIMIT,
@@ -76,6 +81,22 @@ impl Default for Settings {
             greeting: true,
             layout: Layout::Rail,
         }
+    }
+}
+
+/// Where the owner's rules are: given inline (`data-rules='{"pin": …}'` or
+/// `tailorConfig.rules = {…}`), or a JSON file next to the catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RulesSetting {
+    Inline(Rules),
+    Url(String),
+}
+
+impl RulesSetting {
+    /// Reads rules JSON (as inline or fetched): every field optional,
+    /// unknown ones refused so a typo ("pinned") is reported, not ignored.
+    pub fn parse_json(text: &str) -> Result<Rules, SettingError> {
+        Rules::from_json(text).map_err(|e| SettingError::BadRules(e.to_string()))
     }
 }
 
@@ -97,6 +118,8 @@ pub enum SettingError {
         value: String,
         expected: &'static str,
     },
+    #[error("setting `rules`: {0} (expected pin, boost, bury, hide, repurchasable, boost_factor, bury_factor)")]
+    BadRules(String),
 }
 
 impl Settings {
@@ -120,6 +143,13 @@ impl Settings {
         match kebab(name).as_str() {
             "catalog" => self.catalog = text(),
             "model" => self.model = text(),
+            "rules" => {
+                self.rules = if value.starts_with('{') {
+                    Some(RulesSetting::Inline(RulesSetting::parse_json(value)?))
+                } else {
+                    text().map(RulesSetting::Url)
+                }
+            }
             "locale" => self.locale = text(),
             "currency" => {
                 if value.len() == 3 && value.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -208,7 +238,7 @@ impl Settings {
 }
 
 /// Settings other parts of Tailor read themselves (layout, consent, survey…).
-const KNOWN_EXTRA: &[&str] = &["consent", "search-param", "retention-days", "rules"];
+const KNOWN_EXTRA: &[&str] = &["consent", "search-param", "retention-days"];
 
 /// On/off switches: `true`, `on`, `yes`, `1` or empty, and their opposites.
 fn flag(value: &str) -> Option<bool> {
@@ -275,12 +305,45 @@ mod tests {
             ("survey-sample", "1.5"),
             ("survey-sample", "150%"),
             ("survey-sample", "-0.1"),
+            ("rules", "{"),
+            ("rules", r#"{"pinned": ["a"]}"#),
+            ("rules", r#"{"boost": [{"colour": "red"}]}"#),
+            ("rules", r#"{"pin": "a"}"#),
         ];
         for (k, v) in cases {
             let mut s = Settings::default();
             assert!(s.apply(k, v).is_err(), "{k}={v}");
             assert_eq!(s, Settings::default(), "{k}={v}");
         }
+    }
+
+    #[test]
+    fn rules_inline_or_by_url() {
+        let cases: [(&str, Option<RulesSetting>); 4] = [
+            ("", None),
+            (
+                "/tailor/rules.json",
+                Some(RulesSetting::Url("/tailor/rules.json".into())),
+            ),
+            (
+                r#"{"pin": ["sku-1"], "hide": [{"brand": "Acme"}], "boost_factor": 2}"#,
+                Some(RulesSetting::Inline(Rules {
+                    pin: vec!["sku-1".into()],
+                    hide: vec![crate::core::rank::Selector::Brand("Acme".into())],
+                    boost_factor: 2.0,
+                    ..Rules::default()
+                })),
+            ),
+            ("{}", Some(RulesSetting::Inline(Rules::default()))),
+        ];
+        for (value, want) in cases {
+            let mut s = Settings::default();
+            s.apply("rules", value).unwrap();
+            assert_eq!(s.rules, want, "{value}");
+        }
+        let mut s = Settings::default();
+        let error = s.apply("rules", r#"{"pinned": ["a"]}"#).unwrap_err();
+        assert!(error.to_string().contains("pinned"), "{error}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! `tailor:error`) and the widget hides; nothing panics into the host page.
 
 pub mod cache;
+pub mod extras;
 pub mod fetch;
 pub mod format;
 pub mod page;
@@ -227,6 +228,7 @@ pub fn boot(script: JsValue, config: JsValue) {
     };
     let delivery_listeners = send::start(&info.settings, &document);
     let catalog_url = info.settings.catalog.clone();
+    let owner_settings = info.settings.clone();
     let debug = info.settings.debug;
     let timeout_ms = info.settings.timeout_ms;
     let state = State::new(memory, None, info);
@@ -272,8 +274,13 @@ pub fn boot(script: JsValue, config: JsValue) {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
-        match load_engine(&url, timeout_ms).await {
+        // The model and rules download while the catalog does.
+        let (loaded, extras) =
+            futures::future::join(load_engine(&url, timeout_ms), extras::load(&owner_settings))
+                .await;
+        match loaded {
             Ok((engine, skipped, timings)) => {
+                let engine = extras.apply(engine);
                 report::debug(
                     debug,
                     &format!(
@@ -434,6 +441,8 @@ async fn index_in_slices(catalog: catalog::Catalog, slices: &mut Slices) -> Engi
 struct Ready {
     products: usize,
     events: usize,
+    /// Whether the owner's co-purchase model is linked ("often bought with").
+    model: bool,
     timings: Timings,
     /// Size of the widget's wasm memory after indexing.
     memory_bytes: u32,
@@ -448,15 +457,17 @@ fn wasm_memory_bytes() -> u32 {
 }
 
 fn emit_ready(state: State, timings: Timings) {
-    let products = state
-        .engine
-        .with_untracked(|e| e.as_ref().map_or(0, |e| e.catalog().len()));
+    let (products, model) = state.engine.with_untracked(|e| {
+        e.as_ref()
+            .map_or((0, false), |e| (e.catalog().len(), e.has_model()))
+    });
     let events = state.memory.with_untracked(|m| m.history.len());
     report::emit(
         "ready",
         &Ready {
             products,
             events,
+            model,
             timings,
             memory_bytes: wasm_memory_bytes(),
         },

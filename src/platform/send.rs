@@ -126,7 +126,7 @@ pub fn survey_answered(settings: &Settings, answer: &Answer) {
     with_outbox(|o| o.push(item.clone()));
     wasm_bindgen_futures::spawn_local(async move {
         let outcome = post(&item.url, &item.body).await;
-        with_outbox(|o| o.settle(&item.key, outcome));
+        with_outbox(|o| o.settle(&item.key, &item.body, outcome));
     });
 }
 
@@ -204,7 +204,7 @@ pub fn start(settings: &Settings, document: &web_sys::Document) -> Vec<EventList
         wasm_bindgen_futures::spawn_local(async move {
             for item in pending {
                 let outcome = post(&item.url, &item.body).await;
-                with_outbox(|o| o.settle(&item.key, outcome));
+                with_outbox(|o| o.settle(&item.key, &item.body, outcome));
             }
         });
     }

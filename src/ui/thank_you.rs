@@ -43,14 +43,14 @@ pub fn ThankYou(
         let info = state.page.get_value();
         let heading = thank_you_heading(&info.strings, order.name.as_deref());
         let engine = state.engine.get();
-        let bought: Vec<String> = order
+        let bought: Vec<Option<String>> = order
             .items
             .iter()
             .map(|item| {
                 engine
                     .as_ref()
                     .and_then(|e| e.catalog().get(&item.id))
-                    .map_or_else(|| item.id.clone(), |p| p.title.clone())
+                    .map(|p| p.title.clone())
             })
             .collect();
         let suggestions: Vec<Card> = engine
@@ -63,7 +63,7 @@ pub fn ThankYou(
                 // Many more than shown: without a co-purchase model the
                 // best-ranked are mostly like what was bought, and other
                 // categories than the order's should come first.
-                let mut request = Request::new(&history, Context::ForYou, CANDIDATES);
+                let mut request = Request::new(&history, Context::Order, CANDIDATES);
                 request.exclude_seen = true;
                 let bought: Vec<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
                 let picks = complements(

@@ -253,6 +253,18 @@ describe('a shopper browses the demo shop under the strict CSP', () => {
         null,
         { timeout: 10_000 },
       );
+      // The shop's co-purchase model (data-model) is linked, and what goes
+      // with the order comes from it: "often bought with" one of its items.
+      const ready = (await tailorEvents(page)).find((e) => e.type === 'tailor:ready');
+      assert.equal(ready?.detail.model, true, JSON.stringify(ready?.detail));
+      await waitForSlotItems(page, 'thank-you');
+      const reasons = await page.locator('[data-tailor="thank-you"]').evaluate((host) =>
+        [...host.shadowRoot.querySelectorAll('.tailor-reason')].map((r) => r.textContent));
+      const bought = cartIds.map((id) => catalog.get(id).title);
+      assert.ok(
+        reasons.some((r) => bought.some((title) => r === `Often bought with ${title}`)),
+        `reasons ${JSON.stringify(reasons)} name none of ${JSON.stringify(bought)}`,
+      );
     }
     await page.reload();
     assert.equal(await page.locator('[data-order]').getAttribute('data-order'), order, 'reload shows the same order');

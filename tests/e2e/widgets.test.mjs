@@ -264,6 +264,84 @@ describe('widgets', { skip: NO_WIDGET && 'the site has no widget yet' }, () => {
     await context.close();
   });
 
+  it("the owner's rules pin, hide and bury in the widget, inline or from a file; a typo is reported and the rules are left out", async () => {
+    const { context, page, problems } = await shopperPage(browser, {
+      allow: (kind, text) => kind === 'console error' && /setting `rules`|rules-typo\.json: unknown field/.test(text),
+    });
+    const catalog = readCatalog(siteDir(tailorBin()));
+    const products = [...catalog.values()];
+    const pinned = products[products.length - 1];
+    const hiddenDepartment = products[0].category[0];
+    let rules = '';
+    await page.route('**/', async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace('data-catalog="/tailor/catalog.json"', `data-catalog="/tailor/catalog.json" data-limit="24" data-rules='${rules}'`);
+      await route.fulfill({ response, body: html });
+    });
+    await page.route('**/tailor/rules-*.json', (route) => route.fulfill({
+      contentType: 'application/json',
+      body: route.request().url().includes('typo') ? JSON.stringify({ pinned: [pinned.id] }) : JSON.stringify({ pin: [pinned.id], hide: [{ category: hiddenDepartment }] }),
+    }));
+    const inline = JSON.stringify({ pin: [pinned.id], hide: [{ category: hiddenDepartment }] });
+    for (const source of [inline, '/tailor/rules-shop.json']) {
+      rules = source;
+      await page.goto(server.url);
+      const items = await waitForSlotItems(page, 'recommendations');
+      assert.equal(items[0], pinned.id, `${source}: the pinned product comes first`);
+      const departments = items.map((id) => catalog.get(id).category[0]);
+      assert.ok(!departments.includes(hiddenDepartment), `${source}: ${hiddenDepartment} is hidden, got ${departments}`);
+      assert.deepEqual((await tailorEvents(page)).filter((e) => e.type === 'tailor:error'), [], source);
+    }
+    // A typo: reported once, recommendations still shown without the rules.
+    for (const source of ['{"pinned": ["x"]}', '/tailor/rules-typo.json']) {
+      rules = source;
+      await page.goto(server.url);
+      const items = await waitForSlotItems(page, 'recommendations');
+      const departments = items.map((id) => catalog.get(id).category[0]);
+      assert.ok(departments.includes(hiddenDepartment) || items[0] !== pinned.id, `${source}: rules not applied`);
+      const errors = (await tailorEvents(page)).filter((e) => e.type === 'tailor:error');
+      assert.equal(errors.length, 1, `${source}: ${JSON.stringify(errors)}`);
+      assert.match(errors[0].detail.message, /pinned/);
+    }
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
+  it('survey after N product views: shown on the third product page, not before, and only once', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    // The owner's settings for this test: ask after 3 products, with a
+    // survey slot on product pages (served as the owner would write them).
+    await page.route('**/p/*.html', async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text())
+        .replace('data-catalog="/tailor/catalog.json"', 'data-catalog="/tailor/catalog.json" data-survey-trigger="views:3"')
+        .replace('<div data-tailor="similar"></div>', '<div data-tailor="similar"></div><div data-tailor="survey"></div>');
+      await route.fulfill({ response, body: html });
+    });
+    await page.goto(server.url);
+    const products = await page.locator('a[href^="/p/"]').evaluateAll((links) => [...new Set(links.map((a) => a.getAttribute('href')))]);
+    assert.ok(products.length >= 4, `${products.length} product links on the home page`);
+    const survey = page.locator('[data-tailor="survey"] .tailor-survey');
+    const shownAfter = [];
+    for (const [i, href] of products.slice(0, 4).entries()) {
+      await page.goto(`${server.url}${href.slice(1)}`);
+      await waitForTailorEvent(page, 'tailor:ready');
+      await page.waitForTimeout(300);
+      if (await survey.count()) {
+        shownAfter.push(i + 1);
+        if (shownAfter.length === 1) {
+          await survey.getByRole('button', { name: /^5 of 5/ }).click();
+          await waitForTailorEvent(page, 'tailor:survey-answer');
+          const answer = (await tailorEvents(page)).find((e) => e.type === 'tailor:survey-answer').detail;
+          assert.equal(answer.score, 5);
+        }
+      }
+    }
+    assert.deepEqual(shownAfter, [3], 'the survey appears on the third product viewed, and is answered there');
+    assert.equal(problems.length, 0, describeProblems(problems));
+    await context.close();
+  });
+
   it('a dismissed survey stays closed, even on the owner\'s command', async () => {
     const { context, page, problems } = await shopperPage(browser);
     await page.goto(`${server.url}thank-you.html`);

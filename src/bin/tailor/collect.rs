@@ -71,15 +71,8 @@ pub enum CollectError {
     Db(#[from] DbError),
     #[error("`{0}` is not an origin like https://shop.example")]
     BadOrigin(String),
-    #[error("cannot start the async runtime: {0}")]
-    Runtime(std::io::Error),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("server stopped: {0}")]
-    Serve(std::io::Error),
+    #[error(transparent)]
+    Server(#[from] crate::serve::ServerError),
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -452,37 +445,12 @@ fn collect(args: Args) -> Result<(), CollectError> {
             buckets: Mutex::new(HashMap::new()),
         },
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(CollectError::Runtime)?;
-    runtime.block_on(async move {
-        let addr = SocketAddr::new(args.host, args.port);
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| CollectError::Bind { addr, source })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| CollectError::Bind { addr, source })?;
-        // Tests and scripts read this exact line to find the port.
-        println!(
-            "Collecting into {} at {}",
-            args.db.display(),
-            crate::serve::url_of(local)
-        );
-        use std::io::Write as _;
-        let _ = std::io::stdout().flush();
-        axum::serve(
-            listener,
-            router(app).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(CollectError::Serve)
-    })
+    let addr = SocketAddr::new(args.host, args.port);
+    let db = args.db.display().to_string();
+    crate::serve::run_server(addr, router(app), true, |url| {
+        format!("Collecting into {db} at {url}")
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 //! and the templates in `www/shop/` (compiled into the command, so it works
 //! from any directory): home, a page per department, a page per product
 //! with schema.org JSON-LD, cart, checkout and thank-you pages, the feed at
-//! `/tailor/catalog.json`, an SVG per product, and the widget from `pkg/`.
+//! `/tailor/catalog.json`, a co-purchase model at `/tailor/model.bin`
+//! (trained on simulated orders, so "often bought with" works as it would
+//! for a shop that trained on its real ones), an SVG per product, and the
+//! widget from `pkg/`.
 //!
 //! Every page runs under the strict CSP: scripts are external files, the
 //! only inline `<script>` is the JSON-LD data block, and there are no
@@ -17,6 +20,9 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use tailor::core::catalog::{self, CatalogError, Product};
+use tailor::core::events::{Event, EventKind};
+use tailor::core::model::{Model, TrainOptions};
+use tailor::core::splitmix::SplitMix64;
 use thiserror::Error;
 
 use crate::generate;
@@ -169,6 +175,9 @@ pub fn build(args: &Args) -> Result<Summary, DemoError> {
     };
 
     write(&out.join("tailor/catalog.json"), &feed)?;
+    let orders = simulated_orders(&products, args.seed);
+    let model = Model::train(orders.iter().map(Vec::as_slice), &TrainOptions::default());
+    write(&out.join("tailor/model.bin"), &model.to_bytes())?;
     for (name, text) in ASSETS {
         write(&out.join("assets").join(name), text.as_bytes())?;
     }
@@ -211,6 +220,66 @@ pub fn build(args: &Args) -> Result<Summary, DemoError> {
         departments: departments.len(),
         widget_files,
     })
+}
+
+/// Shoppers simulated for the demo's co-purchase model: each keeps to one
+/// department and places a few orders, each pairing a product of one
+/// subcategory with products of its companion subcategory (the next one in
+/// the department: pans with utensils, tees with trousers), now and then
+/// with something from elsewhere. Deterministic for a seed.
+fn simulated_orders(products: &[Product], seed: u64) -> Vec<Vec<Event>> {
+    const SHOPPERS: usize = 1_500;
+    const ORDER_GAP: u64 = 9 * 86_400;
+    const START: u64 = 1_700_000_000;
+    let departments = departments(products);
+    let subs: Vec<&[&Product]> = departments
+        .iter()
+        .flat_map(|d| d.subs.iter().map(|(_, list)| list.as_slice()))
+        .collect();
+    // The companion of subcategory i: the next in its department.
+    let mut companion = Vec::with_capacity(subs.len());
+    let mut first = 0;
+    for d in &departments {
+        let n = d.subs.len();
+        companion.extend((0..n).map(|i| first + (i + 1) % n));
+        first += n;
+    }
+    if subs.is_empty() {
+        return Vec::new();
+    }
+    let mut rng = SplitMix64::new(seed ^ 0x0DE5_0DE5);
+    let pick = |list: &[&Product], rng: &mut SplitMix64| list[rng.below(list.len())].id.clone();
+    (0..SHOPPERS)
+        .map(|_| {
+            let home = rng.below(subs.len());
+            let orders = 2 + rng.below(4);
+            let mut events = Vec::new();
+            for order in 0..orders as u64 {
+                let at = START + order * ORDER_GAP + rng.below(86_400) as u64;
+                // The shopper's own subcategory or its companion leads.
+                let lead = if rng.chance(0.5) {
+                    home
+                } else {
+                    companion[home]
+                };
+                let mut basket = vec![pick(subs[lead], &mut rng)];
+                for _ in 0..1 + rng.below(3) {
+                    let from = if rng.chance(0.85) {
+                        companion[lead]
+                    } else {
+                        rng.below(subs.len())
+                    };
+                    basket.push(pick(subs[from], &mut rng));
+                }
+                events.extend(
+                    basket
+                        .into_iter()
+                        .map(|id| Event::new(id, EventKind::Purchase, at)),
+                );
+            }
+            events
+        })
+        .collect()
 }
 
 /// The products and the feed bytes to publish: the given file as it is, or

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use tailor::core::catalog::Product;
+pub use tailor::core::splitmix::SplitMix64;
 use thiserror::Error;
 
 #[derive(clap::Args)]
@@ -140,41 +141,14 @@ pub fn write_feed(out: &mut impl Write, products: &[Product]) -> Result<(), Feed
     Ok(())
 }
 
-/// SplitMix64, written out here rather than taken from a crate: the output
-/// must stay byte-identical across toolchains and dependency upgrades (the
-/// `rand` crates may change their algorithms and value streams between
-/// versions), and this is all the randomness a sample catalog needs.
-pub struct SplitMix64(u64);
+/// Picks one of the generator's word lists' entries.
+trait Pick {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T;
+}
 
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`); the multiply-shift keeps it unbiased
-    /// enough for sample data without a rejection loop.
-    pub fn below(&mut self, n: usize) -> usize {
-        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
-    }
-
-    /// Uniform in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    pub fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+impl Pick for SplitMix64 {
+    /// `items` is never empty: the word lists are constants.
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }

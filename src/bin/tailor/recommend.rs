@@ -46,7 +46,7 @@ pub fn run(args: Args) -> ExitCode {
         let rules = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))
             .and_then(|t| {
-                serde_json::from_str::<Rules>(&t)
+                Rules::from_json(&t)
                     .map_err(|e| format!("{}: not valid rules: {e}", path.display()))
             });
         match rules {

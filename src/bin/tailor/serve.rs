@@ -57,6 +57,15 @@ pub struct Args {
 pub enum ServeError {
     #[error("{0} is not a directory")]
     NotADirectory(String),
+    #[error(transparent)]
+    Server(#[from] ServerError),
+    #[error("the Content-Security-Policy is not a valid header value")]
+    BadPolicy,
+}
+
+/// Why one of the command's HTTP servers (`serve`, `collect`, `setup`) stopped.
+#[derive(Debug, Error)]
+pub enum ServerError {
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -66,8 +75,48 @@ pub enum ServeError {
     },
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
-    #[error("the Content-Security-Policy is not a valid header value")]
-    BadPolicy,
+}
+
+/// Runs `app` on `addr` until Ctrl-C, on a small runtime of its own.
+/// Once listening it prints `banner(url)`: tests and scripts read that line
+/// to find the port. With `connect_info` the handlers can read the peer's
+/// address (the collector's rate limit needs it).
+pub fn run_server(
+    addr: SocketAddr,
+    app: Router,
+    connect_info: bool,
+    banner: impl FnOnce(&str) -> String,
+) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServerError::Runtime)?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServerError::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| ServerError::Bind { addr, source })?;
+        println!("{}", banner(&url_of(local)));
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let served = if connect_info {
+            let service = app.into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, service)
+                .with_graceful_shutdown(stop)
+                .await
+        } else {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await
+        };
+        served.map_err(ServerError::Serve)
+    })
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -106,30 +155,10 @@ fn serve(args: Args) -> Result<(), ServeError> {
         return Err(ServeError::NotADirectory(args.dir.display().to_string()));
     }
     let app = router(&args)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(ServeError::Runtime)?;
-    runtime.block_on(async move {
-        let addr = SocketAddr::new(args.host, args.port);
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| ServeError::Bind { addr, source })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| ServeError::Bind { addr, source })?;
-        // Tests and scripts read this exact line to find the port.
-        println!("Serving {} at {}", args.dir.display(), url_of(local));
-        use std::io::Write as _;
-        let _ = std::io::stdout().flush();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(ServeError::Serve)
-    })
+    let addr = SocketAddr::new(args.host, args.port);
+    let dir = args.dir.display().to_string();
+    run_server(addr, app, false, |url| format!("Serving {dir} at {url}"))?;
+    Ok(())
 }
 
 fn router(args: &Args) -> Result<Router, ServeError> {

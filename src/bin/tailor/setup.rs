@@ -23,7 +23,7 @@ use thiserror::Error;
 use tower_http::services::ServeDir;
 
 use crate::catalog::check_bytes;
-use crate::serve::{url_of, STRICT_CSP};
+use crate::serve::STRICT_CSP;
 
 /// Largest feed the page accepts: the widget's own limit.
 const MAX_FEED_BYTES: usize = 64 * 1024 * 1024;
@@ -46,15 +46,8 @@ pub struct Args {
 pub enum SetupError {
     #[error("{0} has no tailor.js: build the widget first (bash scripts/build.sh) or pass --pkg")]
     NoWidget(String),
-    #[error("cannot start the async runtime: {0}")]
-    Runtime(std::io::Error),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("server stopped: {0}")]
-    Serve(std::io::Error),
+    #[error(transparent)]
+    Server(#[from] crate::serve::ServerError),
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -311,30 +304,9 @@ fn setup(args: Args) -> Result<(), SetupError> {
         return Err(SetupError::NoWidget(args.pkg.display().to_string()));
     }
     let app = router(args.pkg, args.site);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(SetupError::Runtime)?;
-    runtime.block_on(async move {
-        let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), args.port);
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| SetupError::Bind { addr, source })?;
-        let local = listener
-            .local_addr()
-            .map_err(|source| SetupError::Bind { addr, source })?;
-        // Tests and scripts read this exact line to find the port.
-        println!("Setup page at {}", url_of(local));
-        use std::io::Write as _;
-        let _ = std::io::stdout().flush();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(SetupError::Serve)
-    })
+    let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), args.port);
+    crate::serve::run_server(addr, app, false, |url| format!("Setup page at {url}"))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ impl Engine {
         let affinity = profile.dense(self.facets.len());
         let on_screen = match request.context {
             super::Context::Similar { product } => Some(product),
-            super::Context::ForYou => None,
+            super::Context::ForYou | super::Context::Order => None,
         };
         picks
             .iter()

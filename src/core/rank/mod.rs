@@ -29,7 +29,7 @@ use crate::core::store::Interest;
 pub use arrivals::ArrivalsRequest;
 pub use content::{ContentBuilder, ContentIndex};
 pub use evidence::{strongest_action, Evidence};
-pub use rules::{Rules, Selector};
+pub use rules::{Rules, RulesError, Selector};
 
 use self::copurchase::{catalog_order_prior, CoPurchase};
 use self::rules::CompiledRules;
@@ -55,8 +55,9 @@ pub struct Weights {
     pub copurchase_seeds: usize,
     /// Content similarity to the seeds, without a model (the main signal then).
     pub content: f32,
-    /// Content similarity with a model: co-purchase evidence beats text, so
-    /// content mostly breaks ties (tuned on completejourney).
+    /// Content similarity with a model, seeded only by what the shopper
+    /// viewed or carted (purchases speak through the model). Completejourney
+    /// has purchases only, so its figures do not depend on this.
     pub content_with_model: f32,
     /// Model neighbours of the seeds ("often bought with").
     pub copurchase: f32,
@@ -75,6 +76,12 @@ pub struct Weights {
     pub affinity_with_model: f32,
     /// Popularity prior: model counts, or catalog order without a model.
     pub popularity: f32,
+    /// When the shopper's intent is known (after an order, `Context::Order`,
+    /// or while their recent activity is views and carts) the popularity
+    /// prior is multiplied by this (in proportion to that share), so what
+    /// goes with the order or is like what they look at comes before what is
+    /// merely popular.
+    pub intent_popularity: f32,
     /// Popularity prior without a model (catalog order is a weak hint).
     pub catalog_order: f32,
     /// Multiplies the whole score by `1 + popularity_lift × popularity` (model only):
@@ -99,7 +106,7 @@ impl Default for Weights {
             seeds: 12,
             copurchase_seeds: 500,
             content: 1.0,
-            content_with_model: 0.0,
+            content_with_model: 1.0,
             copurchase: 1.0,
             category: 0.3,
             brand: 0.05,
@@ -107,6 +114,7 @@ impl Default for Weights {
             price_fit: 0.05,
             affinity_with_model: 0.0,
             popularity: 2.0,
+            intent_popularity: 0.05,
             catalog_order: 0.02,
             popularity_lift: 1.0,
             diversity: 0.3,
@@ -123,6 +131,10 @@ pub enum Context<'a> {
     ForYou,
     /// On a product page: products like this one.
     Similar { product: &'a str },
+    /// After an order (the history's purchases): what goes with what was
+    /// just bought. With a model its co-purchase neighbours lead and
+    /// popularity only breaks ties; without one, as `ForYou`.
+    Order,
 }
 
 /// One call's inputs.
@@ -353,12 +365,28 @@ impl Engine {
         let now = evidence::request_now(request);
         let on_screen = match request.context {
             Context::Similar { product } => self.catalog.position(product),
-            Context::ForYou => None,
+            Context::ForYou | Context::Order => None,
         };
         let excluded = self.exclusions(request, on_screen);
 
         // Signals.
-        let (content_seeds, copurchase_seeds) = self.seeds(request, on_screen, now);
+        let (mut content_seeds, copurchase_seeds) = self.seeds(request, on_screen, now);
+        // With a model, co-purchase speaks for what the shopper bought; the
+        // content signal keeps what they only looked at or carted (this
+        // session's intent), which a model of orders knows little about.
+        let with_model = self.copurchase.is_some() && on_screen.is_none();
+        // How much of the shopper's recent activity is looking rather than
+        // buying, 0 to 1 (recency-weighted): with a model it moves the
+        // popularity prior from leading to breaking ties.
+        let mut looking = 0.0;
+        if with_model {
+            let total: f32 = content_seeds.iter().map(|s| s.weight).sum();
+            content_seeds.retain(|s| s.kind != EventKind::Purchase);
+            let kept: f32 = content_seeds.iter().map(|s| s.weight).sum();
+            if total > 0.0 {
+                looking = kept / total;
+            }
+        }
         let mut content = vec![0f32; n];
         let mut content_best = vec![(0f32, u32::MAX); n];
         let weights_only = |seeds: &[Seed]| -> Vec<(usize, f32)> {
@@ -394,11 +422,19 @@ impl Engine {
             1.0
         };
         // "Similar" rails are about likeness whatever the model says.
-        let content_weight = if self.copurchase.is_some() && on_screen.is_none() {
+        let content_weight = if with_model {
             w.content_with_model
         } else {
             w.content
         };
+        // After an order, what goes with it leads, and while the shopper
+        // looks around, what is like what they look at; what sells only
+        // breaks ties then. From purchases alone it leads (completejourney).
+        let intent = match request.context {
+            Context::Order => 1.0,
+            _ => looking,
+        };
+        let popularity_weight = w.popularity * (1.0 - intent * (1.0 - w.intent_popularity));
         let mut scored: Vec<(usize, f32, Reason)> = Vec::new();
         let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(n);
         for c in 0..n {
@@ -415,7 +451,7 @@ impl Engine {
                 )
             };
             let prior = match &self.copurchase {
-                Some(m) => w.popularity * m.popularity[c],
+                Some(m) => popularity_weight * m.popularity[c],
                 None => w.catalog_order * catalog_order_prior(c),
             };
             let relevance = content_weight * content[c]

@@ -9,13 +9,15 @@
 //!   "boost_factor": 1.5, "bury_factor": 0.5 }
 //! ```
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use thiserror::Error;
 
 use crate::core::catalog::Product;
 use crate::core::text;
 
 /// Which products a rule applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Selector {
     Id(String),
@@ -46,8 +48,7 @@ impl Selector {
 }
 
 /// The owner's rules. Every field is optional in JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rules {
     /// Product ids shown first, in this order (when in stock and not hidden).
     pub pin: Vec<String>,
@@ -74,6 +75,100 @@ impl Default for Rules {
             bury_factor: 0.5,
         }
     }
+}
+
+/// Why a rules file could not be used. Unknown fields are refused, so a
+/// typo ("pinned") is reported rather than silently ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RulesError {
+    #[error("not valid JSON: {0}")]
+    Json(String),
+    #[error("expected a JSON object")]
+    NotObject,
+    #[error("unknown field `{0}`")]
+    UnknownField(String),
+    #[error("`{0}` must be a list")]
+    NotList(&'static str),
+    #[error("`pin` item {0} is not a product id")]
+    BadPin(usize),
+    #[error("`{field}` item {index}: expected {{\"id\"|\"category\"|\"brand\"|\"tag\": \"…\"}}")]
+    BadSelector { field: &'static str, index: usize },
+    #[error("`{0}` must be a number")]
+    BadFactor(&'static str),
+}
+
+impl Rules {
+    /// Reads the owner's rules JSON; every field is optional. Written by
+    /// hand over `serde_json::Value` (already in the widget for feeds): a
+    /// derived reader would cost the widget kilobytes.
+    pub fn from_json(text: &str) -> Result<Rules, RulesError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| RulesError::Json(e.to_string()))?;
+        let Value::Object(map) = value else {
+            return Err(RulesError::NotObject);
+        };
+        let mut rules = Rules::default();
+        for (name, value) in &map {
+            match name.as_str() {
+                "pin" => {
+                    rules.pin = list("pin", value)?
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| match v {
+                            Value::String(id) => Ok(id.clone()),
+                            Value::Number(n) => Ok(n.to_string()),
+                            _ => Err(RulesError::BadPin(i)),
+                        })
+                        .collect::<Result<_, _>>()?
+                }
+                "boost" => rules.boost = selectors("boost", value)?,
+                "bury" => rules.bury = selectors("bury", value)?,
+                "hide" => rules.hide = selectors("hide", value)?,
+                "repurchasable" => rules.repurchasable = selectors("repurchasable", value)?,
+                "boost_factor" => rules.boost_factor = factor("boost_factor", value)?,
+                "bury_factor" => rules.bury_factor = factor("bury_factor", value)?,
+                other => return Err(RulesError::UnknownField(other.to_string())),
+            }
+        }
+        Ok(rules)
+    }
+}
+
+fn list<'a>(field: &'static str, value: &'a Value) -> Result<&'a [Value], RulesError> {
+    value
+        .as_array()
+        .map(Vec::as_slice)
+        .ok_or(RulesError::NotList(field))
+}
+
+fn factor(field: &'static str, value: &Value) -> Result<f32, RulesError> {
+    value
+        .as_f64()
+        .map(|f| f as f32)
+        .ok_or(RulesError::BadFactor(field))
+}
+
+fn selectors(field: &'static str, value: &Value) -> Result<Vec<Selector>, RulesError> {
+    let bad = |index| RulesError::BadSelector { field, index };
+    list(field, value)?
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let map: &Map<String, Value> = item.as_object().ok_or(bad(index))?;
+            let mut entries = map.iter();
+            let (Some((kind, Value::String(name))), None) = (entries.next(), entries.next()) else {
+                return Err(bad(index));
+            };
+            let name = name.clone();
+            Ok(match kind.as_str() {
+                "id" => Selector::Id(name),
+                "category" => Selector::Category(name),
+                "brand" => Selector::Brand(name),
+                "tag" => Selector::Tag(name),
+                _ => return Err(bad(index)),
+            })
+        })
+        .collect()
 }
 
 /// The rules resolved against one catalog, one entry per product.
@@ -164,18 +259,47 @@ mod tests {
 
     #[test]
     fn rules_read_from_json_with_defaults() {
-        let rules: Rules = serde_json::from_str(
-            r#"{"pin":["a"],"hide":[{"brand":"X"}],"boost":[{"category":"Y"},{"id":"b"}]}"#,
+        let rules = Rules::from_json(
+            r#"{"pin":["a", 7],"hide":[{"brand":"X"}],"boost":[{"category":"Y"},{"id":"b"}],
+                "bury":[{"tag":"old"}],"repurchasable":[{"category":"Coffee"}],"bury_factor":0.25}"#,
         )
         .unwrap();
-        assert_eq!(rules.pin, ["a"]);
+        assert_eq!(rules.pin, ["a", "7"]);
         assert_eq!(rules.hide, [Selector::Brand("X".into())]);
-        assert_eq!(rules.boost.len(), 2);
-        assert_eq!(rules.boost_factor, 1.5);
-        assert!(serde_json::from_str::<Rules>(r#"{"pinned":["a"]}"#).is_err());
         assert_eq!(
-            serde_json::from_str::<Rules>("{}").unwrap(),
-            Rules::default()
+            rules.boost,
+            [Selector::Category("Y".into()), Selector::Id("b".into())]
         );
+        assert_eq!(rules.bury, [Selector::Tag("old".into())]);
+        assert_eq!(rules.repurchasable, [Selector::Category("Coffee".into())]);
+        assert_eq!(rules.boost_factor, 1.5);
+        assert_eq!(rules.bury_factor, 0.25);
+        assert_eq!(Rules::from_json("{}").unwrap(), Rules::default());
+    }
+
+    #[test]
+    fn bad_rules_say_what_is_wrong() {
+        let cases = [
+            ("{", "not valid JSON"),
+            ("[]", "expected a JSON object"),
+            (r#"{"pinned": ["a"]}"#, "unknown field `pinned`"),
+            (r#"{"pin": "a"}"#, "`pin` must be a list"),
+            (r#"{"pin": ["a", {}]}"#, "`pin` item 1"),
+            (r#"{"hide": [{"colour": "red"}]}"#, "`hide` item 0"),
+            (
+                r#"{"boost": [{"brand": "A", "tag": "b"}]}"#,
+                "`boost` item 0",
+            ),
+            (r#"{"bury": [{"brand": 5}]}"#, "`bury` item 0"),
+            (r#"{"repurchasable": ["Coffee"]}"#, "`repurchasable` item 0"),
+            (
+                r#"{"boost_factor": "2"}"#,
+                "`boost_factor` must be a number",
+            ),
+        ];
+        for (text, want) in cases {
+            let error = Rules::from_json(text).unwrap_err().to_string();
+            assert!(error.contains(want), "{text}: {error}");
+        }
     }
 }

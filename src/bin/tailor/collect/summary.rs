@@ -418,15 +418,9 @@ mod tests {
 
     #[test]
     fn randomized_scores_are_estimated_back_to_the_true_metric() {
-        // SplitMix64: reproducible draws for the devices' randomized responses.
-        let mut state = 99u64;
-        let mut uniform = move || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-        };
+        // Reproducible draws for the devices' randomized responses.
+        let mut rng = tailor::core::splitmix::SplitMix64::new(99);
+        let mut uniform = move || rng.unit();
         // (kind, true scores repeated evenly, the true metric)
         let cases: [(SurveyKind, &[u8], f64); 3] = [
             (SurveyKind::Csat, &[5, 5, 4, 3, 1], 60.0),
