@@ -38,6 +38,7 @@ const needsWidget = NO_WIDGET ? 'no widget in this run (TAILOR_E2E_NO_WIDGET=1)'
 /** Short, so the timeout case is quick; documented as `data-timeout-ms`. */
 const TIMEOUT_MS = 800;
 const FEED_PATH = 'feeds-e2e/catalog.json';
+const MODEL_PATH = 'feeds-e2e/model.bin';
 const PER_PAGE = 48;
 
 const HOST_JS = `
@@ -86,6 +87,16 @@ function hostPage(title, limit, extraHead = '') {
 const isTailorErrorEcho = (source) => (kind, text) =>
   kind === 'console error' && text.startsWith(`tailor:error {"source":"${source}"`);
 
+/**
+ * What a failing file may leave in the browser's log: Tailor's own report
+ * from `source`, and the browser's note of the HTTP status the test served.
+ */
+const allowFailure = (source, failure, url, filePath) => (kind, text) =>
+  isTailorErrorEcho(source)(kind, text) ||
+  Boolean(failure.status &&
+    ((kind === 'HTTP error' && text === `${failure.status} ${url}`) ||
+      (kind === 'console error' && text.includes(`status of ${failure.status}`) && text.includes(filePath))));
+
 async function assertHostStillWorks(page) {
   await page.locator('#host-button').click();
   await page.locator('#host-output').filter({ hasText: /^clicked 1$/ }).waitFor({ timeout: 5_000 });
@@ -112,6 +123,7 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
   let dir;
   let feedsDir;
   let catalogText;
+  let modelBytes;
   let image;
   let server;
   let browser;
@@ -128,6 +140,11 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
     mkdirSync(feedsDir, { recursive: true });
     writeFileSync(path.join(feedsDir, 'host.js'), HOST_JS);
     writeFileSync(path.join(feedsDir, 'shop.html'), hostPage('Feed trouble', 8));
+    writeFileSync(
+      path.join(feedsDir, 'model.html'),
+      hostPage('Model trouble', 8).replace(`data-catalog="/${FEED_PATH}"`, `data-catalog="/${FEED_PATH}" data-model="/${MODEL_PATH}"`),
+    );
+    modelBytes = readFileSync(path.join(dir, 'tailor', 'model.bin'));
     writeFileSync(path.join(feedsDir, 'naughty.html'), hostPage('Naughty catalog', PER_PAGE));
     writeFileSync(
       path.join(feedsDir, 'naughty-thanks.html'),
@@ -215,11 +232,7 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
   for (const failure of failures) {
     it(`hides on ${failure.name}, reports once, and retries on the next page view`, async () => {
       const feedUrl = `${server.url}${FEED_PATH}`;
-      const expectedStatus = (kind, text) =>
-        failure.status &&
-        ((kind === 'HTTP error' && text === `${failure.status} ${feedUrl}`) ||
-          (kind === 'console error' && text.includes(`status of ${failure.status}`) && text.includes(FEED_PATH)));
-      const allow = (kind, text) => isTailorErrorEcho('catalog')(kind, text) || expectedStatus(kind, text);
+      const allow = allowFailure('catalog', failure, feedUrl, FEED_PATH);
       await asShopper({ allow }, async (page, problems) => {
         let requests = 0;
         let healthy = false;
@@ -251,6 +264,59 @@ describe('Tailor with failing and hostile feeds', { skip: needsWidget }, () => {
         assert.ok(items.length > 0, 'recommendations after the feed recovered');
         assert.equal(requests, before + 1, 'the next page view fetched the feed again');
         await settle(page);
+        assert.deepEqual((await tailorEvents(page)).filter((e) => e.type === 'tailor:error'), []);
+        assertNoProblems(problems);
+      });
+    });
+  }
+
+  // The owner's co-purchase model failing the same ways, or damaged: the
+  // widget reports it once and recommends without it; the next page view
+  // asks again and links it.
+  const modelFailures = [
+    ...failures
+      .filter((f) => f.name !== 'truncated JSON')
+      .map((f) => (f.name === 'an HTML page labelled as JSON' ? { ...f, message: /not a Tailor model file/ } : f)),
+    {
+      name: 'a file that is not a model',
+      serve: (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('GIF89a not a model') }),
+      message: /not a Tailor model file/,
+    },
+    {
+      name: 'a truncated model',
+      serve: (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: modelBytes.subarray(0, modelBytes.length >> 1) }),
+      message: /truncated|unexpected|outside/,
+    },
+  ];
+  for (const failure of modelFailures) {
+    it(`recommends without the model on ${failure.name}, reports once, and links it on the next page view`, async () => {
+      const modelUrl = `${server.url}${MODEL_PATH}`;
+      const allow = allowFailure('model', failure, modelUrl, MODEL_PATH);
+      await asShopper({ allow }, async (page, problems) => {
+        let healthy = false;
+        await page.route(`${server.url}${FEED_PATH}`, (route) =>
+          route.fulfill({ status: 200, contentType: 'application/json', body: catalogText }));
+        await page.route(modelUrl, (route) => {
+          if (healthy) return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: modelBytes });
+          return failure.serve(route);
+        });
+        await page.goto(`${server.url}feeds-e2e/model.html`);
+        const items = await waitForSlotItems(page, 'recommendations', 15_000);
+        assert.ok(items.length > 0, 'recommendations without the model');
+        await settle(page);
+        const events = await tailorEvents(page);
+        const errors = events.filter((e) => e.type === 'tailor:error');
+        assert.equal(errors.length, 1, JSON.stringify(errors));
+        assert.equal(errors[0].detail.source, 'model');
+        assert.match(errors[0].detail.message, failure.message);
+        assert.equal(events.find((e) => e.type === 'tailor:ready').detail.model, false);
+        await assertHostStillWorks(page);
+
+        healthy = true;
+        await page.reload();
+        await waitForTailorEvent(page, 'tailor:ready', 15_000);
+        const ready = (await tailorEvents(page)).find((e) => e.type === 'tailor:ready');
+        assert.equal(ready.detail.model, true, 'the next page view links the repaired model');
         assert.deepEqual((await tailorEvents(page)).filter((e) => e.type === 'tailor:error'), []);
         assertNoProblems(problems);
       });

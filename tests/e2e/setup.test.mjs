@@ -71,11 +71,14 @@ describe('tailor setup: script tag, catalog check and live preview', { skip: NO_
     const snippet = page.locator('#snippet');
     assert.match(await snippet.textContent(), /<script src="\/tailor\/tailor\.js" data-catalog="\/tailor\/catalog\.json" async><\/script>/);
     await page.fill('input[name="locale"]', 'de');
+    await page.fill('input[name="model"]', '/tailor/model.bin');
+    await page.fill('input[name="rules"]', '/tailor/rules.json');
     await page.fill('input[name="collector"]', 'https://collect.shop.example/');
     await page.check('input[name="report"]');
     await page.check('input[name="rr"]');
     const text = await snippet.textContent();
     for (const part of [
+      'data-model="/tailor/model.bin" data-rules="/tailor/rules.json"',
       'data-locale="de"',
       'data-survey-endpoint="https://collect.shop.example/v1/answers"',
       'data-survey-privacy="rr"',

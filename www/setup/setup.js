@@ -14,7 +14,7 @@
     const f = new FormData(form);
     const get = (name) => String(f.get(name) || '').trim();
     const out = [['catalog', get('catalog')]];
-    for (const name of ['locale', 'currency', 'limit', 'theme']) if (get(name)) out.push([name, get(name)]);
+    for (const name of ['model', 'rules', 'locale', 'currency', 'limit', 'theme']) if (get(name)) out.push([name, get(name)]);
     const collector = get('collector').replace(/\/+$/, '');
     if (collector) {
       out.push(['survey-endpoint', `${collector}/v1/answers`]);
