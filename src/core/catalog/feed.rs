@@ -21,6 +21,8 @@ use super::{
 
 /// Records read to decide the format (as `parse_value` looks at).
 const DETECT_RECORDS: usize = 100;
+/// Fewest bytes per record assumed when making room for the records.
+const MIN_RECORD_BYTES: usize = 24;
 /// Nesting, counted from the record, beyond which the whole document is
 /// handed to [`parse`] (serde_json refuses nesting deeper than 128, counted
 /// from the document's root).
@@ -110,6 +112,7 @@ impl<'a> FeedReader<'a> {
         // At the list's `[`.
         self.at += 1;
         self.list_opened = true;
+        let list_start = self.at;
         let mut first = Vec::new();
         while first.len() < DETECT_RECORDS {
             match self.next_record()? {
@@ -122,6 +125,14 @@ impl<'a> FeedReader<'a> {
             return Err(Unsure);
         }
         let format = vote(&first);
+        if first.len() == DETECT_RECORDS {
+            // Room for about as many more records as the rest of the text
+            // holds at the first ones' length, so the product list is not
+            // regrown (and its old copies left as holes) while reading.
+            let length = ((self.at - list_start) / DETECT_RECORDS).max(MIN_RECORD_BYTES);
+            let left = (self.text.len() - self.at) / length;
+            self.assembler.reserve(DETECT_RECORDS + left + left / 16);
+        }
         for record in &first {
             self.assembler.push(convert(format, record));
         }

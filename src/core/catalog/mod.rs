@@ -380,6 +380,14 @@ impl Assembler {
         }
     }
 
+    /// Makes room for about `n` products; a failure only means regrowing.
+    fn reserve(&mut self, n: usize) {
+        let more = n.saturating_sub(self.catalog.products.len());
+        if self.catalog.products.try_reserve_exact(more).is_ok() {
+            let _ = self.catalog.by_id.try_reserve(more);
+        }
+    }
+
     fn push(&mut self, record: Converted) {
         let index = self.index;
         self.index += 1;
