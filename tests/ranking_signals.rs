@@ -813,6 +813,17 @@ fn with_a_model_orders_lead_to_what_goes_with_them_and_views_to_what_is_alike() 
             "pot-dear",
             Reason::Popular,
         ),
+        // On a product page likeness leads, not the best seller.
+        (
+            Context::Similar {
+                product: "pan-cheap",
+            },
+            vec![],
+            "pan-dear",
+            Reason::SimilarTo {
+                product: "pan-cheap".into(),
+            },
+        ),
     ];
     for (context, history, want_first, want_reason) in cases {
         // As the widget asks: what the shopper saw has its own rail.

@@ -76,11 +76,11 @@ pub struct Weights {
     pub affinity_with_model: f32,
     /// Popularity prior: model counts, or catalog order without a model.
     pub popularity: f32,
-    /// When the shopper's intent is known (after an order, `Context::Order`,
-    /// or while their recent activity is views and carts) the popularity
-    /// prior is multiplied by this (in proportion to that share), so what
-    /// goes with the order or is like what they look at comes before what is
-    /// merely popular.
+    /// When the shopper's intent is known (on a product page, after an
+    /// order, or while their recent activity is views and carts) the
+    /// popularity prior and lift are multiplied by this (in proportion to
+    /// that share), so what is like the product, goes with the order or is
+    /// like what they look at comes before what is merely popular.
     pub intent_popularity: f32,
     /// Popularity prior without a model (catalog order is a weak hint).
     pub catalog_order: f32,
@@ -427,14 +427,17 @@ impl Engine {
         } else {
             w.content
         };
-        // After an order, what goes with it leads, and while the shopper
-        // looks around, what is like what they look at; what sells only
-        // breaks ties then. From purchases alone it leads (completejourney).
+        // On a product page what is like it leads, after an order what goes
+        // with it, and while the shopper looks around what is like what they
+        // look at; what sells only breaks ties then. From purchases alone it
+        // leads (completejourney).
         let intent = match request.context {
-            Context::Order => 1.0,
-            _ => looking,
+            Context::Similar { .. } | Context::Order => 1.0,
+            Context::ForYou => looking,
         };
-        let popularity_weight = w.popularity * (1.0 - intent * (1.0 - w.intent_popularity));
+        let popularity_share = 1.0 - intent * (1.0 - w.intent_popularity);
+        let popularity_weight = w.popularity * popularity_share;
+        let popularity_lift = w.popularity_lift * popularity_share;
         let mut scored: Vec<(usize, f32, Reason)> = Vec::new();
         let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(n);
         for c in 0..n {
@@ -459,7 +462,7 @@ impl Engine {
                 + affinity_scale
                     * (w.category * category + w.brand * brand + w.tag * tag + w.price_fit * fit);
             let lift = match &self.copurchase {
-                Some(m) => 1.0 + w.popularity_lift * m.popularity[c],
+                Some(m) => 1.0 + popularity_lift * m.popularity[c],
                 None => 1.0,
             };
             let score = (relevance + prior) * lift * self.rules.factor[c];
