@@ -16,11 +16,16 @@ wasm-bindgen --target no-modules --no-typescript --out-dir "$tmp" --out-name tai
 
 wasm_opt=node_modules/.bin/wasm-opt
 [ -x "$wasm_opt" ] || wasm_opt=$(command -v wasm-opt)
-"$wasm_opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+# wasm-streams (Leptos' server functions, unused by the widget) exports its
+# stream adapters to JS; dropping those exports first lets -Oz remove their
+# code, and prune-glue.mjs their classes in the glue.
+"$wasm_opt" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
+  -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   "$tmp/tailor_bg.wasm" -o "$out/tailor_bg.wasm"
 
-node scripts/assemble-loader.mjs www/loader/tailor.js "$tmp/tailor.js" "$out/tailor.js"
+node scripts/prune-glue.mjs "$tmp/tailor.js" "$out/tailor_bg.wasm" "$tmp/tailor.pruned.js"
+node scripts/assemble-loader.mjs www/loader/tailor.js "$tmp/tailor.pruned.js" "$out/tailor.js"
 # npm packaging for sites with a bundler (examples/bundler).
 cp www/pkg-npm/package.json www/pkg-npm/tailor.d.ts "$out/"
 node scripts/size-report.mjs "$out"

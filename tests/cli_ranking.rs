@@ -226,3 +226,93 @@ fn eval_prints_every_ranker() {
         assert!((0.0..=1.0).contains(&hr), "{row}");
     }
 }
+
+#[test]
+fn train_min_shared_keeps_only_pairs_enough_shoppers_bought() {
+    let d = dir("min_shared");
+    let catalog = write(&d, "catalog.json", CATALOG);
+    let histories = write(&d, "h.jsonl", HISTORIES);
+    let model = d.join("model.bin");
+    // Shared shoppers in HISTORIES: bread–butter 3, bread–jam 2,
+    // butter–jam 2, bread–milk 1, tea–eggs 1.
+    // (--min-shared, products left with neighbours)
+    let cases: &[(Option<&str>, usize)] = &[
+        (None, 3),
+        (Some("1"), 6),
+        (Some("2"), 3),
+        (Some("3"), 2),
+        (Some("4"), 0),
+    ];
+    for (min_shared, want) in cases {
+        let mut args = vec![
+            "train",
+            "--catalog",
+            catalog.to_str().unwrap(),
+            "--histories",
+            histories.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+        ];
+        if let Some(n) = min_shared {
+            args.extend(["--min-shared", n]);
+        }
+        let out = tailor(&args, "");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("({want} with neighbours)")),
+            "{min_shared:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn eval_validation_never_looks_at_the_last_baskets() {
+    let d = dir("eval_validation");
+    let catalog = write(&d, "catalog.json", CATALOG);
+    // u1 and u2 have three baskets, u3 two: the validation split sets the
+    // last basket aside, so only u1 and u2 have a held-out basket, and the
+    // tea in u1's last basket is never a target.
+    let histories = write(
+        &d,
+        "h.jsonl",
+        concat!(
+            r#"{"user": "u1", "events": [{"id": "bread", "type": "purchase", "t": 10}, {"id": "butter", "type": "purchase", "t": 20}, {"id": "tea", "type": "purchase", "t": 30}]}"#,
+            "\n",
+            r#"{"user": "u2", "events": [{"id": "bread", "type": "purchase", "t": 10}, {"id": "jam", "type": "purchase", "t": 20}, {"id": "milk", "type": "purchase", "t": 30}]}"#,
+            "\n",
+            r#"{"user": "u3", "events": [{"id": "bread", "type": "purchase", "t": 10}, {"id": "eggs", "type": "purchase", "t": 20}]}"#,
+            "\n",
+        ),
+    );
+    // (extra arguments, expected summary)
+    let cases: &[(&[&str], &str)] = &[
+        (&[], "3 test shoppers, 3 targets"),
+        (&["--validation"], "2 test shoppers, 2 targets"),
+    ];
+    for (extra, want) in cases {
+        let mut args = vec![
+            "eval",
+            "--catalog",
+            catalog.to_str().unwrap(),
+            "--histories",
+            histories.to_str().unwrap(),
+            "--k",
+            "2",
+        ];
+        args.extend(extra.iter());
+        let out = tailor(&args, "");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains(want), "{args:?}: {text}");
+        assert_eq!(
+            text.contains("validation split"),
+            !extra.is_empty(),
+            "{text}"
+        );
+    }
+}

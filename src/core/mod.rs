@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod css;
 pub mod dp;
 pub mod eval;
 pub mod events;

@@ -285,7 +285,11 @@ impl Model {
                 let raw = reader.take(2)?;
                 entry.1 = f32::from(u16::from_le_bytes([raw[0], raw[1]])) / WEIGHT_SCALE;
             }
-            list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            // At most `max_neighbours` (30 by default): an insertion sort
+            // gives the same order (the comparison is total) with less wasm.
+            crate::core::rank::insertion_sort_by(&mut list, |a, b| {
+                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+            });
             neighbours.push(list);
         }
         if reader.at != bytes.len() {

@@ -60,12 +60,147 @@ fn scheme(url: &str) -> Option<String> {
 
 /// A plain price text for when the browser's formatter is unavailable.
 pub fn fallback_price(amount: f64, currency: &str) -> String {
-    format!("{currency} {amount:.2}")
+    format!("{currency} {}", two_decimals(amount))
+}
+
+/// `format!("{:.2}", x)`, digit for digit (exact value, ties to even, the
+/// sign of negative zero kept), without the standard library's exact
+/// float formatter: that one ships several KB of wasm for this one use.
+fn two_decimals(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".to_string();
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x.is_infinite() {
+        return format!("{sign}inf");
+    }
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    // |x| = mantissa × 2^exponent exactly.
+    let (mantissa, exponent) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased - 1075)
+    };
+    if exponent >= 0 {
+        // A whole number (at least 2^52): its exact digits, then ".00".
+        return format!("{sign}{}.00", times_power_of_two(mantissa, exponent as u32));
+    }
+    // Hundredths: mantissa × 100 / 2^shift, rounded half to even. Past a
+    // shift of 60 the value is below half a hundredth (mantissa × 100 < 2^60).
+    let shift = (-exponent) as u32;
+    let hundredths = if shift > 60 {
+        0
+    } else {
+        let scaled = u128::from(mantissa) * 100;
+        let whole = scaled >> shift;
+        let rest = scaled & ((1u128 << shift) - 1);
+        let half = 1u128 << (shift - 1);
+        if rest > half || (rest == half && whole % 2 == 1) {
+            whole + 1
+        } else {
+            whole
+        }
+    };
+    format!("{sign}{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// The decimal digits of `mantissa × 2^exponent`, with base-10^9 limbs
+/// (least significant first): doubles reach 2^1024, far past any integer type.
+fn times_power_of_two(mantissa: u64, exponent: u32) -> String {
+    const BASE: u64 = 1_000_000_000;
+    let mut limbs = vec![
+        mantissa % BASE,
+        (mantissa / BASE) % BASE,
+        mantissa / BASE / BASE,
+    ];
+    for _ in 0..exponent {
+        let mut carry = 0;
+        for limb in &mut limbs {
+            let doubled = *limb * 2 + carry;
+            *limb = doubled % BASE;
+            carry = doubled / BASE;
+        }
+        if carry > 0 {
+            limbs.push(carry);
+        }
+    }
+    while limbs.len() > 1 && limbs.last() == Some(&0) {
+        limbs.pop();
+    }
+    let mut text = String::new();
+    for (i, limb) in limbs.iter().rev().enumerate() {
+        if i == 0 {
+            text.push_str(&limb.to_string());
+        } else {
+            text.push_str(&format!("{limb:09}"));
+        }
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_decimals_match_the_standard_formatter() {
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            0.005,
+            0.015,
+            0.125,
+            0.375,
+            1.005,
+            2.675,
+            19.9,
+            19.99,
+            -19.995,
+            0.004_999,
+            -0.001,
+            1e-300,
+            f64::MIN_POSITIVE,
+            5e-324,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_993.0,
+            1e21,
+            1e300,
+            f64::MAX,
+            -f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            123_456.785,
+            0.5,
+            1.5,
+            2.5,
+            0.045,
+            0.055,
+            1e15 + 0.125,
+        ];
+        // Bit patterns from a fixed pseudo-random walk: every exponent range.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            cases.push(f64::from_bits(state));
+            // And prices near ties of hundredths.
+            cases.push((state % 10_000_000) as f64 / 1000.0 + 0.005);
+        }
+        for x in cases {
+            assert_eq!(
+                two_decimals(x),
+                format!("{x:.2}"),
+                "{:e} ({:#x})",
+                x,
+                x.to_bits()
+            );
+        }
+    }
 
     #[test]
     fn links() {

@@ -237,13 +237,7 @@ fn relative_prices(catalog: &Catalog, of_product: &[Vec<u32>], facets: &[Facet])
             prices.entry(leaf(p)).or_default().push(log_price[p]);
         }
     }
-    let medians: HashMap<u32, f32> = prices
-        .into_iter()
-        .map(|(k, mut v)| {
-            v.sort_unstable_by(f32::total_cmp);
-            (k, v[(v.len() - 1) / 2])
-        })
-        .collect();
+    let medians: HashMap<u32, f32> = prices.into_iter().map(|(k, v)| (k, median(v))).collect();
     (0..catalog.len())
         .map(|p| match medians.get(&leaf(p)) {
             Some(m) if log_price[p].is_finite() => log_price[p] - m,
@@ -518,9 +512,42 @@ impl Profile {
     }
 }
 
+/// The middle value of a non-empty list (the lower one of an even count),
+/// by `f32::total_cmp`, without sorting: position (n − 1) / 2 from the
+/// bottom is position n − 1 − (n − 1) / 2 from the top, which the ranking's
+/// selection finds (one copy of that code in the wasm for both).
+fn median(values: Vec<f32>) -> f32 {
+    let mut scored: Vec<(usize, f32)> = values.into_iter().enumerate().collect();
+    let Some(last) = scored.len().checked_sub(1) else {
+        return f32::NAN;
+    };
+    let from_top = last - last / 2;
+    crate::core::rank::select_by_score(&mut scored, from_top);
+    scored[from_top].1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_is_the_middle_of_the_sorted_values() {
+        let cases: &[&[f32]] = &[
+            &[1.0],
+            &[2.0, 1.0],
+            &[3.0, 1.0, 2.0],
+            &[4.0, 4.0, 1.0, 4.0],
+            &[-0.0, 0.0, -0.0],
+            &[5.0, -1.0, 2.5, 2.5, 9.0, 0.1, 3.0],
+            &[f32::INFINITY, 1.0, f32::NEG_INFINITY, 2.0],
+        ];
+        for case in cases {
+            let mut sorted = case.to_vec();
+            sorted.sort_by(f32::total_cmp);
+            let want = sorted[(sorted.len() - 1) / 2];
+            assert_eq!(median(case.to_vec()).to_bits(), want.to_bits(), "{case:?}");
+        }
+    }
     use crate::core::catalog::Product;
 
     fn catalog() -> Catalog {

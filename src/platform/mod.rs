@@ -503,7 +503,7 @@ fn emit_ready(state: State, timings: Timings) {
 pub fn command(args: js_sys::Array) {
     let name = args.get(0).as_string().unwrap_or_default();
     let rest: Vec<serde_json::Value> = (1..args.length())
-        .map(|i| serde_wasm_bindgen::from_value(args.get(i)).unwrap_or(serde_json::Value::Null))
+        .map(|i| page::json_of(&args.get(i)).unwrap_or(serde_json::Value::Null))
         .collect();
     match commands::parse(&name, &rest) {
         Ok(command) => run(command),

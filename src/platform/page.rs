@@ -24,9 +24,7 @@ pub fn settings(script: Option<&Element>, config: &JsValue) -> (Settings, Vec<Se
 /// script tag's `data-*` attributes (which win, being applied later).
 pub fn setting_pairs(script: Option<&Element>, config: &JsValue) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
-    if let Ok(serde_json::Value::Object(map)) =
-        serde_wasm_bindgen::from_value::<serde_json::Value>(config.clone())
-    {
+    if let Some(serde_json::Value::Object(map)) = json_of(config) {
         for (name, value) in map {
             let text = match value {
                 serde_json::Value::String(s) => s,
@@ -48,6 +46,70 @@ pub fn setting_pairs(script: Option<&Element>, config: &JsValue) -> Vec<(String,
         }
     }
     pairs
+}
+
+/// A JS value as JSON data, read exactly as `serde_wasm_bindgen::from_value`
+/// reads a `serde_json::Value` (null/undefined, booleans, BigInts in 64
+/// bits, safe integers as integers, strings, arrays, plain objects and
+/// string-keyed Maps; `None` for anything else anywhere inside). Written
+/// out because serde-wasm-bindgen's deserializer pulls the standard float
+/// formatting into the wasm through its error messages. Uses no global the
+/// page can replace (no JSON.parse/stringify).
+pub fn json_of(value: &JsValue) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    if value.loose_eq(&JsValue::NULL) {
+        return Some(Value::Null);
+    }
+    if let Some(b) = value.as_bool() {
+        return Some(Value::Bool(b));
+    }
+    if value.is_bigint() {
+        return match i64::try_from(value.clone()) {
+            Ok(n) => Some(Value::from(n)),
+            Err(value) => u64::try_from(value).ok().map(Value::from),
+        };
+    }
+    if let Some(n) = value.as_f64() {
+        return Some(if js_sys::Number::is_safe_integer(value) {
+            Value::from(n as i64)
+        } else {
+            serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+        });
+    }
+    if let Some(s) = value.as_string() {
+        return Some(Value::String(s));
+    }
+    if js_sys::Array::is_array(value) {
+        let items: Option<Vec<Value>> = match value.dyn_ref::<js_sys::Array>() {
+            Some(array) => array.iter().map(|v| json_of(&v)).collect(),
+            None => js_sys::try_iter(value)
+                .ok()??
+                .map(|v| v.ok().and_then(|v| json_of(&v)))
+                .collect(),
+        };
+        return items.map(Value::Array);
+    }
+    if value.is_instance_of::<js_sys::Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>()
+    {
+        return None;
+    }
+    if value.is_object()
+        && (!js_sys::Symbol::iterator().js_in(value) || value.has_type::<js_sys::Map>())
+    {
+        let pairs: Vec<JsValue> = match js_sys::try_iter(value).ok()? {
+            Some(entries) => entries.collect::<Result<_, _>>().ok()?,
+            None => js_sys::Object::entries(value.unchecked_ref())
+                .iter()
+                .collect(),
+        };
+        let mut map = serde_json::Map::new();
+        for pair in pairs {
+            let pair: js_sys::Array = pair.unchecked_into();
+            map.insert(pair.get(0).as_string()?, json_of(&pair.get(1))?);
+        }
+        return Some(Value::Object(map));
+    }
+    None
 }
 
 /// The browser's privacy signals: (Global Privacy Control, Do Not Track).

@@ -174,8 +174,13 @@ pub fn start(settings: &Settings, document: &web_sys::Document) -> Vec<EventList
         let report = with_outbox(|o| o.close_day(today(), js_sys::Math::random));
         if let Some(slots) = report {
             let key = new_key();
-            let slots: serde_json::Map<String, serde_json::Value> =
-                slots.into_iter().map(|(s, d)| (s, d.to_json())).collect();
+            // Inserted one by one: collecting into the map (a BTreeMap)
+            // would ship a whole stable sort for a handful of slots.
+            let mut by_slot = serde_json::Map::new();
+            for (slot, day) in slots {
+                by_slot.insert(slot, day.to_json());
+            }
+            let slots = by_slot;
             let body = serde_json::json!({ "key": key, "slots": slots }).to_string();
             with_outbox(|o| {
                 o.push(Pending {

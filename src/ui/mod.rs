@@ -24,7 +24,16 @@ pub use rail::Slot;
 pub use survey::Phase as SurveyPhase;
 pub use thank_you::ThankYou;
 
-const STYLE: &str = include_str!("style.css");
+/// `style.css` minified at compile time (`core::css`): the source stays readable.
+const STYLE_SOURCE: &str = include_str!("style.css");
+const STYLE_LEN: usize = crate::core::css::minify::<0>(STYLE_SOURCE.as_bytes()).1;
+const STYLE_BYTES: [u8; STYLE_LEN] =
+    crate::core::css::minify::<STYLE_LEN>(STYLE_SOURCE.as_bytes()).0;
+const STYLE: &str = match std::str::from_utf8(&STYLE_BYTES) {
+    Ok(style) => style,
+    // Cannot happen (only ASCII whitespace and comments are dropped).
+    Err(_) => STYLE_SOURCE,
+};
 const ENGLISH: &str = include_str!("locales/en.json");
 /// Every locale shipped, one JSON file each; a missing key falls back to English.
 const LOCALES: &[(&str, &str)] = &[

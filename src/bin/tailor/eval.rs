@@ -2,6 +2,9 @@
 //! of every shopper with two or more is held out; its new products are the
 //! targets), then HR, Recall and NDCG at K for Tailor with and without a
 //! model trained on the rest, and for popularity and item-kNN, in one run.
+//! `--validation` first sets every shopper's last basket aside and holds out
+//! the one before it: a split for tuning that never looks at the test
+//! baskets.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +27,10 @@ pub struct Args {
     histories: PathBuf,
     #[arg(long, default_value_t = 10)]
     k: usize,
+    /// Tune on this: leave out every shopper's last basket altogether and
+    /// hold out the one before it (the test baskets stay unseen).
+    #[arg(long)]
+    validation: bool,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -35,6 +42,11 @@ pub fn run(args: Args) -> ExitCode {
         Ok(h) => h,
         Err(e) => return fail(&e),
     };
+    let histories = if args.validation {
+        next_basket_split(&histories).0
+    } else {
+        histories
+    };
     let (train, tests) = next_basket_split(&histories);
     if tests.is_empty() {
         return fail(
@@ -42,6 +54,9 @@ pub fn run(args: Args) -> ExitCode {
         );
     }
     let k = args.k.max(1);
+    if args.validation {
+        println!("validation split: last baskets left out, the baskets before them held out");
+    }
     println!(
         "{} shoppers, {} test shoppers, {} targets; k = {k}",
         histories.len(),

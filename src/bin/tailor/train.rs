@@ -21,6 +21,12 @@ pub struct Args {
     /// Neighbours kept per product (the file grows linearly with it).
     #[arg(long, default_value_t = TrainOptions::default().max_neighbours)]
     neighbours: usize,
+    /// Two products become neighbours only when at least this many shoppers
+    /// bought both. Large shops can raise it to 3: on completejourney the
+    /// model is a quarter smaller at the same hit rate (BENCHMARKS.md); small
+    /// shops need the default to get neighbours at all.
+    #[arg(long, default_value_t = TrainOptions::default().min_shared_shoppers)]
+    min_shared: u32,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -43,6 +49,7 @@ pub fn run(args: Args) -> ExitCode {
     }
     let options = TrainOptions {
         max_neighbours: args.neighbours,
+        min_shared_shoppers: args.min_shared.max(1),
         ..TrainOptions::default()
     };
     let model = Model::train(histories.iter().map(|h| h.events.as_slice()), &options);

@@ -472,12 +472,11 @@ impl Engine {
             .limit
             .saturating_mul(w.diversity_pool.max(1))
             .min(candidates.len());
-        let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if pool < candidates.len() {
-            candidates.select_nth_unstable_by(pool, by_score);
+            select_by_score(&mut candidates, pool);
             candidates.truncate(pool);
         }
-        candidates.sort_by(by_score);
+        insertion_sort_by(&mut candidates, by_score);
         let order = diversity::rerank(&candidates, request.limit, w.diversity, |a, b| {
             let similarity = self.content.cosine(a, b);
             if similarity >= w.near_duplicate {
@@ -768,10 +767,79 @@ pub fn recently_viewed(
     out
 }
 
+/// Highest score first, then lowest index: the order of recommendations.
+pub(crate) fn by_score(a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// Puts the item at position `k` in [`by_score`] order at `k`, smaller
+/// positions before it, as `select_nth_unstable_by`. One copy of the
+/// standard selection code in the wasm, shared with the profile's medians.
+pub(crate) fn select_by_score(items: &mut [(usize, f32)], k: usize) {
+    items.select_nth_unstable_by(k, by_score);
+}
+
+/// Sorts a short list (the pool kept for diversity: `limit` times
+/// `diversity_pool`; a model's neighbours of one product). An insertion
+/// sort: stable, and far less code in the wasm than the standard library's
+/// sort for one more element type.
+pub(crate) fn insertion_sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && cmp(&items[j - 1], &items[j]) == std::cmp::Ordering::Greater {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::catalog::Product;
+
+    #[test]
+    fn insertion_sort_matches_the_standard_stable_sort() {
+        let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let by_score_only = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1);
+        let cases: &[&[(usize, f32)]] = &[
+            &[],
+            &[(0, 1.0)],
+            &[(0, 1.0), (1, 2.0), (2, 0.5)],
+            &[(3, 1.0), (1, 1.0), (2, 1.0), (0, 1.0)],
+            &[
+                (0, -0.0),
+                (1, 0.0),
+                (2, f32::NAN),
+                (3, f32::INFINITY),
+                (4, -1.0),
+            ],
+            &[
+                (9, 0.1),
+                (8, 0.2),
+                (7, 0.3),
+                (6, 0.4),
+                (5, 0.5),
+                (4, 0.6),
+                (3, 0.7),
+            ],
+        ];
+        for case in cases {
+            for cmp in [
+                &by_score as &dyn Fn(&(usize, f32), &(usize, f32)) -> std::cmp::Ordering,
+                &by_score_only,
+            ] {
+                let mut want = case.to_vec();
+                want.sort_by(cmp);
+                let mut got = case.to_vec();
+                insertion_sort_by(&mut got, cmp);
+                let bits = |v: &[(usize, f32)]| {
+                    v.iter().map(|(i, s)| (*i, s.to_bits())).collect::<Vec<_>>()
+                };
+                assert_eq!(bits(&got), bits(&want), "{case:?}");
+            }
+        }
+    }
 
     #[test]
     fn complements_complete_the_order() {
