@@ -131,9 +131,14 @@ const url = await new Promise((resolve, reject) => {
 // Runs in the page before any of its scripts.
 function instrument({ ranker, catalog, events }) {
   localStorage.clear();
-  const bench = (window.__bench = { longest: 0, shown: [] });
+  const bench = (window.__bench = { longest: 0, longestAt: NaN, shown: [] });
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) bench.longest = Math.max(bench.longest, e.duration);
+    for (const e of list.getEntries()) {
+      if (e.duration > bench.longest) {
+        bench.longest = e.duration;
+        bench.longestAt = e.startTime;
+      }
+    }
   }).observe({ type: 'longtask', buffered: true });
   // When the wasm was compiled and instantiated, and its memory (read after ranking).
   for (const name of ['instantiateStreaming', 'instantiate']) {
@@ -181,6 +186,7 @@ async function measure(page, ranker, next) {
       ready: b.ready,
       shownAt: b.shown[0].at,
       longest: b.longest,
+      longestAt: b.longestAt,
     };
   }, script);
   let rerank;
@@ -197,6 +203,18 @@ async function measure(page, ranker, next) {
   }
   const t = m.ready.detail.timings;
   const tailorRun = ranker === 'tailor';
+  // Which phase the longest task started in (the widget's phases come from
+  // `tailor:ready`'s timings, counted back from when it was sent).
+  const indexStart = m.ready.at - t.index_ms;
+  const parseStart = indexStart - t.parse_ms;
+  const longestIn = !(m.longest > 0)
+    ? ''
+    : m.longestAt < (tailorRun ? m.instantiated : m.scriptEnd) ? 'start-up'
+    : m.longestAt < parseStart ? 'fetch'
+    : m.longestAt < indexStart ? 'parse'
+    : m.longestAt < m.ready.at ? 'index'
+    : m.longestAt < m.shownAt ? 'rank + render'
+    : 'after';
   return {
     toReady: m.ready.at - m.start,
     toPainted: painted - m.start,
@@ -208,6 +226,7 @@ async function measure(page, ranker, next) {
     index: t.index_ms,
     rankRender: m.shownAt - m.ready.at,
     longest: m.longest,
+    longestIn,
     memoryMB: (tailorRun ? m.memory : await page.evaluate(() => performance.memory?.usedJSHeapSize ?? NaN)) / 1048576,
     rerank,
     source: t.catalog || 'network',
@@ -252,7 +271,7 @@ for (const n of SIZES) {
     await context.close();
     const row = { n, mode: mode.name, ranker: mode.ranker };
     for (const key of Object.keys(runs[0])) {
-      row[key] = key === 'source' ? [...new Set(runs.map((r) => r.source))].join('/') : median(runs.map((r) => r[key]));
+      row[key] = key === 'source' || key === 'longestIn' ? [...new Set(runs.map((r) => r[key]))].join('/') : median(runs.map((r) => r[key]));
     }
     results.push(row);
     process.stderr.write(`${n} ${mode.name}: painted ${row.toPainted.toFixed(1)} ms (catalog: ${row.source})\n`);
@@ -271,11 +290,12 @@ console.log(`Chromium ${chromiumVersion}; ${cpus().length} cores; load average (
 // Timings first: sizing the largest catalogs with brotli takes minutes.
 writeFileSync(path.join(SITE, 'results.json'), JSON.stringify({ load, runs: RUNS, results }, null, 2));
 console.log(`\n### Timings (median of ${RUNS} loads, ms; memory in MiB)\n`);
-console.log('| products | mode | script → ready | script → painted | fetch | compile | parse | index | rank + render | longest task | memory | re-rank after a view | catalog from |');
+console.log('| products | mode | script → ready | script → painted | fetch | compile | parse | index | rank + render | longest task (started in) | memory | re-rank after a view | catalog from |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   const memory = r.ranker === 'tailor' ? `${f(r.memoryMB)} wasm` : `${f(r.memoryMB)} JS heap`;
-  const longest = r.longest > 0 ? f(r.longest, 0) : '< 50';
+  const longestIn = r.longestIn.split('/').filter(Boolean).join('/');
+  const longest = r.longest > 0 ? `${f(r.longest, 0)} (${longestIn})` : '< 50';
   const source = r.ranker === 'tailor' ? r.source : 'HTTP cache';
   console.log(`| ${r.n} | ${r.mode} | ${f(r.toReady)} | ${f(r.toPainted)} | ${f(r.fetch)} | ${f(r.compile)} | ${f(r.parse)} | ${f(r.index)} | ${f(r.rankRender)} | ${longest} | ${memory} | ${f(r.rerank, 2)} | ${source} |`);
 }

@@ -758,3 +758,56 @@ fn fast_path_matches_general_path() {
         assert_same(&general, &parse(text), text);
     }
 }
+
+/// Reading a feed in steps (as the widget does, yielding between them)
+/// gives exactly what reading it at once gives: products, skipped records
+/// and their reasons, warnings, format, or the same error; over every
+/// fixture, cut short at many places and with bytes garbled.
+#[test]
+fn reading_in_steps_matches_reading_at_once() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+    let fixtures: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    // Enough records that the format is decided before the list ends.
+    let long_list = format!(
+        "{{\"products\": [{}], \"next\": null}}",
+        (0..250)
+            .map(|i| format!(
+                r#"{{"id": "p{}", "title": "T {i}", "tags": "a, b"}}"#,
+                i % 240
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let mut texts = Vec::new();
+    for text in fixtures.iter().chain([&long_list]) {
+        texts.push(text.clone());
+        let bytes = text.as_bytes();
+        for cut in (0..bytes.len()).step_by((bytes.len() / 23).max(1)) {
+            texts.push(String::from_utf8_lossy(&bytes[..cut]).into_owned());
+        }
+        for (i, garbage) in [
+            (7, "]"),
+            (3, "}"),
+            (5, ","),
+            (11, "\""),
+            (13, "\u{1}"),
+            (17, "[{"),
+        ] {
+            let at = bytes.len() * i / 19;
+            let mut garbled = bytes.to_vec();
+            garbled.splice(at..at, garbage.bytes());
+            texts.push(String::from_utf8_lossy(&garbled).into_owned());
+        }
+    }
+    for text in &texts {
+        let at_once = parse(text);
+        for budget in [1, 3, 100, usize::MAX] {
+            let mut reader = tailor::core::catalog::FeedReader::new(text);
+            while !reader.step(budget) {}
+            assert_same(&reader.finish(), &at_once, text);
+        }
+    }
+}

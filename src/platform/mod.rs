@@ -331,18 +331,28 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timin
         .map_err(|e| e.to_string())?;
     let fetched = now_ms();
     // A packed catalog (`tailor catalog pack`) is told by its content,
-    // whatever the file is called.
+    // whatever the file is called. Both forms are read in slices that
+    // yield to the browser, as indexing is.
+    let mut slices = Slices::start();
     let parsed = if catalog::pack::is_packed(&bytes) {
-        let products = catalog::pack::decode(&bytes).map_err(|e| format!("{url}: {e}"))?;
+        let damaged = |e: catalog::pack::PackError| format!("{url}: {e}");
+        let mut reader = catalog::pack::PackReader::new(&bytes).map_err(damaged)?;
+        while !reader.step(PACK_BATCH).map_err(damaged)? {
+            slices.pause_if_due().await;
+        }
         catalog::Parsed {
-            catalog: products,
+            catalog: reader.finish().map_err(damaged)?,
             skipped: Vec::new(),
             format: catalog::Format::Tailor,
             warnings: Vec::new(),
         }
     } else {
         let text = fetch::decode_utf8(bytes);
-        catalog::parse(&text).map_err(|e| {
+        let mut reader = catalog::FeedReader::new(&text);
+        while !reader.step(FEED_BATCH) {
+            slices.pause_if_due().await;
+        }
+        reader.finish().map_err(|e| {
             // Servers often answer a missing or protected feed with an HTML page
             // whatever the content type says; name that instead of a JSON error.
             if text.trim_start().starts_with('<') {
@@ -376,7 +386,7 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timin
         );
     }
     let skipped = parsed.skipped.len();
-    let engine = index_in_slices(parsed.catalog).await;
+    let engine = index_in_slices(parsed.catalog, &mut slices).await;
     let timings = Timings {
         catalog: source.name(),
         fetch_ms: fetched - started,
@@ -388,20 +398,65 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timin
 
 /// Products indexed between two looks at the clock.
 const INDEX_BATCH: usize = 256;
-/// Longest stretch of indexing before the browser gets the main thread
-/// back (a task over 50 ms is a "long task" that delays the shopper's taps).
-const INDEX_SLICE_MS: f64 = 25.0;
+/// Packed catalog cells (one field of one product) read between two looks
+/// at the clock.
+const PACK_BATCH: usize = 4096;
+/// Feed records read between two looks at the clock.
+const FEED_BATCH: usize = 128;
+/// Longest stretch of reading or indexing before the browser gets the main
+/// thread back (a task over 50 ms is a "long task" that delays the
+/// shopper's taps).
+const SLICE_MS: f64 = 25.0;
 
-/// Indexes the catalog in slices of at most [`INDEX_SLICE_MS`], yielding to
-/// the browser between them, so a large catalog never freezes the page.
-async fn index_in_slices(catalog: catalog::Catalog) -> Engine {
-    let mut builder = EngineBuilder::new(catalog);
-    let mut slice_started = now_ms();
-    while !builder.step(INDEX_BATCH) {
-        if now_ms() - slice_started > INDEX_SLICE_MS {
-            gloo_timers::future::TimeoutFuture::new(0).await;
-            slice_started = now_ms();
+/// Time slicing: work runs until [`SLICE_MS`] have passed, then yields to
+/// the browser so it can paint and handle input.
+struct Slices {
+    started: f64,
+}
+
+impl Slices {
+    fn start() -> Self {
+        Self { started: now_ms() }
+    }
+
+    async fn pause_if_due(&mut self) {
+        if now_ms() - self.started > SLICE_MS {
+            yield_to_browser().await;
+            self.started = now_ms();
         }
+    }
+}
+
+/// Gives the main thread back for a moment: `scheduler.yield()` where the
+/// browser has it (Chromium), else a zero-delay timeout, which browsers
+/// stretch to 4 ms once nested (a sixth of every 25 ms slice).
+async fn yield_to_browser() {
+    let scheduler_yield = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("scheduler")).ok())
+        .filter(JsValue::is_object)
+        .and_then(|scheduler| {
+            let yield_fn = js_sys::Reflect::get(&scheduler, &JsValue::from_str("yield")).ok()?;
+            let promise = yield_fn
+                .dyn_into::<js_sys::Function>()
+                .ok()?
+                .call0(&scheduler);
+            promise.ok()?.dyn_into::<js_sys::Promise>().ok()
+        });
+    match scheduler_yield {
+        Some(promise) => {
+            // It only resolves; a rejection would still have yielded.
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        }
+        None => gloo_timers::future::TimeoutFuture::new(0).await,
+    }
+}
+
+/// Indexes the catalog in slices of at most [`SLICE_MS`], yielding to
+/// the browser between them, so a large catalog never freezes the page.
+async fn index_in_slices(catalog: catalog::Catalog, slices: &mut Slices) -> Engine {
+    let mut builder = EngineBuilder::new(catalog);
+    while !builder.step(INDEX_BATCH) {
+        slices.pause_if_due().await;
     }
     builder.finish()
 }

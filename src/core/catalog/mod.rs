@@ -10,6 +10,7 @@
 //! on any input.
 
 mod encoding;
+mod feed;
 mod fields;
 mod html;
 pub mod pack;
@@ -18,13 +19,20 @@ mod shopify;
 mod tailor_json;
 mod woocommerce;
 
-use std::collections::HashMap;
+/// Product ids to catalog positions. Fx hashing: the ids come from the
+/// shop's own feed, and SipHash was a visible share of reading a catalog.
+type IdMap = rustc_hash::FxHashMap<String, u32>;
+
+fn id_map(capacity: usize) -> IdMap {
+    IdMap::with_capacity_and_hasher(capacity, Default::default())
+}
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
 pub use encoding::{decode, Encoding};
+pub use feed::FeedReader;
 pub use html::to_text as html_to_text;
 
 /// One product as Tailor uses it, whatever feed it came from.
@@ -222,7 +230,7 @@ pub struct Parsed {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     products: Vec<Product>,
-    by_id: HashMap<String, u32>,
+    by_id: IdMap,
 }
 
 impl Catalog {
@@ -231,7 +239,7 @@ impl Catalog {
     pub fn from_products(products: Vec<Product>) -> (Self, Vec<(usize, Product)>) {
         let mut catalog = Catalog {
             products: Vec::with_capacity(products.len()),
-            by_id: HashMap::with_capacity(products.len()),
+            by_id: id_map(products.len()),
         };
         let mut duplicates = Vec::new();
         for (i, p) in products.into_iter().enumerate() {
@@ -313,20 +321,25 @@ pub fn parse(text: &str) -> Result<Parsed, CatalogError> {
 /// Like [`parse`], for JSON already read.
 pub fn parse_value(value: &Value) -> Result<Parsed, CatalogError> {
     let (format, records) = detect(value).ok_or(CatalogError::UnknownFormat)?;
-    let converted = records.iter().map(|record| {
-        let mut notes = fields::Notes::default();
-        let result = match format {
-            Format::Tailor => tailor_json::product(record, &mut notes),
-            Format::Shopify => shopify::product(record, &mut notes),
-            Format::WooCommerce => woocommerce::product(record, &mut notes),
-            Format::SchemaOrg => schema_org::product(record, &mut notes),
-        };
-        Converted {
-            result: result.map_err(|reason| (reason, record_id(format, record))),
-            problems: notes.problems,
-        }
-    });
-    Ok(assemble(format, converted))
+    Ok(assemble(
+        format,
+        records.iter().map(|record| convert(format, record)),
+    ))
+}
+
+/// Reads one record of a feed whose format is known.
+fn convert(format: Format, record: &Value) -> Converted {
+    let mut notes = fields::Notes::default();
+    let result = match format {
+        Format::Tailor => tailor_json::product(record, &mut notes),
+        Format::Shopify => shopify::product(record, &mut notes),
+        Format::WooCommerce => woocommerce::product(record, &mut notes),
+        Format::SchemaOrg => schema_org::product(record, &mut notes),
+    };
+    Converted {
+        result: result.map_err(|reason| (reason, record_id(format, record))),
+        problems: notes.problems,
+    }
 }
 
 /// One record read: the product, or why it was skipped and its id if it
@@ -336,48 +349,77 @@ struct Converted {
     problems: Vec<(&'static str, Problem)>,
 }
 
-/// Turns the records read, in feed order, into a [`Parsed`]. Field warnings
-/// are kept for products only (a skipped record's would repeat its reason),
-/// and a later duplicate of an id is skipped along with its warnings.
+/// Turns the records read, in feed order, into a [`Parsed`].
 fn assemble(format: Format, records: impl ExactSizeIterator<Item = Converted>) -> Parsed {
-    let mut products = Vec::with_capacity(records.len());
-    let mut positions = Vec::with_capacity(records.len());
-    let mut skipped = Vec::new();
-    let mut warnings = Vec::new();
-    for (index, record) in records.enumerate() {
-        match record.result {
-            Ok(p) => {
-                warnings.extend(record.problems.into_iter().map(|(field, problem)| Warning {
-                    index: Some(index),
-                    id: Some(p.id.clone()),
-                    field,
-                    problem,
-                }));
-                positions.push(index);
-                products.push(p);
-            }
-            Err((reason, id)) => skipped.push(Skipped { index, id, reason }),
+    let mut assembler = Assembler::with_capacity(records.len());
+    records.for_each(|record| assembler.push(record));
+    assembler.finish(format)
+}
+
+/// Collects records read in feed order, one at a time (the widget reads
+/// large feeds in slices). Field warnings are kept for products only (a
+/// skipped record's would repeat its reason), and a later duplicate of an
+/// id is skipped along with its warnings.
+#[derive(Debug, Default)]
+struct Assembler {
+    catalog: Catalog,
+    skipped: Vec<Skipped>,
+    warnings: Vec<Warning>,
+    /// Position of the next record in the feed's product list.
+    index: usize,
+}
+
+impl Assembler {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            catalog: Catalog {
+                products: Vec::with_capacity(n),
+                by_id: id_map(n),
+            },
+            ..Self::default()
         }
     }
-    let (catalog, duplicates) = Catalog::from_products(products);
-    if !duplicates.is_empty() {
-        let gone: std::collections::HashSet<usize> =
-            duplicates.iter().map(|(i, _)| positions[*i]).collect();
-        warnings.retain(|w| w.index.is_none_or(|i| !gone.contains(&i)));
+
+    /// Makes room for about `n` products; a failure only means regrowing.
+    fn reserve(&mut self, n: usize) {
+        let more = n.saturating_sub(self.catalog.products.len());
+        if self.catalog.products.try_reserve_exact(more).is_ok() {
+            let _ = self.catalog.by_id.try_reserve(more);
+        }
     }
-    for (i, p) in duplicates {
-        skipped.push(Skipped {
-            index: positions[i],
-            id: Some(p.id.clone()),
-            reason: SkipReason::DuplicateId(p.id),
-        });
+
+    fn push(&mut self, record: Converted) {
+        let index = self.index;
+        self.index += 1;
+        match record.result {
+            Ok(p) if self.catalog.by_id.contains_key(&p.id) => self.skipped.push(Skipped {
+                index,
+                id: Some(p.id.clone()),
+                reason: SkipReason::DuplicateId(p.id),
+            }),
+            Ok(p) => {
+                self.warnings
+                    .extend(record.problems.into_iter().map(|(field, problem)| Warning {
+                        index: Some(index),
+                        id: Some(p.id.clone()),
+                        field,
+                        problem,
+                    }));
+                let position = self.catalog.products.len() as u32;
+                self.catalog.by_id.insert(p.id.clone(), position);
+                self.catalog.products.push(p);
+            }
+            Err((reason, id)) => self.skipped.push(Skipped { index, id, reason }),
+        }
     }
-    skipped.sort_by_key(|s| s.index);
-    Parsed {
-        catalog,
-        skipped,
-        format,
-        warnings,
+
+    fn finish(self, format: Format) -> Parsed {
+        Parsed {
+            catalog: self.catalog,
+            skipped: self.skipped,
+            format,
+            warnings: self.warnings,
+        }
     }
 }
 

@@ -27,7 +27,7 @@
 
 use thiserror::Error;
 
-use super::{Catalog, Product};
+use super::{id_map, Catalog, IdMap, Product};
 use crate::core::text;
 
 const MAGIC: &[u8; 4] = b"TLRP";
@@ -137,73 +137,346 @@ fn category_key(p: &Product) -> Option<String> {
     (!p.category.is_empty()).then(|| p.category.join("\u{1f}"))
 }
 
-/// Reads packed bytes back into a catalog.
+/// Reads packed bytes back into a catalog, all at once.
 pub fn decode(bytes: &[u8]) -> Result<Catalog, PackError> {
-    if !is_packed(bytes) {
-        return Err(PackError::NotPacked);
-    }
-    let mut r = Reader {
-        bytes,
-        at: MAGIC.len(),
-    };
-    let version = r.byte()?;
-    if version != VERSION {
-        return Err(PackError::Version(version));
-    }
-    let n = r.count(1)?;
-    let mut products: Vec<Product> = r
-        .id_column(n)?
-        .into_iter()
-        .map(|id| Product {
-            id,
-            ..Product::default()
+    let mut reader = PackReader::new(bytes)?;
+    while !reader.step(usize::MAX)? {}
+    reader.finish()
+}
+
+/// Reads a packed catalog a few cells at a time, so the widget can give
+/// the browser its main thread back between steps (a 100k catalog read at
+/// once is a task of hundreds of milliseconds). Columns are read in file
+/// order, each row by row, straight into the products; [`decode`] is this
+/// reader run to the end in one step.
+pub struct PackReader<'a> {
+    r: Reader<'a>,
+    n: usize,
+    products: Vec<Product>,
+    /// The id lookup, built as ids are read (spreading its cost over the
+    /// steps); `None` once a repeated id is met (only in a damaged file).
+    by_id: Option<IdMap>,
+    /// Each product's index in the category dictionary (brands and tags
+    /// are coded relative to it).
+    category_index: Vec<Option<u32>>,
+    column: Column<'a>,
+    /// The next row of `column` to read.
+    row: usize,
+}
+
+/// The column being read, with what its header said.
+enum Column<'a> {
+    Ids {
+        prefixes: Vec<(usize, &'a str)>,
+        previous: i64,
+    },
+    Categories {
+        paths: Vec<&'a str>,
+    },
+    Brands {
+        dictionary: Vec<&'a str>,
+        recent: Recent,
+    },
+    Titles {
+        dictionary: Vec<&'a str>,
+    },
+    Links {
+        image: bool,
+        /// `(prefix, suffix, presence bits)`, or `None` for spelled-out values.
+        pattern: Option<(&'a str, &'a str, &'a [u8])>,
+    },
+    /// Whole units + 1 (0: no price), then [`Column::PriceCents`].
+    PriceUnits {
+        units: Vec<u64>,
+    },
+    PriceCents {
+        units: Vec<u64>,
+    },
+    PriceBits,
+    Currencies {
+        dictionary: Vec<&'a str>,
+    },
+    Tags {
+        dictionary: Vec<&'a str>,
+        recent: Recent,
+    },
+    Keywords {
+        dictionary: Vec<&'a str>,
+    },
+    Added {
+        earliest: u64,
+    },
+    Done,
+}
+
+impl<'a> PackReader<'a> {
+    /// Checks the magic bytes and version and reads the product count.
+    pub fn new(bytes: &'a [u8]) -> Result<Self, PackError> {
+        if !is_packed(bytes) {
+            return Err(PackError::NotPacked);
+        }
+        let mut r = Reader {
+            bytes,
+            at: MAGIC.len(),
+        };
+        let version = r.byte()?;
+        if version != VERSION {
+            return Err(PackError::Version(version));
+        }
+        let n = r.count(1)?;
+        let prefixes = r.id_prefixes()?;
+        Ok(Self {
+            r,
+            n,
+            products: Vec::with_capacity(n),
+            by_id: Some(id_map(n)),
+            category_index: Vec::with_capacity(n),
+            column: Column::Ids {
+                prefixes,
+                previous: 0,
+            },
+            row: 0,
         })
-        .collect();
-    let (category_dictionary, category_index) = r.dictionary_column(n)?;
-    for (p, c) in products.iter_mut().zip(&category_index) {
-        if let Some(path) = c.and_then(|c| category_dictionary.get(c as usize)) {
-            p.category = path.split('\u{1f}').map(String::from).collect();
+    }
+
+    /// How many products the catalog has (some may turn out duplicates).
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Reads up to `budget` more cells (one field of one product each; at
+    /// least one); true once the whole catalog is read.
+    pub fn step(&mut self, budget: usize) -> Result<bool, PackError> {
+        let mut left = budget.max(1);
+        loop {
+            if matches!(self.column, Column::Done) {
+                return Ok(true);
+            }
+            if self.row == self.n {
+                self.next_column()?;
+                continue;
+            }
+            if left == 0 {
+                return Ok(false);
+            }
+            let end = self.n.min(self.row.saturating_add(left));
+            for i in self.row..end {
+                self.read_cell(i)?;
+            }
+            left -= end - self.row;
+            self.row = end;
         }
     }
-    let brands = r.recent_column(&category_index)?;
-    for (p, brand) in products.iter_mut().zip(brands) {
-        p.brand = brand;
-    }
-    r.title_column(&mut products)?;
-    let urls = r.pattern_column(&products)?;
-    let images = r.pattern_column(&products)?;
-    for ((p, url), image) in products.iter_mut().zip(urls).zip(images) {
-        p.url = url;
-        p.image = image;
-    }
-    let prices = r.price_column(n)?;
-    let (currency_dictionary, currency_index) = r.dictionary_column(n)?;
-    for ((p, price), c) in products.iter_mut().zip(prices).zip(currency_index) {
-        p.price = price;
-        p.currency = c.and_then(|c| currency_dictionary.get(c as usize).cloned());
-    }
-    r.tag_column(&mut products, &category_index)?;
-    let keywords = r.list_column(n)?;
-    for (p, k) in products.iter_mut().zip(keywords) {
-        p.description = (!k.is_empty()).then(|| k.join(" "));
-    }
-    let stock = r.take(n.div_ceil(8))?;
-    for (i, p) in products.iter_mut().enumerate() {
-        p.in_stock = stock[i / 8] & (1 << (i % 8)) != 0;
-    }
-    if let Some(earliest) = r.uint()?.checked_sub(1) {
-        for p in &mut products {
-            p.added = match r.uint()? {
-                0 => None,
-                after => Some(earliest.checked_add(after - 1).ok_or(r.damaged())?),
-            };
+
+    /// The catalog, reading whatever [`Self::step`] has not read yet.
+    pub fn finish(mut self) -> Result<Catalog, PackError> {
+        while !self.step(usize::MAX)? {}
+        match self.by_id {
+            Some(by_id) => Ok(Catalog {
+                products: self.products,
+                by_id,
+            }),
+            // Ids were unique when packed; a damaged file with repeats keeps the first.
+            None => Ok(Catalog::from_products(self.products).0),
         }
     }
-    if r.at != bytes.len() {
-        return Err(r.damaged());
+
+    /// Reads the header of the column after the current one.
+    fn next_column(&mut self) -> Result<(), PackError> {
+        let r = &mut self.r;
+        let n = self.n;
+        self.column = match &mut self.column {
+            Column::Ids { .. } => Column::Categories {
+                paths: r.strings()?,
+            },
+            Column::Categories { .. } => Column::Brands {
+                dictionary: r.strings()?,
+                recent: Recent::default(),
+            },
+            Column::Brands { .. } => Column::Titles {
+                dictionary: r.strings()?,
+            },
+            Column::Titles { .. } => Column::Links {
+                image: false,
+                pattern: r.link_pattern(n)?,
+            },
+            Column::Links { image: false, .. } => Column::Links {
+                image: true,
+                pattern: r.link_pattern(n)?,
+            },
+            Column::Links { image: true, .. } => match r.uint()? {
+                0 => Column::PriceUnits {
+                    units: Vec::with_capacity(n),
+                },
+                1 => Column::PriceBits,
+                _ => return Err(r.damaged()),
+            },
+            Column::PriceUnits { units } => Column::PriceCents {
+                units: std::mem::take(units),
+            },
+            Column::PriceCents { .. } | Column::PriceBits => Column::Currencies {
+                dictionary: r.strings()?,
+            },
+            Column::Currencies { .. } => Column::Tags {
+                dictionary: r.strings()?,
+                recent: Recent::default(),
+            },
+            Column::Tags { .. } => Column::Keywords {
+                dictionary: r.strings()?,
+            },
+            Column::Keywords { .. } => {
+                let stock = r.take(n.div_ceil(8))?;
+                for (i, p) in self.products.iter_mut().enumerate() {
+                    p.in_stock = stock[i / 8] & (1 << (i % 8)) != 0;
+                }
+                match r.uint()?.checked_sub(1) {
+                    Some(earliest) => Column::Added { earliest },
+                    None => r.end()?,
+                }
+            }
+            Column::Added { .. } => r.end()?,
+            Column::Done => Column::Done,
+        };
+        self.row = 0;
+        Ok(())
     }
-    // Ids were unique when packed; a damaged file with repeats keeps the first.
-    Ok(Catalog::from_products(products).0)
+
+    /// Reads row `i` of the current column.
+    fn read_cell(&mut self, i: usize) -> Result<(), PackError> {
+        let r = &mut self.r;
+        let products = &mut self.products;
+        match &mut self.column {
+            Column::Ids { prefixes, previous } => {
+                let id = r.id(prefixes, previous)?;
+                if let Some(by_id) = &mut self.by_id {
+                    if by_id.insert(id.clone(), i as u32).is_some() {
+                        self.by_id = None;
+                    }
+                }
+                products.push(Product {
+                    id,
+                    ..Product::default()
+                });
+            }
+            Column::Categories { paths } => {
+                let c = r.index(paths.len() + 1)?.checked_sub(1);
+                if let Some(path) = c.and_then(|c| paths.get(c as usize)) {
+                    products[i].category = path.split('\u{1f}').map(String::from).collect();
+                }
+                self.category_index.push(c);
+            }
+            Column::Brands { dictionary, recent } => {
+                let category = self.category_index[i];
+                let b = match r.uint()? {
+                    0 => None,
+                    1 => {
+                        let b = r.index(dictionary.len())?;
+                        recent.add(category, b);
+                        Some(b)
+                    }
+                    k => Some(recent.take(category, k as usize - 2).ok_or(r.damaged())?),
+                };
+                products[i].brand = b.map(|b| dictionary[b as usize].to_string());
+            }
+            Column::Titles { dictionary } => {
+                let p = &mut products[i];
+                let head = r.uint()?;
+                let words = r.count_of(head / 2)?;
+                let mut title = String::with_capacity(64);
+                if head & 1 == 1 {
+                    title.push_str(p.brand.as_deref().ok_or(r.damaged())?);
+                    title.push(' ');
+                }
+                for k in 0..words {
+                    if k > 0 {
+                        title.push(' ');
+                    }
+                    title.push_str(dictionary[r.index(dictionary.len())? as usize]);
+                }
+                p.title = title;
+            }
+            Column::Links { image, pattern } => {
+                let p = &mut products[i];
+                let link = match pattern {
+                    Some((prefix, suffix, present)) => (present[i / 8] & (1 << (i % 8)) != 0)
+                        .then(|| [*prefix, p.id.as_str(), *suffix].concat()),
+                    None => Some(r.str()?).filter(|s| !s.is_empty()).map(String::from),
+                };
+                if *image {
+                    p.image = link;
+                } else {
+                    p.url = link;
+                }
+            }
+            Column::PriceUnits { units } => units.push(r.uint()?),
+            Column::PriceCents { units } => {
+                if let Some(u) = units[i].checked_sub(1) {
+                    let cents = r.byte()?;
+                    if cents >= 100 {
+                        return Err(r.damaged());
+                    }
+                    products[i].price = Some((u as f64 * 100.0 + f64::from(cents)) / 100.0);
+                }
+            }
+            Column::PriceBits => {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(r.take(8)?);
+                let p = f64::from_le_bytes(b);
+                products[i].price = (p.is_finite() && p >= 0.0).then_some(p);
+            }
+            Column::Currencies { dictionary } => {
+                let c = r.index(dictionary.len() + 1)?.checked_sub(1);
+                products[i].currency = c.map(|c| dictionary[c as usize].to_string());
+            }
+            Column::Tags { dictionary, recent } => {
+                let category = self.category_index[i];
+                let p = &mut products[i];
+                let k = r.count(1)?;
+                let mut tags = Vec::with_capacity(k);
+                for _ in 0..k {
+                    let code = r.uint()?;
+                    let tag = if code % 2 == 1 {
+                        let word = p.title.split(' ').nth(code as usize / 2);
+                        title_word(word.ok_or(r.damaged())?)
+                    } else if code == 0 {
+                        let t = r.index(dictionary.len())?;
+                        recent.add(category, t);
+                        dictionary[t as usize].to_string()
+                    } else {
+                        let t = recent
+                            .take(category, code as usize / 2 - 1)
+                            .ok_or(r.damaged())?;
+                        dictionary[t as usize].to_string()
+                    };
+                    tags.push(tag);
+                }
+                p.tags = tags;
+            }
+            Column::Keywords { dictionary } => {
+                let k = r.count(1)?;
+                let mut description = String::new();
+                for j in 0..k {
+                    if j > 0 {
+                        description.push(' ');
+                    }
+                    description.push_str(dictionary[r.index(dictionary.len())? as usize]);
+                }
+                products[i].description = (k > 0).then_some(description);
+            }
+            Column::Added { earliest } => {
+                products[i].added = match r.uint()? {
+                    0 => None,
+                    after => Some(earliest.checked_add(after - 1).ok_or(r.damaged())?),
+                };
+            }
+            Column::Done => {}
+        }
+        Ok(())
+    }
 }
 
 /// `(prefix, number, digits)` of an id ending in 1 to 18 digits.
@@ -612,110 +885,41 @@ impl<'a> Reader<'a> {
         Ok(i as u32)
     }
 
-    fn id_column(&mut self, n: usize) -> Result<Vec<String>, PackError> {
-        let prefixes: Vec<(usize, &str)> = self
-            .strings()?
+    /// The id column's header: its `digits:prefix` keys.
+    fn id_prefixes(&mut self) -> Result<Vec<(usize, &'a str)>, PackError> {
+        self.strings()?
             .into_iter()
             .map(|key| {
                 let (digits, prefix) = key.split_once(':').ok_or(self.damaged())?;
                 let digits: usize = digits.parse().map_err(|_| self.damaged())?;
                 Ok((digits.min(18), prefix))
             })
-            .collect::<Result<_, _>>()?;
-        let mut previous = 0i64;
-        (0..n)
-            .map(|_| match self.uint()? {
-                0 => self.str().map(String::from),
-                k => {
-                    let (digits, prefix) = *prefixes.get(k as usize - 1).ok_or(self.damaged())?;
-                    let number = previous.wrapping_add(unzigzag(self.uint()?));
-                    previous = number;
-                    // Written by hand: `format!` is several times slower here.
-                    let mut buffer = [b'0'; 20];
-                    let mut at = buffer.len();
-                    let mut rest = u64::try_from(number).map_err(|_| self.damaged())?;
-                    while rest > 0 || buffer.len() - at < digits {
-                        at -= 1;
-                        buffer[at] = b'0' + (rest % 10) as u8;
-                        rest /= 10;
-                    }
-                    let mut id = String::with_capacity(prefix.len() + buffer.len() - at);
-                    id.push_str(prefix);
-                    id.extend(buffer[at..].iter().map(|&b| char::from(b)));
-                    Ok(id)
+            .collect()
+    }
+
+    /// One id: spelled out, or a prefix and a number after the previous one.
+    fn id(&mut self, prefixes: &[(usize, &str)], previous: &mut i64) -> Result<String, PackError> {
+        match self.uint()? {
+            0 => self.str().map(String::from),
+            k => {
+                let (digits, prefix) = *prefixes.get(k as usize - 1).ok_or(self.damaged())?;
+                let number = previous.wrapping_add(unzigzag(self.uint()?));
+                *previous = number;
+                // Written by hand: `format!` is several times slower here.
+                let mut buffer = [b'0'; 20];
+                let mut at = buffer.len();
+                let mut rest = u64::try_from(number).map_err(|_| self.damaged())?;
+                while rest > 0 || buffer.len() - at < digits {
+                    at -= 1;
+                    buffer[at] = b'0' + (rest % 10) as u8;
+                    rest /= 10;
                 }
-            })
-            .collect()
-    }
-
-    fn dictionary_column(
-        &mut self,
-        n: usize,
-    ) -> Result<(Vec<String>, Vec<Option<u32>>), PackError> {
-        let dictionary: Vec<String> = self.strings()?.into_iter().map(String::from).collect();
-        let len = dictionary.len() + 1;
-        let index = (0..n)
-            .map(|_| Ok(self.index(len)?.checked_sub(1)))
-            .collect::<Result<_, _>>()?;
-        Ok((dictionary, index))
-    }
-
-    fn list_column(&mut self, n: usize) -> Result<Vec<Vec<&'a str>>, PackError> {
-        let dictionary = self.strings()?;
-        (0..n)
-            .map(|_| {
-                let k = self.count(1)?;
-                (0..k)
-                    .map(|_| Ok(dictionary[self.index(dictionary.len())? as usize]))
-                    .collect()
-            })
-            .collect()
-    }
-
-    fn recent_column(
-        &mut self,
-        categories: &[Option<u32>],
-    ) -> Result<Vec<Option<String>>, PackError> {
-        let dictionary = self.strings()?;
-        let mut recent = Recent::default();
-        categories
-            .iter()
-            .map(|&category| {
-                let i = match self.uint()? {
-                    0 => return Ok(None),
-                    1 => {
-                        let i = self.index(dictionary.len())?;
-                        recent.add(category, i);
-                        i
-                    }
-                    k => recent
-                        .take(category, k as usize - 2)
-                        .ok_or(self.damaged())?,
-                };
-                Ok(Some(dictionary[i as usize].to_string()))
-            })
-            .collect()
-    }
-
-    fn title_column(&mut self, products: &mut [Product]) -> Result<(), PackError> {
-        let dictionary = self.strings()?;
-        for p in products.iter_mut() {
-            let head = self.uint()?;
-            let words = self.count_of(head / 2)?;
-            let mut title = String::with_capacity(64);
-            if head & 1 == 1 {
-                title.push_str(p.brand.as_deref().ok_or(self.damaged())?);
-                title.push(' ');
+                let mut id = String::with_capacity(prefix.len() + buffer.len() - at);
+                id.push_str(prefix);
+                id.extend(buffer[at..].iter().map(|&b| char::from(b)));
+                Ok(id)
             }
-            for k in 0..words {
-                if k > 0 {
-                    title.push(' ');
-                }
-                title.push_str(dictionary[self.index(dictionary.len())? as usize]);
-            }
-            p.title = title;
         }
-        Ok(())
     }
 
     /// `n` items of at least a byte each, checked against what is left.
@@ -726,90 +930,31 @@ impl<'a> Reader<'a> {
         Ok(n as usize)
     }
 
-    fn pattern_column(&mut self, products: &[Product]) -> Result<Vec<Option<String>>, PackError> {
+    /// A url or image column's header: mode 0 is a `prefix{id}suffix`
+    /// pattern and presence bits, mode 1 spelled-out values (read per row).
+    #[allow(clippy::type_complexity)]
+    fn link_pattern(
+        &mut self,
+        n: usize,
+    ) -> Result<Option<(&'a str, &'a str, &'a [u8])>, PackError> {
         match self.uint()? {
             0 => {
                 let prefix = self.str()?;
                 let suffix = self.str()?;
-                let present = self.take(products.len().div_ceil(8))?;
-                Ok(products
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        (present[i / 8] & (1 << (i % 8)) != 0)
-                            .then(|| [prefix, p.id.as_str(), suffix].concat())
-                    })
-                    .collect())
+                let present = self.take(n.div_ceil(8))?;
+                Ok(Some((prefix, suffix, present)))
             }
-            1 => products
-                .iter()
-                .map(|_| self.str().map(|s| (!s.is_empty()).then(|| s.to_string())))
-                .collect(),
+            1 => Ok(None),
             _ => Err(self.damaged()),
         }
     }
 
-    fn price_column(&mut self, n: usize) -> Result<Vec<Option<f64>>, PackError> {
-        match self.uint()? {
-            0 => {
-                let units: Vec<Option<u64>> = (0..n)
-                    .map(|_| Ok(self.uint()?.checked_sub(1)))
-                    .collect::<Result<_, _>>()?;
-                units
-                    .into_iter()
-                    .map(|u| {
-                        let Some(u) = u else { return Ok(None) };
-                        let cents = self.byte()?;
-                        if cents >= 100 {
-                            return Err(self.damaged());
-                        }
-                        Ok(Some((u as f64 * 100.0 + f64::from(cents)) / 100.0))
-                    })
-                    .collect()
-            }
-            1 => (0..n)
-                .map(|_| {
-                    let bytes = self.take(8)?;
-                    let mut b = [0u8; 8];
-                    b.copy_from_slice(bytes);
-                    let p = f64::from_le_bytes(b);
-                    Ok((p.is_finite() && p >= 0.0).then_some(p))
-                })
-                .collect(),
-            _ => Err(self.damaged()),
+    /// The end of the file: nothing may follow.
+    fn end<'b>(&self) -> Result<Column<'b>, PackError> {
+        if self.at != self.bytes.len() {
+            return Err(self.damaged());
         }
-    }
-
-    fn tag_column(
-        &mut self,
-        products: &mut [Product],
-        categories: &[Option<u32>],
-    ) -> Result<(), PackError> {
-        let dictionary = self.strings()?;
-        let mut recent = Recent::default();
-        for (p, &category) in products.iter_mut().zip(categories) {
-            let k = self.count(1)?;
-            let mut tags = Vec::with_capacity(k);
-            for _ in 0..k {
-                let code = self.uint()?;
-                let tag = if code % 2 == 1 {
-                    let word = p.title.split(' ').nth(code as usize / 2);
-                    title_word(word.ok_or(self.damaged())?)
-                } else if code == 0 {
-                    let i = self.index(dictionary.len())?;
-                    recent.add(category, i);
-                    dictionary[i as usize].to_string()
-                } else {
-                    let i = recent
-                        .take(category, code as usize / 2 - 1)
-                        .ok_or(self.damaged())?;
-                    dictionary[i as usize].to_string()
-                };
-                tags.push(tag);
-            }
-            p.tags = tags;
-        }
-        Ok(())
+        Ok(Column::Done)
     }
 }
 
@@ -994,6 +1139,71 @@ mod tests {
                 assert_eq!(ids(&a), ids(&b), "seed {seed}");
             }
         }
+    }
+
+    /// Reads `bytes` with a [`PackReader`] in steps of `budget` cells.
+    fn read_in_steps(bytes: &[u8], budget: usize) -> Result<(Vec<Product>, usize), PackError> {
+        let mut reader = PackReader::new(bytes)?;
+        let mut steps = 1;
+        while !reader.step(budget)? {
+            steps += 1;
+        }
+        Ok((reader.finish()?.products().to_vec(), steps))
+    }
+
+    #[test]
+    fn reading_in_steps_gives_what_decode_gives() {
+        let odd: Vec<Product> = (0..30)
+            .map(|i| Product {
+                id: if i % 3 == 0 {
+                    format!("x{i}y")
+                } else {
+                    format!("{i}")
+                },
+                url: Some(format!("https://shop.example/{}/x", i * 3)),
+                price: Some(i as f64 / 3.0),
+                ..product(i)
+            })
+            .collect();
+        let catalogs = [
+            encode(&catalog(vec![])),
+            encode(&catalog(vec![product(1)])),
+            encode(&catalog((0..300).map(product).collect())),
+            encode(&catalog(odd)),
+            encode(&catalog(
+                (0..40)
+                    .map(|i| Product {
+                        added: None,
+                        ..product(i)
+                    })
+                    .collect(),
+            )),
+        ];
+        let mut cases: Vec<Vec<u8>> = catalogs.to_vec();
+        // Truncated and damaged copies: the same error at the same byte.
+        let whole = &catalogs[2];
+        for cut in (0..whole.len()).step_by(37) {
+            cases.push(whole[..cut].to_vec());
+        }
+        for i in (5..whole.len()).step_by(23) {
+            let mut flipped = whole.clone();
+            flipped[i] ^= 0x55;
+            cases.push(flipped);
+        }
+        let mut trailing = whole.clone();
+        trailing.push(0);
+        cases.push(trailing);
+        for bytes in &cases {
+            let at_once = decode(bytes).map(|c| c.products().to_vec());
+            for budget in [1, 3, 64, 1000, usize::MAX] {
+                let stepped = read_in_steps(bytes, budget).map(|(products, _)| products);
+                assert_eq!(stepped, at_once, "budget {budget}, {} bytes", bytes.len());
+            }
+        }
+        // 300 products × 12 row-by-row columns in steps of 64 cells.
+        let (products, steps) = read_in_steps(&catalogs[2], 64).unwrap();
+        assert_eq!(products.len(), 300);
+        assert!(steps >= 300 * 12 / 64, "{steps} steps");
     }
 
     #[test]

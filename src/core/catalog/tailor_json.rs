@@ -130,18 +130,31 @@ impl<'de> Deserialize<'de> for Records {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Records, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
                 while let Some(record) = seq.next_element::<Record>()? {
-                    let mut notes = Notes::default();
-                    let result = from_fields(|key| record.get(key), &mut notes)
-                        .map_err(|reason| (reason, record.get("id").and_then(fields::plain_id)));
-                    out.push(Converted {
-                        result,
-                        problems: notes.problems,
-                    });
+                    out.push(convert(&record));
                 }
                 Ok(Records(out))
             }
         }
         deserializer.deserialize_seq(RecordsVisitor)
+    }
+}
+
+/// One record of a plain Tailor feed, read from its own JSON text, or
+/// `None` when [`super::convert`] must read it (not an object, a field of
+/// another format, or not valid JSON).
+pub(super) fn convert_text(text: &str) -> Option<Converted> {
+    serde_json::from_str::<Record>(text)
+        .ok()
+        .map(|r| convert(&r))
+}
+
+fn convert(record: &Record) -> Converted {
+    let mut notes = Notes::default();
+    let result = from_fields(|key| record.get(key), &mut notes)
+        .map_err(|reason| (reason, record.get("id").and_then(fields::plain_id)));
+    Converted {
+        result,
+        problems: notes.problems,
     }
 }
 
