@@ -1,9 +1,10 @@
-//! The catalog kept on the device (Cache API), so a returning shopper's page
-//! does not download it again: the kept copy is revalidated with its ETag
+//! The shop's files kept on the device (Cache API): the catalog, and the
+//! owner's model and rules when set. A returning shopper's page does not
+//! download them again: the kept copy is revalidated with its ETag
 //! (`If-None-Match`; a `304` means the copy is used), replaced when the
-//! shop's feed changed, and used as it is when the shop cannot be reached.
+//! shop's file changed, and used as it is when the shop cannot be reached.
 //!
-//! What is kept is the shop's public feed, never anything about the
+//! What is kept is the shop's public files, never anything about the
 //! shopper. A browser without the Cache API, or one that refuses it
 //! (private modes, storage blocked, a page that replaced `caches`), gets a
 //! plain fetch and no error: every cache call goes through `Reflect` and
@@ -17,7 +18,8 @@ use web_sys::Response;
 
 use super::fetch::{self, FetchError, Fetched};
 
-/// The Cache API bucket Tailor uses on the shop's origin.
+/// The Cache API bucket Tailor uses on the shop's origin (named when it
+/// held the catalog alone; kept so copies already on devices stay found).
 const CACHE_NAME: &str = "tailor-catalog";
 
 /// Where the catalog bytes came from (reported in `tailor:ready`).
@@ -41,9 +43,10 @@ impl Source {
     }
 }
 
-/// The catalog's bytes: the kept copy when it is current (or the shop is
-/// unreachable), otherwise the download, which is then kept.
-pub async fn catalog_bytes(url: &str, timeout_ms: u32) -> Result<(Vec<u8>, Source), FetchError> {
+/// A shop file's bytes (catalog, model, rules): the kept copy when it is
+/// current (or the shop is unreachable), otherwise the download, which is
+/// then kept.
+pub async fn shop_file_bytes(url: &str, timeout_ms: u32) -> Result<(Vec<u8>, Source), FetchError> {
     let cache = open().await;
     let kept = match &cache {
         Some(cache) => call(cache, "match", &JsValue::from_str(url))

@@ -70,14 +70,14 @@ impl Extras {
 }
 
 async fn model(url: &str, timeout_ms: u32) -> Result<Model, String> {
-    let (bytes, _) = cache::catalog_bytes(url, timeout_ms)
+    let (bytes, _) = cache::shop_file_bytes(url, timeout_ms)
         .await
         .map_err(|e| e.to_string())?;
     Model::from_bytes(&bytes).map_err(|e| format!("{url}: {e}"))
 }
 
 async fn rules(url: &str, timeout_ms: u32) -> Result<Rules, String> {
-    let (bytes, _) = cache::catalog_bytes(url, timeout_ms)
+    let (bytes, _) = cache::shop_file_bytes(url, timeout_ms)
         .await
         .map_err(|e| e.to_string())?;
     RulesSetting::parse_json(&fetch::decode_utf8(bytes)).map_err(|e| format!("{url}: {e}"))

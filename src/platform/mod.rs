@@ -326,7 +326,7 @@ fn now_ms() -> f64 {
 /// by the caller (so a feed whose every record is skipped is one error).
 async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timings), String> {
     let started = now_ms();
-    let (bytes, source) = cache::catalog_bytes(url, timeout_ms)
+    let (bytes, source) = cache::shop_file_bytes(url, timeout_ms)
         .await
         .map_err(|e| e.to_string())?;
     let fetched = now_ms();
