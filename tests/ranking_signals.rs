@@ -838,3 +838,24 @@ fn with_a_model_orders_lead_to_what_goes_with_them_and_views_to_what_is_alike() 
         );
     }
 }
+
+/// A model that shares no product with the catalog (another shop's) is not
+/// linked: it would only take the content signal away.
+#[test]
+fn a_model_of_another_shop_is_left_out() {
+    let foreign = Model::train(
+        [
+            vec![buy("x-1", 1), buy("x-2", 1)],
+            vec![buy("x-1", 1), buy("x-2", 1)],
+        ]
+        .iter()
+        .map(Vec::as_slice),
+        &TrainOptions {
+            min_shared_shoppers: 1,
+            ..TrainOptions::default()
+        },
+    );
+    assert!(!foreign.is_empty());
+    assert!(!Engine::new(shop()).with_model(foreign).has_model());
+    assert!(Engine::new(shop()).with_model(model()).has_model());
+}

@@ -48,21 +48,15 @@ impl Extras {
             engine = engine.with_rules(rules);
         }
         if let Some(model) = self.model {
-            let known = model
-                .ids()
-                .iter()
-                .filter(|id| engine.catalog().get(id).is_some())
-                .count();
-            if known == 0 {
+            let products = model.len();
+            engine = engine.with_model(model);
+            if !engine.has_model() {
                 report::error(
                     "model",
                     &format!(
-                        "none of the model's {} products is in the catalog (trained on another shop's ids?)",
-                        model.len()
+                        "none of the model's {products} products is in the catalog (trained on another shop's ids?)"
                     ),
                 );
-            } else {
-                engine = engine.with_model(model);
             }
         }
         engine

@@ -38,7 +38,15 @@ pub fn run(args: Args) -> ExitCode {
     let mut engine = Engine::new(catalog);
     if let Some(path) = &args.model {
         match load_model(path) {
-            Ok(model) => engine = engine.with_model(model),
+            Ok(model) => {
+                engine = engine.with_model(model);
+                if !engine.has_model() {
+                    eprintln!(
+                        "tailor recommend: {}: none of its products is in the catalog; ranking without it",
+                        path.display()
+                    );
+                }
+            }
             Err(e) => return fail(&e),
         }
     }

@@ -14,14 +14,19 @@ pub(crate) struct CoPurchase {
 }
 
 impl CoPurchase {
-    /// Maps the model onto the catalog; model ids the catalog lacks are dropped.
-    pub fn link(model: &Model, catalog: &Catalog) -> Self {
+    /// Maps the model onto the catalog; model ids the catalog lacks are
+    /// dropped. `None` when the catalog has none of them (a model of
+    /// another shop): linking it would only take the content signal away.
+    pub fn link(model: &Model, catalog: &Catalog) -> Option<Self> {
         let n = catalog.len();
         let position: Vec<Option<u32>> = model
             .ids()
             .iter()
             .map(|id| catalog.position(id).map(|p| p as u32))
             .collect();
+        if position.iter().all(Option::is_none) {
+            return None;
+        }
         let mut neighbours = vec![Vec::new(); n];
         let mut counts = vec![0u32; n];
         for (item, pos) in position.iter().enumerate() {
@@ -44,10 +49,10 @@ impl CoPurchase {
                 }
             })
             .collect();
-        Self {
+        Some(Self {
             neighbours,
             popularity,
-        }
+        })
     }
 
     /// Adds Σ seed_weight × similarity to every neighbour of the seeds and

@@ -293,9 +293,11 @@ impl Engine {
         }
     }
 
-    /// Adds the co-purchase model (neighbours and popularity).
+    /// Adds the co-purchase model (neighbours and popularity). A model that
+    /// shares no product with the catalog is left out: `has_model` says
+    /// whether it was linked.
     pub fn with_model(mut self, model: Model) -> Self {
-        self.copurchase = Some(CoPurchase::link(&model, &self.catalog));
+        self.copurchase = CoPurchase::link(&model, &self.catalog);
         self
     }
 
