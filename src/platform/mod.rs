@@ -279,8 +279,12 @@ pub fn boot(script: JsValue, config: JsValue) {
             futures::future::join(load_engine(&url, timeout_ms), extras::load(&owner_settings))
                 .await;
         match loaded {
-            Ok((engine, skipped, timings)) => {
-                let engine = extras.apply(engine);
+            Ok((engine, skipped, mut timings)) => {
+                // Decoding and linking the model and compiling the rules
+                // count as indexing.
+                let applying = now_ms();
+                let engine = extras.apply(engine).await;
+                timings.index_ms += now_ms() - applying;
                 report::debug(
                     debug,
                     &format!(
@@ -452,7 +456,8 @@ async fn yield_to_browser() {
 }
 
 /// Indexes the catalog in slices of at most [`SLICE_MS`], yielding to
-/// the browser between them, so a large catalog never freezes the page.
+/// the browser between them, so a large catalog never freezes the page:
+/// every stage of building the engine is stepped, its last passes too.
 async fn index_in_slices(catalog: catalog::Catalog, slices: &mut Slices) -> Engine {
     let mut builder = EngineBuilder::new(catalog);
     while !builder.step(INDEX_BATCH) {
