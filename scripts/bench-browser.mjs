@@ -13,6 +13,9 @@
 //                          json-first, json-cached, plain
 //          --no-bytes      skip the bytes-shipped tables (brotli-sizing the
 //                          largest catalogs takes minutes)
+//          --explain       also name what the longest frame ran (Chromium's
+//                          long-animation-frame entries: the script that ran,
+//                          how it was called, its duration), per mode
 //
 // Every size is measured in these modes, each a median of `runs` page loads:
 //   packed, first visit   Tailor with the packed catalog (`tailor catalog pack`),
@@ -50,6 +53,7 @@ const WITH_MODEL = process.argv.includes('--model');
 const PKG = path.resolve(ROOT, arg('pkg', 'pkg'));
 const ONLY_MODES = arg('modes', '').split(',').filter(Boolean);
 const BYTES = !process.argv.includes('--no-bytes');
+const EXPLAIN = process.argv.includes('--explain');
 const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
 const load = [loadavg()];
 
@@ -154,6 +158,20 @@ function instrument({ ranker, catalog, model, events }) {
       }
     }
   }).observe({ type: 'longtask', buffered: true });
+  // What the longest frame ran: script entries with how they were invoked.
+  bench.frame = null;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (!bench.frame || e.duration > bench.frame.duration) {
+          const scripts = (e.scripts || [])
+            .map((s) => `${s.invoker || s.invokerType} [${s.sourceFunctionName || '?'} in ${(s.sourceURL || '').split('/').pop()}] ${s.duration.toFixed(0)} ms`)
+            .join('; ');
+          bench.frame = { duration: e.duration, at: e.startTime, blocking: e.blockingDuration, scripts: scripts || '(no script: rendering, GC or compile)' };
+        }
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {}
   // When the wasm was compiled and instantiated, and its memory (read after ranking).
   for (const name of ['instantiateStreaming', 'instantiate']) {
     const original = WebAssembly[name];
@@ -201,6 +219,7 @@ async function measure(page, ranker, next) {
       shownAt: b.shown[0].at,
       longest: b.longest,
       longestAt: b.longestAt,
+      frame: b.frame,
     };
   }, script);
   let rerank;
@@ -245,6 +264,7 @@ async function measure(page, ranker, next) {
     rerank,
     source: t.catalog || 'network',
     model: m.ready.detail.model ? 'linked' : 'none',
+    frame: m.frame ? `${m.frame.duration.toFixed(0)} ms at ${(m.frame.at - m.start).toFixed(0)} ms: ${m.frame.scripts}` : '',
   };
 }
 
@@ -288,8 +308,10 @@ for (const n of SIZES) {
     await context.close();
     const row = { n, mode: mode.name, ranker: mode.ranker };
     for (const key of Object.keys(runs[0])) {
+      if (key === 'frame') continue;
       row[key] = key === 'source' || key === 'longestIn' || key === 'model' ? [...new Set(runs.map((r) => r[key]))].join('/') : median(runs.map((r) => r[key]));
     }
+    row.frames = runs.map((r) => r.frame);
     results.push(row);
     process.stderr.write(`${n} ${mode.name}: painted ${row.toPainted.toFixed(1)} ms (catalog: ${row.source})\n`);
   }
@@ -315,6 +337,10 @@ for (const r of results) {
   const longest = r.longest > 0 ? `${f(r.longest, 0)} (${longestIn})` : '< 50';
   const source = r.ranker === 'tailor' ? r.source : 'HTTP cache';
   console.log(`| ${r.n} | ${r.mode} | ${f(r.toReady)} | ${f(r.toPainted)} | ${f(r.fetch)} | ${f(r.compile)} | ${f(r.parse)} | ${f(r.index)} | ${f(r.rankRender)} | ${longest} | ${memory} | ${f(r.rerank, 2)} | ${source} |`);
+}
+if (EXPLAIN) {
+  console.log('\n### Longest animation frame per load (duration, start after the script request, what ran)\n');
+  for (const r of results) for (const frame of r.frames) console.log(`- ${r.n} ${r.mode}: ${frame}`);
 }
 const everyMode = MODES.length === 5;
 if (WITH_MODEL) console.log(`\nWith the co-purchase model (--model): ${[...new Set(results.filter((r) => r.ranker === 'tailor').map((r) => r.model))].join('/')}`);

@@ -285,6 +285,9 @@ pub fn boot(script: JsValue, config: JsValue) {
                 let applying = now_ms();
                 let engine = extras.apply(engine).await;
                 timings.index_ms += now_ms() - applying;
+                // Ranking and painting run when the engine is set: in a
+                // task of their own, not after the last slice of building.
+                yield_to_browser().await;
                 report::debug(
                     debug,
                     &format!(
