@@ -444,7 +444,10 @@ fn an_engine_built_in_batches_ranks_exactly_like_one_built_at_once() {
             steps += 1;
             // Each stage (reading, the indexes' last passes, the rules)
             // takes its own steps: a bound, not an exact count.
-            assert!(steps <= 100 * (shop().len() + 10), "batch {batch}: never done");
+            assert!(
+                steps <= 100 * (shop().len() + 10),
+                "batch {batch}: never done"
+            );
         }
         let batched = builder.finish();
         for history in &histories {

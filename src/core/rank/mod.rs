@@ -1039,8 +1039,8 @@ mod tests {
 
     #[test]
     fn an_engine_built_in_steps_is_the_engine_built_at_once_to_the_bit() {
+        use super::content::tests::generated_products;
         use crate::core::model::{Model, TrainOptions};
-        use content::tests::generated_products;
         // Shoppers who buy runs of neighbouring products, and one id the
         // catalog lacks: a model that links partly.
         let model_of = |n: usize, prefix: &str| {
