@@ -112,7 +112,7 @@ fn breakdown(catalog: &Catalog, n: usize) -> String {
         }
     });
     let structs = Held {
-        native: products.len() * std::mem::size_of::<Product>(),
+        native: std::mem::size_of_val(products),
         wasm: products.len() * WASM_PRODUCT,
     };
     rows.insert(0, ("Product structs", structs));

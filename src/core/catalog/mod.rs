@@ -52,10 +52,11 @@ impl IdIndex {
     /// The first slot to probe for `id` in a table of `slots` slots.
     fn home(id: &str, slots: usize) -> usize {
         use std::hash::BuildHasher;
-        // Fx hashes in a `usize` (32 bits in wasm): spread them over 64
+        // Fx hashes in a `usize` (32 bits in wasm): spread the hash over 64
         // bits, then take the top bits.
-        let hash =
-            (rustc_hash::FxBuildHasher.hash_one(id) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let hash = rustc_hash::FxBuildHasher
+            .hash_one(id)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
         (hash >> (64 - slots.trailing_zeros())) as usize
     }
 
