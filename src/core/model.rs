@@ -498,7 +498,11 @@ mod tests {
             };
             let m = Model::train(histories.iter().map(Vec::as_slice), &options);
             let at = |id: &str| m.popularity(m.ids().iter().position(|i| i == id).unwrap());
-            assert_eq!((at("staple"), at("adopted")), (staple, adopted), "τ {adoption}");
+            assert_eq!(
+                (at("staple"), at("adopted")),
+                (staple, adopted),
+                "τ {adoption}"
+            );
         }
     }
 
