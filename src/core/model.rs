@@ -84,8 +84,9 @@ impl Default for TrainOptions {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Model {
     ids: Vec<String>,
-    /// Weighted events per item (purchase 3, cart 2, view 1): the prior for
-    /// cold start and "popular" picks.
+    /// Weighted events per item (purchase 3, cart 2, view 1), faded and
+    /// weighed by adoption ([`TrainOptions`]): the prior for cold start and
+    /// "popular" picks.
     popularity: Vec<u32>,
     /// Per item: (item index, cosine similarity), strongest first.
     neighbours: Vec<Vec<(u32, f32)>>,
