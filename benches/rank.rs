@@ -12,6 +12,10 @@
 mod data;
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "support/memory.rs"]
+mod memory;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::hint::black_box;
@@ -53,6 +57,21 @@ mod native {
     }
 
     pub use super::data::{feed, history};
+
+    /// The counting allocator's figures, for `support/memory.rs`.
+    pub struct Counted;
+
+    impl super::memory::Counter for Counted {
+        fn live(&self) -> isize {
+            LIVE.load(Ordering::Relaxed)
+        }
+        fn reset_peak(&self) {
+            PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
+        fn peak(&self) -> isize {
+            PEAK.load(Ordering::Relaxed)
+        }
+    }
 
     /// A model trained on 2,000 synthetic shoppers of 50 events each.
     fn model(n: usize) -> Model {
@@ -192,6 +211,12 @@ static ALLOCATOR: native::Counting = native::Counting;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    memory::report_widget_memory(&native::Counted);
+    // `TAILOR_BENCH_MEMORY_ONLY=1 cargo bench --bench rank`: the memory
+    // figures alone (a quick look while cutting the catalog's heap).
+    if std::env::var_os("TAILOR_BENCH_MEMORY_ONLY").is_some() {
+        return;
+    }
     native::report_memory();
     native::report_phases();
     let mut criterion = criterion::Criterion::default().configure_from_args();

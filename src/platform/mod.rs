@@ -340,8 +340,12 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timin
         while !reader.step(PACK_BATCH).map_err(damaged)? {
             slices.pause_if_due().await;
         }
+        let catalog = reader.finish().map_err(damaged)?;
+        // Released before indexing, so the index can reuse the space (wasm
+        // memory never shrinks: the most held at once is what a tab keeps).
+        drop(bytes);
         catalog::Parsed {
-            catalog: reader.finish().map_err(damaged)?,
+            catalog,
             skipped: Vec::new(),
             format: catalog::Format::Tailor,
             warnings: Vec::new(),

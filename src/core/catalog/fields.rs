@@ -310,7 +310,12 @@ pub fn list(
     let Some(value) = value else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    // Sized to the list (a growing `Vec` leaves room for four, twice what
+    // most category paths and tag lists hold, in every product).
+    let mut out = match value {
+        Value::Array(items) => Vec::with_capacity(items.len().min(max)),
+        _ => Vec::new(),
+    };
     let mut push = |notes: &mut Notes, raw: &str| -> bool {
         if out.len() == max {
             notes.add(field, Problem::TooMany(max));
@@ -354,6 +359,7 @@ pub fn list(
             },
         ),
     }
+    out.shrink_to_fit();
     out
 }
 

@@ -19,12 +19,112 @@ mod shopify;
 mod tailor_json;
 mod woocommerce;
 
-/// Product ids to catalog positions. Fx hashing: the ids come from the
-/// shop's own feed, and SipHash was a visible share of reading a catalog.
-type IdMap = rustc_hash::FxHashMap<String, u32>;
+/// Product ids to catalog positions, without a second copy of each id
+/// (a copy per product was a twentieth of a catalog's memory): an open
+/// addressing table of positions, probed linearly from the id's Fx hash
+/// and compared through the products themselves. Fx hashing: the ids come
+/// from the shop's own feed, and SipHash was a visible share of reading a
+/// catalog.
+#[derive(Debug, Clone, Default)]
+struct IdIndex {
+    /// Each slot a product's position + 1, or 0 when empty; a power of two
+    /// long (or empty), at most half full so probes stay short.
+    slots: Vec<u32>,
+    len: usize,
+}
 
-fn id_map(capacity: usize) -> IdMap {
-    IdMap::with_capacity_and_hasher(capacity, Default::default())
+impl IdIndex {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            slots: vec![0; Self::slots_for(n)],
+            len: 0,
+        }
+    }
+
+    fn slots_for(n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            n.saturating_mul(2).next_power_of_two().max(8)
+        }
+    }
+
+    /// The first slot to probe for `id` in a table of `slots` slots.
+    fn home(id: &str, slots: usize) -> usize {
+        use std::hash::BuildHasher;
+        // Fx hashes in a `usize` (32 bits in wasm): spread the hash over 64
+        // bits, then take the top bits.
+        let hash = rustc_hash::FxBuildHasher
+            .hash_one(id)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (hash >> (64 - slots.trailing_zeros())) as usize
+    }
+
+    fn find(&self, products: &[Product], id: &str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = Self::home(id, self.slots.len());
+        loop {
+            match self.slots[at] {
+                0 => return None,
+                slot => {
+                    let position = slot - 1;
+                    if products.get(position as usize).is_some_and(|p| p.id == id) {
+                        return Some(position);
+                    }
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Makes room for `n` products in all without regrowing.
+    fn reserve(&mut self, products: &[Product], n: usize) {
+        if Self::slots_for(n) > self.slots.len() {
+            self.rebuild(products, Self::slots_for(n));
+        }
+    }
+
+    fn rebuild(&mut self, products: &[Product], slots: usize) {
+        let old = std::mem::replace(&mut self.slots, vec![0; slots]);
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            if let Some(p) = products.get(slot as usize - 1) {
+                self.place(&p.id, slot);
+            }
+        }
+    }
+
+    /// Puts `slot` in the first free slot from `id`'s home.
+    fn place(&mut self, id: &str, slot: u32) {
+        let mask = self.slots.len() - 1;
+        let mut at = Self::home(id, self.slots.len());
+        while self.slots[at] != 0 {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = slot;
+    }
+
+    /// Indexes `products[position]`, the last product, unless a product
+    /// before it has the same id (then false, and nothing changes).
+    fn insert(&mut self, products: &[Product], position: u32) -> bool {
+        let Some(id) = products.get(position as usize).map(|p| p.id.as_str()) else {
+            return false;
+        };
+        if self.find(products, id).is_some() {
+            return false;
+        }
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.rebuild(
+                products,
+                Self::slots_for(self.len + 1).max(self.slots.len() * 2),
+            );
+        }
+        self.place(id, position + 1);
+        self.len += 1;
+        true
+    }
 }
 
 use serde::{Deserialize, Serialize};
@@ -230,7 +330,7 @@ pub struct Parsed {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     products: Vec<Product>,
-    by_id: IdMap,
+    by_id: IdIndex,
 }
 
 impl Catalog {
@@ -239,20 +339,26 @@ impl Catalog {
     pub fn from_products(products: Vec<Product>) -> (Self, Vec<(usize, Product)>) {
         let mut catalog = Catalog {
             products: Vec::with_capacity(products.len()),
-            by_id: id_map(products.len()),
+            by_id: IdIndex::with_capacity(products.len()),
         };
         let mut duplicates = Vec::new();
         for (i, p) in products.into_iter().enumerate() {
-            if catalog.by_id.contains_key(&p.id) {
-                duplicates.push((i, p));
-            } else {
-                catalog
-                    .by_id
-                    .insert(p.id.clone(), catalog.products.len() as u32);
-                catalog.products.push(p);
+            if !catalog.push(p) {
+                if let Some(p) = catalog.products.pop() {
+                    duplicates.push((i, p));
+                }
             }
         }
         (catalog, duplicates)
+    }
+
+    /// Adds a product at the end; false when its id is already present,
+    /// and then the product is still the last one, for the caller to take
+    /// back (`products.pop()`).
+    fn push(&mut self, product: Product) -> bool {
+        let position = self.products.len() as u32;
+        self.products.push(product);
+        self.by_id.insert(&self.products, position)
     }
 
     pub fn len(&self) -> usize {
@@ -269,7 +375,7 @@ impl Catalog {
 
     /// The position of a product, used as its compact handle by the ranker.
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).map(|&i| i as usize)
+        self.by_id.find(&self.products, id).map(|i| i as usize)
     }
 
     pub fn get(&self, id: &str) -> Option<&Product> {
@@ -374,7 +480,7 @@ impl Assembler {
         Self {
             catalog: Catalog {
                 products: Vec::with_capacity(n),
-                by_id: id_map(n),
+                by_id: IdIndex::with_capacity(n),
             },
             ..Self::default()
         }
@@ -384,7 +490,8 @@ impl Assembler {
     fn reserve(&mut self, n: usize) {
         let more = n.saturating_sub(self.catalog.products.len());
         if self.catalog.products.try_reserve_exact(more).is_ok() {
-            let _ = self.catalog.by_id.try_reserve(more);
+            let catalog = &mut self.catalog;
+            catalog.by_id.reserve(&catalog.products, n);
         }
     }
 
@@ -392,7 +499,7 @@ impl Assembler {
         let index = self.index;
         self.index += 1;
         match record.result {
-            Ok(p) if self.catalog.by_id.contains_key(&p.id) => self.skipped.push(Skipped {
+            Ok(p) if self.catalog.position(&p.id).is_some() => self.skipped.push(Skipped {
                 index,
                 id: Some(p.id.clone()),
                 reason: SkipReason::DuplicateId(p.id),
@@ -405,9 +512,7 @@ impl Assembler {
                         field,
                         problem,
                     }));
-                let position = self.catalog.products.len() as u32;
-                self.catalog.by_id.insert(p.id.clone(), position);
-                self.catalog.products.push(p);
+                self.catalog.push(p);
             }
             Err((reason, id)) => self.skipped.push(Skipped { index, id, reason }),
         }
@@ -523,6 +628,62 @@ mod tests {
         assert_eq!(parsed.warnings.len(), 1);
         assert_eq!(parsed.warnings[0].index, Some(4));
         assert_eq!(parsed.warnings[0].field, "price");
+    }
+
+    #[test]
+    fn id_index_finds_every_product_and_refuses_repeats() {
+        // (ids in feed order, reserved room): grows from nothing, from too
+        // little room, and with exactly enough.
+        let many: Vec<String> = (0..5_000).map(|i| format!("sku-{i}")).collect();
+        let odd: Vec<String> = ["", "a", "A", "a ", "é", "sku-1", "sku-01", "1"]
+            .map(String::from)
+            .to_vec();
+        let cases: [(&[String], usize); 5] = [
+            (&many, 0),
+            (&many, 10),
+            (&many, many.len()),
+            (&odd, 0),
+            (&odd, 3),
+        ];
+        for (ids, room) in cases {
+            let mut catalog = Catalog::default();
+            catalog.by_id.reserve(&catalog.products, room);
+            for (round, label) in [(0, "first"), (1, "repeat")] {
+                for id in ids {
+                    let product = Product {
+                        id: id.clone(),
+                        ..Product::default()
+                    };
+                    let added = catalog.push(product);
+                    assert_eq!(added, round == 0, "{label} {id:?}");
+                    if !added {
+                        catalog.products.pop();
+                    }
+                }
+            }
+            assert_eq!(catalog.len(), ids.len());
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(catalog.position(id), Some(i), "{id:?}");
+            }
+            for absent in ["sku-5000", "b", "sku-", "é ", "sku-00"] {
+                assert_eq!(catalog.position(absent), None, "{absent:?}");
+            }
+        }
+        let (catalog, duplicates) = Catalog::from_products(
+            ["x", "y", "x", "z", "y"]
+                .map(|id| Product {
+                    id: id.into(),
+                    ..Product::default()
+                })
+                .to_vec(),
+        );
+        let kept: Vec<&str> = catalog.products().iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(kept, ["x", "y", "z"]);
+        assert_eq!(
+            duplicates.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            [2, 4]
+        );
+        assert_eq!(catalog.get("z").map(|p| p.id.as_str()), Some("z"));
     }
 
     #[test]

@@ -27,7 +27,7 @@
 
 use thiserror::Error;
 
-use super::{id_map, Catalog, IdMap, Product};
+use super::{Catalog, IdIndex, Product};
 use crate::core::text;
 
 const MAGIC: &[u8; 4] = b"TLRP";
@@ -155,13 +155,16 @@ pub struct PackReader<'a> {
     products: Vec<Product>,
     /// The id lookup, built as ids are read (spreading its cost over the
     /// steps); `None` once a repeated id is met (only in a damaged file).
-    by_id: Option<IdMap>,
+    by_id: Option<IdIndex>,
     /// Each product's index in the category dictionary (brands and tags
     /// are coded relative to it).
     category_index: Vec<Option<u32>>,
     column: Column<'a>,
     /// The next row of `column` to read.
     row: usize,
+    /// The words of the title or keywords being read, so the string is
+    /// made at its exact size (spare capacity in 100k titles is megabytes).
+    words: Vec<&'a str>,
 }
 
 /// The column being read, with what its header said.
@@ -229,13 +232,14 @@ impl<'a> PackReader<'a> {
             r,
             n,
             products: Vec::with_capacity(n),
-            by_id: Some(id_map(n)),
+            by_id: Some(IdIndex::with_capacity(n)),
             category_index: Vec::with_capacity(n),
             column: Column::Ids {
                 prefixes,
                 previous: 0,
             },
             row: 0,
+            words: Vec::new(),
         })
     }
 
@@ -349,23 +353,27 @@ impl<'a> PackReader<'a> {
     fn read_cell(&mut self, i: usize) -> Result<(), PackError> {
         let r = &mut self.r;
         let products = &mut self.products;
+        let words = &mut self.words;
         match &mut self.column {
             Column::Ids { prefixes, previous } => {
                 let id = r.id(prefixes, previous)?;
-                if let Some(by_id) = &mut self.by_id {
-                    if by_id.insert(id.clone(), i as u32).is_some() {
-                        self.by_id = None;
-                    }
-                }
                 products.push(Product {
                     id,
                     ..Product::default()
                 });
+                if let Some(by_id) = &mut self.by_id {
+                    if !by_id.insert(products, i as u32) {
+                        self.by_id = None;
+                    }
+                }
             }
             Column::Categories { paths } => {
                 let c = r.index(paths.len() + 1)?.checked_sub(1);
                 if let Some(path) = c.and_then(|c| paths.get(c as usize)) {
-                    products[i].category = path.split('\u{1f}').map(String::from).collect();
+                    let levels = path.bytes().filter(|&b| b == 0x1f).count() + 1;
+                    let mut category = Vec::with_capacity(levels);
+                    category.extend(path.split('\u{1f}').map(String::from));
+                    products[i].category = category;
                 }
                 self.category_index.push(c);
             }
@@ -385,19 +393,16 @@ impl<'a> PackReader<'a> {
             Column::Titles { dictionary } => {
                 let p = &mut products[i];
                 let head = r.uint()?;
-                let words = r.count_of(head / 2)?;
-                let mut title = String::with_capacity(64);
-                if head & 1 == 1 {
-                    title.push_str(p.brand.as_deref().ok_or(r.damaged())?);
-                    title.push(' ');
+                let count = r.count_of(head / 2)?;
+                let brand = match head & 1 {
+                    1 => Some(p.brand.as_deref().ok_or(r.damaged())?),
+                    _ => None,
+                };
+                words.clear();
+                for _ in 0..count {
+                    words.push(dictionary[r.index(dictionary.len())? as usize]);
                 }
-                for k in 0..words {
-                    if k > 0 {
-                        title.push(' ');
-                    }
-                    title.push_str(dictionary[r.index(dictionary.len())? as usize]);
-                }
-                p.title = title;
+                p.title = join_exact(brand, words);
             }
             Column::Links { image, pattern } => {
                 let p = &mut products[i];
@@ -458,14 +463,11 @@ impl<'a> PackReader<'a> {
             }
             Column::Keywords { dictionary } => {
                 let k = r.count(1)?;
-                let mut description = String::new();
-                for j in 0..k {
-                    if j > 0 {
-                        description.push(' ');
-                    }
-                    description.push_str(dictionary[r.index(dictionary.len())? as usize]);
+                words.clear();
+                for _ in 0..k {
+                    words.push(dictionary[r.index(dictionary.len())? as usize]);
                 }
-                products[i].description = (k > 0).then_some(description);
+                products[i].description = (k > 0).then(|| join_exact(None, words));
             }
             Column::Added { earliest } => {
                 products[i].added = match r.uint()? {
@@ -477,6 +479,23 @@ impl<'a> PackReader<'a> {
         }
         Ok(())
     }
+}
+
+/// `first` and `words` joined by spaces, in a string of exactly their length.
+fn join_exact(first: Option<&str>, words: &[&str]) -> String {
+    let length = first
+        .iter()
+        .chain(words)
+        .map(|w| w.len() + 1)
+        .sum::<usize>();
+    let mut joined = String::with_capacity(length.saturating_sub(1));
+    for (k, word) in first.iter().chain(words).enumerate() {
+        if k > 0 {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
+    joined
 }
 
 /// `(prefix, number, digits)` of an id ending in 1 to 18 digits.
