@@ -292,21 +292,17 @@ async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<St
     else {
         // Nothing kept, or no ETag to ask whether it changed: download.
         let kept = kept.map(|k| k.bytes);
-        let fetched = download(&shelf, &url, timeout_ms, kept).await;
-        let loaded = match fetched {
-            Ok((bytes, source)) => {
-                // The model and rules download while the catalog is read.
-                let (loaded, extras) = futures::future::join(
-                    load_engine(&url, bytes, source, now_ms() - started),
-                    extras::load(&owner),
-                )
-                .await;
-                loaded.map(|loaded| (loaded, extras))
-            }
-            Err(message) => Err(message),
-        };
+        // The model and rules download while the catalog does.
+        let (loaded, extras) = futures::future::join(
+            async {
+                let (bytes, source) = download(&shelf, &url, timeout_ms, kept).await?;
+                load_engine(&url, bytes, source, now_ms() - started).await
+            },
+            extras::load(&owner),
+        )
+        .await;
         match loaded {
-            Ok((loaded, extras)) => show(state, loaded, extras, Some(&viewed)),
+            Ok(loaded) => show(state, loaded, extras, Some(&viewed)),
             Err(message) => fail(state, &message),
         }
         return;
