@@ -9,8 +9,8 @@
 //                         a fresh browser context per load: nothing cached
 //                         (script, wasm, catalog all downloaded, wasm compiled)
 //   packed, cached        the same page viewed again: the catalog kept on the
-//                         device (Cache API) and revalidated with its ETag (304),
-//                         script and wasm from the HTTP cache
+//                         device (Cache API) shown at once and revalidated with
+//                         its ETag (304) meanwhile, script and wasm from the HTTP cache
 //   JSON, first visit     Tailor with the JSON feed, nothing cached
 //   JSON, cached          Tailor with the JSON feed viewed again
 //   plain JS, cached      www/bench/baseline.js: fetch + JSON.parse, the same
