@@ -53,7 +53,7 @@ fn hit_rate_on_a_fixed_slice_stays_above_its_floor() {
     let train: Vec<ShopperHistory> = train
         .lines()
         .take(SHOPPERS)
-        .map(|l| parse_history_line(l).unwrap())
+        .map(|l| parse_history_line(l).unwrap().history)
         .collect();
     let answers: HashMap<String, Vec<String>> = answers
         .lines()

@@ -28,8 +28,23 @@ pub enum HistoryError {
     MissingUser,
     #[error("no `events` list")]
     MissingEvents,
-    #[error("event {index}: {why}")]
-    BadEvent { index: usize, why: String },
+}
+
+/// An event of a usable line that was left out, and why: one bad event
+/// costs that event, not the shopper's whole history.
+#[derive(Debug, Clone, Error, PartialEq)]
+#[error("event {index}: {why} (event skipped)")]
+pub struct SkippedEvent {
+    /// Position in the line's `events` list, from 0.
+    pub index: usize,
+    pub why: String,
+}
+
+/// A usable histories line: the shopper's events and those left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryLine {
+    pub history: ShopperHistory,
+    pub skipped: Vec<SkippedEvent>,
 }
 
 /// A bad line with the user, when it could be read, for the error output.
@@ -40,8 +55,9 @@ pub struct BadLine {
 }
 
 /// Reads one line of a histories file (CONTRACT.md §3). `user` may be a
-/// string or a number; `t` may be left out (0 = unknown).
-pub fn parse_history_line(line: &str) -> Result<ShopperHistory, BadLine> {
+/// string or a number; `t` may be left out (0 = unknown). An event that
+/// can't be read is skipped with its reason; the rest of the line is kept.
+pub fn parse_history_line(line: &str) -> Result<HistoryLine, BadLine> {
     let bad = |user: Option<String>, error| BadLine { user, error };
     let value: Value =
         serde_json::from_str(line).map_err(|e| bad(None, HistoryError::Json(e.to_string())))?;
@@ -56,43 +72,45 @@ pub fn parse_history_line(line: &str) -> Result<ShopperHistory, BadLine> {
         return Err(bad(Some(user), HistoryError::MissingEvents));
     };
     let mut events = Vec::with_capacity(raw.len());
+    let mut skipped = Vec::new();
     for (index, e) in raw.iter().enumerate() {
-        let why = |why: &str| {
-            bad(
-                Some(user.clone()),
-                HistoryError::BadEvent {
-                    index,
-                    why: why.to_string(),
-                },
-            )
-        };
-        let Value::Object(e) = e else {
-            return Err(why("not an object"));
-        };
-        let id = e
-            .get("id")
-            .and_then(scalar_string)
-            .ok_or_else(|| why("no `id`"))?;
-        let kind = match e.get("type") {
-            None => EventKind::View,
-            Some(Value::String(s)) => EventKind::parse(s)
-                .ok_or_else(|| why(&format!("unknown `type` {s:?} (view, cart or purchase)")))?,
-            Some(_) => return Err(why("`type` is not a string")),
-        };
-        let at = match e.get("t") {
-            None | Some(Value::Null) => 0,
-            Some(Value::Number(n)) => match n.as_u64() {
-                Some(t) => t,
-                None => match n.as_f64() {
-                    Some(t) if t >= 0.0 && t.is_finite() => t as u64,
-                    _ => return Err(why("`t` is not Unix seconds")),
-                },
-            },
-            Some(_) => return Err(why("`t` is not a number")),
-        };
-        events.push(Event::new(id, kind, at));
+        match parse_event(e) {
+            Ok(event) => events.push(event),
+            Err(why) => skipped.push(SkippedEvent { index, why }),
+        }
     }
-    Ok(ShopperHistory { user, events })
+    Ok(HistoryLine {
+        history: ShopperHistory { user, events },
+        skipped,
+    })
+}
+
+fn parse_event(e: &Value) -> Result<Event, String> {
+    let Value::Object(e) = e else {
+        return Err("not an object".to_string());
+    };
+    let id = e
+        .get("id")
+        .and_then(scalar_string)
+        .ok_or_else(|| "no `id`".to_string())?;
+    let kind = match e.get("type") {
+        None => EventKind::View,
+        Some(Value::String(s)) => EventKind::parse(s)
+            .ok_or_else(|| format!("unknown `type` {s:?} (view, cart or purchase)"))?,
+        Some(_) => return Err("`type` is not a string".to_string()),
+    };
+    let at = match e.get("t") {
+        None | Some(Value::Null) => 0,
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(t) => t,
+            None => match n.as_f64() {
+                Some(t) if t >= 0.0 && t.is_finite() => t as u64,
+                _ => return Err("`t` is not Unix seconds".to_string()),
+            },
+        },
+        Some(_) => return Err("`t` is not a number".to_string()),
+    };
+    Ok(Event::new(id, kind, at))
 }
 
 fn scalar_string(v: &Value) -> Option<String> {
@@ -390,33 +408,59 @@ mod tests {
             r#"{"user": 7, "events": [{"id": "a", "type": "view", "t": 1}, {"id": 5, "type": "PURCHASE"}]}"#,
         )
         .unwrap();
-        assert_eq!(ok.user, "7");
-        assert_eq!(ok.events[1], Event::new("5", EventKind::Purchase, 0));
+        assert_eq!(ok.history.user, "7");
+        assert_eq!(
+            ok.history.events[1],
+            Event::new("5", EventKind::Purchase, 0)
+        );
+        assert!(ok.skipped.is_empty());
+        // Lines that can't be used at all.
         let cases: &[(&str, Option<&str>, &str)] = &[
             ("{", None, "not valid JSON"),
             ("[]", None, "expected an object"),
             (r#"{"events": []}"#, None, "no `user`"),
             (r#"{"user": "u"}"#, Some("u"), "no `events`"),
-            (
-                r#"{"user": "u", "events": [{"type": "view"}]}"#,
-                Some("u"),
-                "event 0: no `id`",
-            ),
-            (
-                r#"{"user": "u", "events": [{"id": "a", "type": "like"}]}"#,
-                Some("u"),
-                "unknown `type`",
-            ),
-            (
-                r#"{"user": "u", "events": [{"id": "a", "t": "noon"}]}"#,
-                Some("u"),
-                "`t` is not a number",
-            ),
+            (r#"{"user": "u", "events": 3}"#, Some("u"), "no `events`"),
         ];
         for (line, user, why) in cases {
             let err = parse_history_line(line).unwrap_err();
             assert_eq!(err.user.as_deref(), *user, "{line}");
             assert!(err.error.to_string().contains(why), "{line}: {}", err.error);
+        }
+    }
+
+    #[test]
+    fn a_bad_event_costs_that_event_not_the_shopper() {
+        // (bad event, reason): each sits between two good events.
+        let cases: &[(&str, &str)] = &[
+            (r#"{"type": "view"}"#, "no `id`"),
+            (r#"{"id": " "}"#, "no `id`"),
+            (r#"{"id": "x", "type": "like"}"#, "unknown `type` \"like\""),
+            (r#"{"id": "x", "type": 2}"#, "`type` is not a string"),
+            (r#"{"id": "x", "t": "noon"}"#, "`t` is not a number"),
+            (r#"{"id": "x", "t": -5}"#, "`t` is not Unix seconds"),
+            (r#""x""#, "not an object"),
+        ];
+        for (event, why) in cases {
+            let line = format!(
+                r#"{{"user": "u", "events": [{{"id": "a", "t": 1}}, {event}, {{"id": "b", "type": "cart", "t": 2}}]}}"#
+            );
+            let read = parse_history_line(&line).unwrap();
+            assert_eq!(
+                read.history.events,
+                vec![
+                    Event::new("a", EventKind::View, 1),
+                    Event::new("b", EventKind::Cart, 2)
+                ],
+                "{event}"
+            );
+            assert_eq!(read.skipped.len(), 1, "{event}");
+            assert_eq!(read.skipped[0].index, 1, "{event}");
+            let said = read.skipped[0].to_string();
+            assert!(
+                said.starts_with("event 1: ") && said.contains(why),
+                "{event}: {said}"
+            );
         }
     }
 

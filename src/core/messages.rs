@@ -37,7 +37,8 @@ pub fn bought_line(strings: &Strings, titles: &[Option<String>], shown: usize) -
         return None;
     }
     let shown = shown.max(1).min(known.len());
-    let mut list = known[..shown].join(", ");
+    // "A, B" in English, "A、B" in Chinese, "A، B" in Arabic.
+    let mut list = known[..shown].join(&strings.get("list_separator"));
     let rest = titles.len() - shown;
     if rest > 0 {
         list.push_str(&strings.fill("and_more", &[("count", &rest.to_string())]));
@@ -61,7 +62,7 @@ mod tests {
 
     const EN: &str = r#"{"thank_you_name": "Thank you, {name}!", "thank_you": "Thank you for your order!",
         "you_bought_list": "You bought {items}", "and_more": " and {count} more",
-        "welcome_back": "Welcome back! Picked for you", "recommendations": "Recommended for you",
+        "list_separator": ", ", "welcome_back": "Welcome back! Picked for you", "recommendations": "Recommended for you",
         "recommendations_cold": "Popular right now"}"#;
 
     #[test]
@@ -109,6 +110,45 @@ mod tests {
                 bought_line(&en, &titles(pattern), 3).as_deref(),
                 want,
                 "{pattern}"
+            );
+        }
+    }
+
+    #[test]
+    fn bought_lines_follow_each_languages_punctuation() {
+        let en = include_str!("../ui/locales/en.json");
+        let titles = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| Some(n.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let cases = [
+            (
+                "en",
+                &["Tea", "Cup", "Pot"][..],
+                "You bought Tea, Cup and 1 more",
+            ),
+            (
+                "zh",
+                &["茶", "杯子", "茶壶"],
+                "你购买了：茶、杯子，以及另外 1 件",
+            ),
+            ("ar", &["شاي", "كوب", "إبريق"], "اشتريت: شاي، كوب و1 أخرى"),
+            ("he", &["תה", "כוס", "קומקום"], "קנית: תה, כוס ועוד 1"),
+        ];
+        for (lang, names, want) in cases {
+            let texts = match lang {
+                "zh" => include_str!("../ui/locales/zh.json"),
+                "ar" => include_str!("../ui/locales/ar.json"),
+                "he" => include_str!("../ui/locales/he.json"),
+                _ => en,
+            };
+            let strings = Strings::new(lang, texts, en);
+            assert_eq!(
+                bought_line(&strings, &titles(names), 2).as_deref(),
+                Some(want),
+                "{lang}"
             );
         }
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tailor::core::catalog::Catalog;
-use tailor::core::eval::{parse_history_line, BadLine, ShopperHistory};
+use tailor::core::eval::{parse_history_line, BadLine, ShopperHistory, SkippedEvent};
 use tailor::core::model::Model;
 use tailor::core::rank::{Context, Engine, Request, Rules};
 
@@ -71,8 +71,11 @@ pub fn run(args: Args) -> ExitCode {
     let mut good = 0usize;
     for (number, result) in outputs.iter().enumerate() {
         let line = match result {
-            Some(Ok((user, items))) => {
+            Some(Ok((user, items, skipped))) => {
                 good += 1;
+                for event in skipped {
+                    eprintln!("tailor recommend: line {}: {event}", number + 1);
+                }
                 serde_json::json!({ "user": user, "items": items })
             }
             Some(Err(bad)) => {
@@ -96,7 +99,8 @@ pub fn run(args: Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-type LineResult = Option<Result<(String, Vec<String>), BadLine>>;
+/// Per line: the user, their recommendations and the events left out.
+type LineResult = Option<Result<(String, Vec<String>, Vec<SkippedEvent>), BadLine>>;
 
 /// Ranks every line (blank lines give `None`), on both cores when there is
 /// enough work; output order is input order.
@@ -110,9 +114,9 @@ fn recommend_lines(
         if line.trim().is_empty() {
             return None;
         }
-        Some(parse_history_line(line).map(|h| {
-            let items = recommend_ids(engine, &h, k, exclude_seen);
-            (h.user, items)
+        Some(parse_history_line(line).map(|read| {
+            let items = recommend_ids(engine, &read.history, k, exclude_seen);
+            (read.history.user, items, read.skipped)
         }))
     };
     parallel_map(lines, one)
@@ -195,7 +199,16 @@ pub(crate) fn load_histories(path: &Path, command: &str) -> Result<Vec<ShopperHi
             continue;
         }
         match parse_history_line(&line) {
-            Ok(h) => out.push(h),
+            Ok(read) => {
+                for event in &read.skipped {
+                    eprintln!(
+                        "tailor {command}: {}: line {}: {event}",
+                        path.display(),
+                        number + 1
+                    );
+                }
+                out.push(read.history);
+            }
             Err(bad) => eprintln!(
                 "tailor {command}: {}: line {}: {} (skipped)",
                 path.display(),
