@@ -60,6 +60,12 @@ pub struct TrainOptions {
     /// event): what sells now matters more than what sold a year ago.
     /// 0 = no fading.
     pub popularity_half_life_days: f32,
+    /// Exponent τ of the adoption factor `(shoppers / events)^τ` (all
+    /// time) that multiplies each product's popularity: a product many
+    /// shoppers come to ranks above a staple its regulars restock every
+    /// week, since a recommendation is for a product the shopper lacks.
+    /// 0 = off.
+    pub popularity_adoption: f32,
 }
 
 impl Default for TrainOptions {
@@ -69,6 +75,7 @@ impl Default for TrainOptions {
             min_shared_shoppers: 2,
             asymmetry: 0.5,
             popularity_half_life_days: 7.0,
+            popularity_adoption: 0.2,
         }
     }
 }
@@ -80,8 +87,9 @@ pub(crate) type Neighbours = Vec<(u32, f32)>;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Model {
     ids: Vec<String>,
-    /// Weighted events per item (purchase 3, cart 2, view 1): the prior for
-    /// cold start and "popular" picks.
+    /// Weighted events per item (purchase 3, cart 2, view 1), faded and
+    /// weighed by adoption ([`TrainOptions`]): the prior for cold start and
+    /// "popular" picks.
     popularity: Vec<u32>,
     /// Per item: (item index, cosine similarity), strongest first.
     neighbours: Vec<Vec<(u32, f32)>>,
@@ -109,13 +117,21 @@ impl Model {
             .unwrap_or(0);
         let half_life = options.popularity_half_life_days * 86_400.0;
         let mut decayed: Vec<f64> = Vec::new();
-        for history in histories {
+        // Per item: the last shopper (+ 1) who had it, and all time, its
+        // events and distinct shoppers (for the adoption factor).
+        let mut last_shopper: Vec<u32> = Vec::new();
+        let mut all_events: Vec<u32> = Vec::new();
+        let mut all_shoppers: Vec<u32> = Vec::new();
+        for (shopper, history) in histories.into_iter().enumerate() {
             let mut items: Vec<u32> = Vec::new();
             for event in history {
                 let next = ids.len() as u32;
                 let item = *index.entry(event.product.as_str()).or_insert_with(|| {
                     ids.push(event.product.clone());
                     decayed.push(0.0);
+                    last_shopper.push(0);
+                    all_events.push(0);
+                    all_shoppers.push(0);
                     next
                 });
                 let weight = match event.kind {
@@ -130,12 +146,26 @@ impl Model {
                     1.0
                 };
                 decayed[item as usize] += weight * fade;
+                let seen_by_shopper = last_shopper[item as usize] == shopper as u32 + 1;
+                last_shopper[item as usize] = shopper as u32 + 1;
+                all_events[item as usize] += 1;
+                if !seen_by_shopper {
+                    all_shoppers[item as usize] += 1;
+                }
                 items.push(item);
             }
             items.sort_unstable();
             items.dedup();
             if !items.is_empty() {
                 shopper_items.push(items);
+            }
+        }
+        if options.popularity_adoption != 0.0 {
+            for ((count, &events), &shoppers) in
+                decayed.iter_mut().zip(&all_events).zip(&all_shoppers)
+            {
+                let adoption = f64::from(shoppers) / f64::from(events.max(1));
+                *count *= adoption.powf(f64::from(options.popularity_adoption));
             }
         }
         // Faded counts keep two decimals of resolution in an integer.
@@ -501,6 +531,35 @@ mod tests {
         };
         assert_eq!(first_neighbour(0.5), "b");
         assert_eq!(first_neighbour(1.0), "c");
+    }
+
+    #[test]
+    fn adoption_puts_what_many_shoppers_come_to_above_what_regulars_restock() {
+        // "staple": one regular buys it four times; "adopted": four
+        // shoppers buy it once each. Same events, same age.
+        let histories = [
+            buy(&["staple", "staple", "staple", "staple", "adopted"]),
+            buy(&["adopted"]),
+            buy(&["adopted"]),
+            buy(&["adopted"]),
+        ];
+        // (τ, staple's count, adopted's count); no fading: counts are
+        // purchases × 3 × (shoppers / events)^τ.
+        let cases = [(0.0, 12, 12), (0.5, 6, 12), (1.0, 3, 12), (0.2, 9, 12)];
+        for (adoption, staple, adopted) in cases {
+            let options = TrainOptions {
+                popularity_half_life_days: 0.0,
+                popularity_adoption: adoption,
+                ..TrainOptions::default()
+            };
+            let m = Model::train(histories.iter().map(Vec::as_slice), &options);
+            let at = |id: &str| m.popularity(m.ids().iter().position(|i| i == id).unwrap());
+            assert_eq!(
+                (at("staple"), at("adopted")),
+                (staple, adopted),
+                "τ {adoption}"
+            );
+        }
     }
 
     #[test]

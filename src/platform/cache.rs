@@ -31,6 +31,11 @@ pub enum Source {
     Revalidated,
     /// The kept copy, because the server could not be asked.
     Kept,
+    /// The kept copy, shown at once; the server is asked in the background
+    /// whether the file changed (stale-while-revalidate).
+    Cached,
+    /// The server's new file, which replaced the kept copy shown first.
+    Updated,
 }
 
 impl Source {
@@ -39,6 +44,8 @@ impl Source {
             Source::Network => "network",
             Source::Revalidated => "revalidated",
             Source::Kept => "kept",
+            Source::Cached => "cached",
+            Source::Updated => "updated",
         }
     }
 }
@@ -78,6 +85,54 @@ pub async fn shop_file_bytes(url: &str, timeout_ms: u32) -> Result<(Vec<u8>, Sou
             Some(bytes) => Ok((bytes, Source::Kept)),
             None => Err(error),
         },
+    }
+}
+
+/// A shop file's copy as kept on the device.
+pub struct Kept {
+    pub bytes: Vec<u8>,
+    /// The ETag to revalidate it with; `None` for a copy kept without one,
+    /// or of a cross-origin file (whose header would need a CORS preflight).
+    pub etag: Option<String>,
+}
+
+/// Tailor's cache opened for one shop file: its kept copy can be read at
+/// once, to show, and replaced once the server sent a changed file.
+pub struct Shelf {
+    url: String,
+    cache: Option<JsValue>,
+}
+
+impl Shelf {
+    pub async fn open(url: &str) -> Self {
+        Self {
+            url: url.to_string(),
+            cache: open().await,
+        }
+    }
+
+    /// The kept copy, or `None` when there is none (or no usable cache).
+    pub async fn kept(&self) -> Option<Kept> {
+        let url = self.url.as_str();
+        let response: Response = call(self.cache.as_ref()?, "match", &JsValue::from_str(url))
+            .await?
+            .dyn_into()
+            .ok()?;
+        let etag = response
+            .headers()
+            .get("etag")
+            .ok()
+            .flatten()
+            .filter(|_| same_origin(url));
+        let bytes = read(url, Some(response)).await?;
+        Some(Kept { bytes, etag })
+    }
+
+    /// Keeps `bytes` as the file's copy (in the background).
+    pub fn keep(&self, bytes: &[u8], etag: Option<&str>) {
+        if let Some(cache) = &self.cache {
+            keep(cache.clone(), &self.url, bytes, etag);
+        }
     }
 }
 

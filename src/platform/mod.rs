@@ -229,8 +229,6 @@ pub fn boot(script: JsValue, config: JsValue) {
     let delivery_listeners = send::start(&info.settings, &document);
     let catalog_url = info.settings.catalog.clone();
     let owner_settings = info.settings.clone();
-    let debug = info.settings.debug;
-    let timeout_ms = info.settings.timeout_ms;
     let state = State::new(memory, None, info);
     state.mode.set(mode);
     let listeners: Vec<EventListener> = vec![
@@ -273,69 +271,205 @@ pub fn boot(script: JsValue, config: JsValue) {
         state.status.set(Status::Failed);
         return;
     };
-    wasm_bindgen_futures::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(load_catalog(url, owner_settings, state, viewed));
+}
+
+/// Shows the catalog. A copy kept on the device that the shop can
+/// revalidate (it has an ETag) is shown at once, and the shop is asked
+/// meanwhile whether its feed changed: unchanged (`304`) or unreachable,
+/// nothing more happens; changed, the new feed is kept, read and shown on
+/// this same page view (a second `tailor:ready`, `catalog: "updated"`).
+/// Otherwise the feed is downloaded first. A failure is reported once.
+async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<String>) {
+    let timeout_ms = owner.timeout_ms;
+    let started = now_ms();
+    let shelf = cache::Shelf::open(&url).await;
+    let kept = shelf.kept().await;
+    let Some(cache::Kept {
+        bytes,
+        etag: Some(etag),
+    }) = kept
+    else {
+        // Nothing kept, or no ETag to ask whether it changed: download.
+        let kept = kept.map(|k| k.bytes);
         // The model and rules download while the catalog does.
-        let (loaded, extras) =
-            futures::future::join(load_engine(&url, timeout_ms), extras::load(&owner_settings))
-                .await;
+        let (loaded, extras) = futures::future::join(
+            async {
+                let (bytes, source) = download(&shelf, &url, timeout_ms, kept).await?;
+                load_engine(&url, bytes, source, now_ms() - started).await
+            },
+            extras::load(&owner),
+        )
+        .await;
         match loaded {
-            Ok((engine, skipped, mut timings)) => {
-                // Decoding and linking the model and compiling the rules
-                // count as indexing.
-                let applying = now_ms();
-                let engine = extras.apply(engine).await;
-                timings.index_ms += now_ms() - applying;
-                // Ranking and painting run when the engine is set: in a
-                // task of their own, not after the last slice of building.
-                yield_to_browser().await;
-                report::debug(
-                    debug,
-                    &format!(
-                        "catalog: {} products, {} skipped",
-                        engine.catalog().len(),
-                        skipped
-                    ),
-                );
-                state.engine.set(Some(Arc::new(engine)));
-                state.status.set(Status::Ready);
-                // This page's views count as glances until the shopper has
-                // looked for a few seconds (see `page_hidden`).
-                learn_products(&viewed, Signal::Event(EventKind::View, true));
-                emit_ready(state, timings);
-            }
-            Err(message) => {
-                report::error("catalog", &message);
-                state.status.set(Status::Failed);
-            }
+            Ok(loaded) => show(state, loaded, extras, Some(&viewed)).await,
+            Err(message) => fail(state, &message),
         }
-    });
+        return;
+    };
+
+    // The shop is asked while the kept copy is read, indexed and shown.
+    let revalidation = async {
+        let asked = now_ms();
+        let answer = fetch::get_bytes(&url, timeout_ms, Some(&etag)).await;
+        (answer, now_ms() - asked)
+    };
+    let painted = async {
+        let (loaded, extras) = futures::future::join(
+            load_engine(&url, bytes, cache::Source::Cached, now_ms() - started),
+            extras::load(&owner),
+        )
+        .await;
+        // A kept copy this widget cannot read (damaged on the device) is
+        // replaced by the shop's feed below, not reported.
+        match loaded {
+            Ok(loaded) => {
+                show(state, loaded, extras, Some(&viewed)).await;
+                Ok(())
+            }
+            Err(message) => Err(message),
+        }
+    };
+    let ((answer, fetch_ms), painted) = futures::future::join(revalidation, painted).await;
+    let painted = painted.is_ok();
+    let fresh = match answer {
+        Ok(fetch::Fetched::Body { bytes, etag }) => {
+            shelf.keep(&bytes, etag.as_deref());
+            Ok((bytes, fetch_ms))
+        }
+        // Current, or the shop unreachable: the copy shown stands.
+        Ok(fetch::Fetched::NotModified) | Err(_) if painted => return,
+        // The kept copy was unreadable and the shop has nothing newer.
+        Ok(fetch::Fetched::NotModified) => {
+            let asked = now_ms();
+            download(&shelf, &url, timeout_ms, None)
+                .await
+                .map(|(bytes, _)| (bytes, now_ms() - asked))
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    let source = if painted {
+        cache::Source::Updated
+    } else {
+        cache::Source::Network
+    };
+    let loaded = match fresh {
+        Ok((bytes, fetch_ms)) => {
+            let (loaded, extras) = futures::future::join(
+                load_engine(&url, bytes, source, fetch_ms),
+                extras::load(&owner),
+            )
+            .await;
+            loaded.map(|loaded| (loaded, extras))
+        }
+        Err(message) => Err(message),
+    };
+    match loaded {
+        // This page's views were learnt when the kept copy was shown.
+        Ok((loaded, extras)) => show(state, loaded, extras, (!painted).then_some(&viewed)).await,
+        // The kept copy stays on screen; the failure is still the owner's to know.
+        Err(message) if painted => report::error("catalog", &message),
+        Err(message) => fail(state, &message),
+    }
+}
+
+/// The feed downloaded and kept, or, when the shop cannot be reached, the
+/// copy kept on the device (`kept`).
+async fn download(
+    shelf: &cache::Shelf,
+    url: &str,
+    timeout_ms: u32,
+    kept: Option<Vec<u8>>,
+) -> Result<(Vec<u8>, cache::Source), String> {
+    match fetch::get_bytes(url, timeout_ms, None).await {
+        Ok(fetch::Fetched::Body { bytes, etag }) => {
+            shelf.keep(&bytes, etag.as_deref());
+            Ok((bytes, cache::Source::Network))
+        }
+        // Only answered to a request that carried an ETag.
+        Ok(fetch::Fetched::NotModified) => Err(fetch::FetchError::Body {
+            url: url.to_string(),
+        }
+        .to_string()),
+        Err(error) => kept
+            .map(|bytes| (bytes, cache::Source::Kept))
+            .ok_or_else(|| error.to_string()),
+    }
+}
+
+/// Shows a catalog that was read: rails render and `tailor:ready` is sent.
+/// `viewed`: this page's products, to learn from now that the catalog
+/// knows them (`None` when a first copy already did).
+async fn show(
+    state: State,
+    loaded: (Engine, usize, Timings),
+    extras: extras::Extras,
+    viewed: Option<&[String]>,
+) {
+    let (engine, skipped, mut timings) = loaded;
+    // Decoding and linking the model and compiling the rules count as
+    // indexing; they run in slices too.
+    let applying = now_ms();
+    let engine = extras.apply(engine).await;
+    timings.index_ms += now_ms() - applying;
+    // Ranking and painting run when the engine is set: in a task of their
+    // own, not after the last slice of building.
+    yield_to_browser().await;
+    let debug = state.page.with_value(|info| info.settings.debug);
+    report::debug(
+        debug,
+        &format!(
+            "catalog: {} products, {} skipped",
+            engine.catalog().len(),
+            skipped
+        ),
+    );
+    state.engine.set(Some(Arc::new(engine)));
+    state.status.set(Status::Ready);
+    if let Some(viewed) = viewed {
+        // This page's views count as glances until the shopper has
+        // looked for a few seconds (see `page_hidden`).
+        learn_products(viewed, Signal::Event(EventKind::View, true));
+    }
+    emit_ready(state, timings);
+}
+
+/// Nothing can be shown: reported once, slots stay empty.
+fn fail(state: State, message: &str) {
+    report::error("catalog", message);
+    state.status.set(Status::Failed);
 }
 
 /// Where start-up time went, in milliseconds: reported in `tailor:ready`
 /// so owners (and the browser benchmark) can see it.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 struct Timings {
-    /// Where the catalog came from: `network`, `revalidated` (the copy kept
-    /// on the device, confirmed current) or `kept` (the shop unreachable).
+    /// Where the catalog came from: `network`, `cached` (the copy kept on
+    /// the device, shown at once while the shop is asked whether its feed
+    /// changed), `updated` (the shop's changed feed, replacing the kept copy
+    /// shown first) or `kept` (the shop unreachable, and no ETag to revalidate with).
     catalog: &'static str,
     fetch_ms: f64,
     parse_ms: f64,
     index_ms: f64,
 }
 
-fn now_ms() -> f64 {
+/// `performance.now()`: milliseconds since the page started.
+pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
 
-/// Fetches and reads the catalog. A failure is one message, reported once
-/// by the caller (so a feed whose every record is skipped is one error).
-async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timings), String> {
-    let started = now_ms();
-    let (bytes, source) = cache::shop_file_bytes(url, timeout_ms)
-        .await
-        .map_err(|e| e.to_string())?;
+/// Reads and indexes the catalog's bytes (`fetch_ms`: how long getting them
+/// took, from `source`). A failure is one message, reported once by the
+/// caller (so a feed whose every record is skipped is one error).
+async fn load_engine(
+    url: &str,
+    bytes: Vec<u8>,
+    source: cache::Source,
+    fetch_ms: f64,
+) -> Result<(Engine, usize, Timings), String> {
     let fetched = now_ms();
     // A packed catalog (`tailor catalog pack`) is told by its content,
     // whatever the file is called. Both forms are read in slices that
@@ -400,7 +534,7 @@ async fn load_engine(url: &str, timeout_ms: u32) -> Result<(Engine, usize, Timin
     let engine = index_in_slices(parsed.catalog, &mut slices).await;
     let timings = Timings {
         catalog: source.name(),
-        fetch_ms: fetched - started,
+        fetch_ms,
         parse_ms: read - fetched,
         index_ms: now_ms() - read,
     };

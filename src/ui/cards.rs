@@ -9,7 +9,7 @@ use crate::core::rank::{
     recently_viewed, ArrivalsRequest, Context, Engine, Evidence, Reason, Request,
 };
 use crate::core::store::Memory;
-use crate::platform::{format, PageInfo};
+use crate::platform::{format, now_ms, PageInfo};
 
 /// Which rail a slot shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +116,23 @@ pub fn explain(
     (text, signals)
 }
 
+/// A slot's cards and how long ranking them took.
+#[derive(Debug, Clone, Default)]
+pub struct Picked {
+    pub cards: Vec<Card>,
+    /// Milliseconds in the ranking call alone (`Engine::recommend`, or the
+    /// slot's list), reported in `tailor:shown` as `rank_ms`.
+    pub rank_ms: f64,
+}
+
+/// Equal when the cards are: ranking again to the same cards is no change
+/// to show (no redraw, no second `tailor:shown`).
+impl PartialEq for Picked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cards == other.cards
+    }
+}
+
 /// The cards for one slot; empty when there is nothing worth showing.
 pub fn cards(
     kind: SlotKind,
@@ -123,7 +140,9 @@ pub fn cards(
     memory: &Memory,
     info: &PageInfo,
     product: Option<&str>,
-) -> Vec<Card> {
+) -> Picked {
+    let mut rank_ms = 0.0;
+    let mut timed = |started: f64| rank_ms += now_ms() - started;
     let catalog = engine.catalog();
     let history = memory.history.events();
     let on_screen = product.or(info.on_screen.as_deref());
@@ -142,7 +161,10 @@ pub fn cards(
                 .filter(|e| e.kind == EventKind::View)
                 .cloned()
                 .collect();
-            recently_viewed(catalog, &views, on_screen, limit)
+            let started = now_ms();
+            let listed = recently_viewed(catalog, &views, on_screen, limit);
+            timed(started);
+            listed
                 .into_iter()
                 .map(|p| {
                     (
@@ -158,15 +180,17 @@ pub fn cards(
             let favourites = memory
                 .profile
                 .favourite_categories(now, FAVOURITE_CATEGORIES);
-            engine
-                .new_arrivals(&ArrivalsRequest {
-                    since: memory.recall.previous_visit,
-                    now,
-                    favourites: &favourites,
-                    history,
-                    on_screen,
-                    limit,
-                })
+            let started = now_ms();
+            let listed = engine.new_arrivals(&ArrivalsRequest {
+                since: memory.recall.previous_visit,
+                now,
+                favourites: &favourites,
+                history,
+                on_screen,
+                limit,
+            });
+            timed(started);
+            listed
                 .into_iter()
                 .map(|pick| {
                     let evidence = match &pick.reason {
@@ -185,7 +209,7 @@ pub fn cards(
         SlotKind::Similar | SlotKind::Recommendations => {
             let context = match (kind, on_screen) {
                 (SlotKind::Similar, Some(product)) => Context::Similar { product },
-                (SlotKind::Similar, None) => return Vec::new(),
+                (SlotKind::Similar, None) => return Picked::default(),
                 _ => Context::ForYou,
             };
             let mut request = Request::new(history, context, limit);
@@ -193,8 +217,10 @@ pub fn cards(
             request.interests = memory.profile.interests();
             // Products the shopper has seen have their own rail (recently-viewed).
             request.exclude_seen = kind == SlotKind::Recommendations;
-            let picks: Vec<_> = engine
-                .recommend(&request)
+            let started = now_ms();
+            let ranked = engine.recommend(&request);
+            timed(started);
+            let picks: Vec<_> = ranked
                 .into_iter()
                 .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
                 .collect();
@@ -211,7 +237,7 @@ pub fn cards(
                 .collect()
         }
     };
-    picks
+    let cards = picks
         .into_iter()
         .filter_map(|(position, (reason, signals))| {
             let mut card = card_for(catalog.at(position)?, reason, info);
@@ -219,7 +245,8 @@ pub fn cards(
             card.was = price_drop(catalog.at(position)?, memory, info);
             Some(card)
         })
-        .collect()
+        .collect();
+    Picked { cards, rank_ms }
 }
 
 /// The former price, formatted, when the product got cheaper since the shopper last saw it.

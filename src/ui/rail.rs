@@ -7,7 +7,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use serde::Serialize;
 
-use super::cards::{cards, Card, SlotKind};
+use super::cards::{cards, Card, Picked, SlotKind};
 use crate::core::messages::recommendations_heading;
 use crate::platform::{self, report, State, Status};
 
@@ -18,6 +18,8 @@ const SKELETONS: usize = 4;
 struct Shown<'a> {
     slot: &'a str,
     items: Vec<&'a str>,
+    /// How long ranking these took (ms), for owners and the browser benchmark.
+    rank_ms: f64,
 }
 
 #[derive(Serialize)]
@@ -45,9 +47,9 @@ pub fn Slot(
     #[prop(optional)]
     loading_preview: bool,
 ) -> impl IntoView {
-    let cards = Memo::new(move |_| {
+    let picked = Memo::new(move |_| {
         if state.status.get() != Status::Ready {
-            return Vec::new();
+            return Picked::default();
         }
         let engine = state.engine.get();
         let info = state.page.get_value();
@@ -55,17 +57,18 @@ pub fn Slot(
             Some(engine) => state
                 .memory
                 .with(|m| cards(kind, &engine, m, &info, product.as_deref())),
-            None => Vec::new(),
+            None => Picked::default(),
         }
     });
     Effect::new(move |_| {
-        cards.with(|cards| {
+        picked.with(|Picked { cards, rank_ms }| {
             if !cards.is_empty() {
                 report::emit(
                     "shown",
                     &Shown {
                         slot: kind.name(),
                         items: cards.iter().map(|c| c.id.as_str()).collect(),
+                        rank_ms: *rank_ms,
                     },
                 );
                 let prices: Vec<(String, f64)> = cards
@@ -107,7 +110,7 @@ pub fn Slot(
         if loading_preview || (state.status.get() == Status::Loading && may_fill) {
             return Some(Either::Left(view! { <Skeleton grid/> }));
         }
-        let list = cards.get();
+        let list = picked.with(|p| p.cards.clone());
         (!list.is_empty()).then(|| {
             Either::Right(
                 view! { <Rail heading=Signal::derive(heading) cards=list on_pick grid state/> },

@@ -3,9 +3,12 @@
 // - `data-catalog` pointing at a packed catalog (`tailor catalog pack`) is
 //   read by its content, whether it is called catalog.bin or catalog.json,
 //   and gives the same recommendations as the JSON feed it was packed from;
-// - the catalog is kept with the Cache API: the next page view revalidates
-//   it with its ETag (the server answers 304 and the kept copy is used),
-//   and a page view that cannot reach the shop uses the kept copy;
+// - the catalog is kept with the Cache API: the next page view shows the
+//   kept copy at once and revalidates it with its ETag meanwhile (the
+//   server answers 304: nothing is read again), and a page view that cannot
+//   reach the shop shows the kept copy;
+// - a feed that changed since it was kept replaces the kept copy on the
+//   same page view (a second tailor:ready, catalog "updated") and is kept;
 // - a browser whose Cache API is missing, throws or rejects gets a plain
 //   fetch, with no error anywhere.
 //
@@ -13,7 +16,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
@@ -37,6 +40,8 @@ const FEEDS = {
   packed: 'catalog.bin',
   // Packed bytes under a JSON name: the content decides, not the extension.
   'packed-as-json': 'packed.json',
+  // Served by the tests themselves (page.route), to change it between views.
+  changing: 'changing.json',
 };
 
 function hostPage(feed) {
@@ -122,6 +127,15 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
     return events.find((e) => e.type === 'tailor:ready').detail;
   }
 
+  async function count(page, type) {
+    return (await tailorEvents(page)).filter((e) => e.type === type).length;
+  }
+
+  async function settle(page) {
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(300);
+  }
+
   function assertClean(problems, events) {
     assert.equal(problems.length, 0, `problems in the browser:\n${describeProblems(problems)}`);
     assert.deepEqual(events.filter((e) => e.type === 'tailor:error'), []);
@@ -129,7 +143,7 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
 
   it('reads a packed catalog by its content and recommends as from the JSON feed', async () => {
     const shown = {};
-    for (const name of Object.keys(FEEDS)) {
+    for (const name of ['json', 'packed', 'packed-as-json']) {
       const { context, page, problems } = await shopperPage(browser);
       try {
         await page.goto(`${server.url}${DIR}/${name}.html`);
@@ -175,21 +189,127 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
         );
 
         await page.reload();
-        assert.equal((await ready(page)).timings.catalog, 'revalidated', 'second view revalidates the kept copy');
+        assert.equal((await ready(page)).timings.catalog, 'cached', 'second view shows the kept copy at once');
         assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+        // The revalidation ran meanwhile.
+        await settle(page);
         assert.deepEqual(conditional, [false, true], 'If-None-Match sent only with a kept copy');
         assert.deepEqual(statuses, [200, 304]);
+        assert.equal(await count(page, 'tailor:ready'), 1, 'an unchanged feed is not read again');
 
         await page.route(feedUrl, (route) => route.abort('internetdisconnected'));
         await page.reload();
-        assert.equal((await ready(page)).timings.catalog, 'kept', 'offline view uses the kept copy');
+        assert.equal((await ready(page)).timings.catalog, 'cached', 'offline view shows the kept copy');
         assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+        await settle(page);
+        assert.equal(await count(page, 'tailor:ready'), 1, 'the shop unreachable: the kept copy stands');
         assertClean(problems, await tailorEvents(page));
       } finally {
         await context.close();
       }
     });
   }
+
+  // The shop's feed, served by the test so it can change between page
+  // views: with an ETag per version, `304` to a request that names the
+  // current one. `log` has [If-None-Match sent, status] per request.
+  function serveFeed(page, feed) {
+    const feedUrl = `${server.url}${DIR}/${FEEDS.changing}`;
+    return page.route(feedUrl, (route) => {
+      const asked = route.request().headers()['if-none-match'] ?? null;
+      const current = feed.versions[feed.current];
+      const status = asked === current.etag ? 304 : 200;
+      feed.log.push([asked, status]);
+      if (status === 304) return route.fulfill({ status, headers: { etag: current.etag } });
+      return route.fulfill({ status, contentType: 'application/json', headers: { etag: current.etag }, body: current.body });
+    });
+  }
+
+  function feedVersions() {
+    const feed = JSON.parse(readFileSync(path.join(site, DIR, 'catalog.json'), 'utf8'));
+    const list = Array.isArray(feed) ? feed : feed.products;
+    return { list, with: (products) => JSON.stringify(Array.isArray(feed) ? products : { ...feed, products }) };
+  }
+
+  async function keptCopy(page) {
+    return page.evaluate(async (url) => {
+      const kept = await (await caches.open('tailor-catalog')).match(url);
+      return kept ? kept.text() : null;
+    }, `${server.url}${DIR}/${FEEDS.changing}`);
+  }
+
+  it('shows an unchanged feed from the kept copy and does not read it twice', async () => {
+    const { list, with: body } = feedVersions();
+    const feed = { current: 'a', versions: { a: { etag: '"a"', body: body(list) } }, log: [] };
+    const { context, page, problems } = await shopperPage(browser);
+    try {
+      await serveFeed(page, feed);
+      await page.goto(`${server.url}${DIR}/changing.html`);
+      assert.equal((await ready(page)).timings.catalog, 'network');
+      const first = await waitForSlotItems(page, 'recommendations');
+      await page.waitForFunction(async (url) => Boolean(await (await caches.open('tailor-catalog')).match(url)), `${server.url}${DIR}/${FEEDS.changing}`);
+
+      await page.reload();
+      const detail = await ready(page);
+      assert.equal(detail.timings.catalog, 'cached');
+      assert.equal(detail.products, list.length);
+      assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+      await settle(page);
+      assert.deepEqual(feed.log, [[null, 200], ['"a"', 304]], 'revalidated with the ETag, answered 304');
+      assert.equal(await count(page, 'tailor:ready'), 1, 'read once');
+      assert.equal(await count(page, 'tailor:shown'), 1, 'drawn once');
+      assertClean(problems, await tailorEvents(page));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('replaces the kept copy by a changed feed after painting, on the same page view, and keeps it', async () => {
+    const { list, with: body } = feedVersions();
+    const feed = { current: 'a', versions: { a: { etag: '"a"', body: body(list) } }, log: [] };
+    const { context, page, problems } = await shopperPage(browser);
+    try {
+      await serveFeed(page, feed);
+      await page.goto(`${server.url}${DIR}/changing.html`);
+      assert.equal((await ready(page)).timings.catalog, 'network');
+      const first = await waitForSlotItems(page, 'recommendations');
+      await page.waitForFunction(async (url) => Boolean(await (await caches.open('tailor-catalog')).match(url)), `${server.url}${DIR}/${FEEDS.changing}`);
+
+      // The shop drops every product the shopper was shown.
+      const remaining = list.filter((p) => !first.includes(String(p.id)));
+      feed.versions.b = { etag: '"b"', body: body(remaining) };
+      feed.current = 'b';
+      await page.reload();
+      await page.waitForFunction(() => window.__tailorEvents.filter((e) => e.type === 'tailor:ready').length === 2);
+      const readies = (await tailorEvents(page)).filter((e) => e.type === 'tailor:ready').map((e) => e.detail);
+      assert.deepEqual(
+        readies.map((r) => [r.timings.catalog, r.products]),
+        [['cached', list.length], ['updated', remaining.length]],
+        'the kept copy first, then the changed feed',
+      );
+      await page.waitForFunction(
+        (gone) => [...document.querySelectorAll('[data-tailor="recommendations"] [data-tailor-item]')].every((n) => !gone.includes(n.getAttribute('data-tailor-item'))),
+        first,
+      );
+      const now = await waitForSlotItems(page, 'recommendations');
+      assert.ok(now.length > 0, 'recommendations from the changed feed');
+      for (const id of now) assert.ok(!first.includes(id), `${id} was dropped from the feed but is still shown`);
+      assert.deepEqual(feed.log, [[null, 200], ['"a"', 200]]);
+      await page.waitForFunction(async (url) => (await (await (await caches.open('tailor-catalog')).match(url))?.headers.get('etag')) === '"b"', `${server.url}${DIR}/${FEEDS.changing}`);
+      assert.equal(await keptCopy(page), feed.versions.b.body, 'the changed feed is kept');
+
+      // Next view: the new copy at once, revalidated, not read again.
+      await page.reload();
+      assert.equal((await ready(page)).products, remaining.length);
+      assert.deepEqual(await waitForSlotItems(page, 'recommendations'), now);
+      await settle(page);
+      assert.deepEqual(feed.log.at(-1), ['"b"', 304]);
+      assert.equal(await count(page, 'tailor:ready'), 1);
+      assertClean(problems, await tailorEvents(page));
+    } finally {
+      await context.close();
+    }
+  });
 
   for (const [how, breakIt] of Object.entries(BROKEN_CACHES)) {
     it(`falls back to a plain fetch, without errors, when the Cache API ${how}`, async () => {

@@ -14,7 +14,7 @@ use tailor::core::eval::{
     next_basket_split, popularity_ranking, top_unseen, ItemKnn, Metrics, TestCase,
 };
 use tailor::core::model::{Model, TrainOptions};
-use tailor::core::rank::Engine;
+use tailor::core::rank::{Engine, Weights};
 
 use crate::recommend::{fail, load_catalog, load_histories, parallel_map, recommend_ids};
 
@@ -31,6 +31,76 @@ pub struct Args {
     /// hold out the one before it (the test baskets stay unseen).
     #[arg(long)]
     validation: bool,
+    /// Only the with-model row (for tuning: skips the other rankers).
+    #[arg(long)]
+    only_model: bool,
+    /// A variant to rank with a model beside the defaults, as
+    /// `name=value,…` over training options and weights (see
+    /// [`set_option`]); repeat for several. Variants that train alike share
+    /// one model.
+    #[arg(long = "variant", value_name = "NAME=VALUE,…")]
+    variants: Vec<String>,
+}
+
+/// Why a `--variant` could not be read.
+#[derive(Debug, thiserror::Error)]
+enum VariantError {
+    #[error("variant part {0:?} is not name=value")]
+    NotAPair(String),
+    #[error("variant option {0:?} is not known")]
+    UnknownName(String),
+    #[error("variant value {value:?} for {name} is not a number or a known word")]
+    BadValue { name: String, value: String },
+}
+
+/// One tuning variant: training options and ranking weights.
+#[derive(Debug, Clone)]
+struct Variant {
+    label: String,
+    train: TrainOptions,
+    weights: Weights,
+}
+
+fn parse_variant(text: &str) -> Result<Variant, VariantError> {
+    let mut variant = Variant {
+        label: text.to_string(),
+        train: TrainOptions::default(),
+        weights: Weights::default(),
+    };
+    for part in text.split(',').filter(|p| !p.is_empty()) {
+        let (name, value) = part
+            .split_once('=')
+            .ok_or_else(|| VariantError::NotAPair(part.to_string()))?;
+        set_option(&mut variant, name.trim(), value.trim())?;
+    }
+    Ok(variant)
+}
+
+/// The options a variant can set, by the field's name.
+fn set_option(variant: &mut Variant, name: &str, value: &str) -> Result<(), VariantError> {
+    let bad = || VariantError::BadValue {
+        name: name.to_string(),
+        value: value.to_string(),
+    };
+    let number = || value.parse::<f32>().map_err(|_| bad());
+    let t = &mut variant.train;
+    let w = &mut variant.weights;
+    match name {
+        "neighbours" => t.max_neighbours = number()? as usize,
+        "min_shared" => t.min_shared_shoppers = number()? as u32,
+        "asymmetry" => t.asymmetry = number()?,
+        "popularity_half_life_days" => t.popularity_half_life_days = number()?,
+        "popularity_adoption" => t.popularity_adoption = number()?,
+        "copurchase_seeds" => w.copurchase_seeds = number()? as usize,
+        "copurchase" => w.copurchase = number()?,
+        "popularity" => w.popularity = number()?,
+        "popularity_lift" => w.popularity_lift = number()?,
+        "category" => w.category = number()?,
+        "affinity_with_model" => w.affinity_with_model = number()?,
+        "diversity" => w.diversity = number()?,
+        _ => return Err(VariantError::UnknownName(name.to_string())),
+    }
+    Ok(())
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -68,26 +138,44 @@ pub fn run(args: Args) -> ExitCode {
         "ranker", "HR@k", "Recall@k", "NDCG@k", "secs"
     );
 
+    let mut variants = Vec::new();
+    for text in &args.variants {
+        match parse_variant(text) {
+            Ok(v) => variants.push(v),
+            Err(e) => return fail(&e.to_string()),
+        }
+    }
+    let plain = Engine::new(catalog.clone());
+    if !args.only_model {
+        rank_row("tailor (no model)", &plain, &tests, k, 0.0);
+    }
     let started = Instant::now();
     let model = Model::train(
         train.iter().map(|h| h.events.as_slice()),
         &TrainOptions::default(),
     );
     let train_secs = started.elapsed().as_secs_f64();
-    let plain = Engine::new(catalog.clone());
-    let modelled = Engine::new(catalog).with_model(model);
-    let rows: [(&str, &Engine); 2] = [("tailor (no model)", &plain), ("tailor (model)", &modelled)];
-    for (name, engine) in rows {
+    let modelled = plain.clone().with_model(model);
+    rank_row("tailor (model)", &modelled, &tests, k, train_secs);
+    let mut trained: Vec<(TrainOptions, Engine)> = Vec::new();
+    for variant in &variants {
         let started = Instant::now();
-        let m = evaluate(&tests, k, |t| {
-            let shopper = tailor::core::eval::ShopperHistory {
-                user: t.user.clone(),
-                events: t.history.clone(),
-            };
-            recommend_ids(engine, &shopper, k, true)
-        });
-        let extra = if engine.has_model() { train_secs } else { 0.0 };
-        print_row(name, &m, started.elapsed().as_secs_f64() + extra);
+        let engine = match trained.iter().find(|(o, _)| *o == variant.train) {
+            Some((_, e)) => e.clone(),
+            None if variant.train == TrainOptions::default() => modelled.clone(),
+            None => {
+                let model = Model::train(train.iter().map(|h| h.events.as_slice()), &variant.train);
+                let e = plain.clone().with_model(model);
+                trained.push((variant.train.clone(), e.clone()));
+                e
+            }
+        };
+        let secs = started.elapsed().as_secs_f64();
+        let engine = engine.with_weights(variant.weights.clone());
+        rank_row(&variant.label, &engine, &tests, k, secs);
+    }
+    if args.only_model {
+        return ExitCode::SUCCESS;
     }
 
     let started = Instant::now();
@@ -110,6 +198,18 @@ pub fn run(args: Args) -> ExitCode {
     });
     print_row("item-kNN (cosine)", &m, started.elapsed().as_secs_f64());
     ExitCode::SUCCESS
+}
+
+fn rank_row(name: &str, engine: &Engine, tests: &[TestCase], k: usize, extra_secs: f64) {
+    let started = Instant::now();
+    let m = evaluate(tests, k, |t| {
+        let shopper = tailor::core::eval::ShopperHistory {
+            user: t.user.clone(),
+            events: t.history.clone(),
+        };
+        recommend_ids(engine, &shopper, k, true)
+    });
+    print_row(name, &m, started.elapsed().as_secs_f64() + extra_secs);
 }
 
 fn evaluate(
