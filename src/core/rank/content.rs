@@ -357,7 +357,7 @@ impl ContentBuilder {
     pub fn finish(self, prices: impl Iterator<Item = Option<f64>>) -> ContentIndex {
         let prices: Vec<Option<f64>> = prices.collect();
         self.finishing()
-            .finish(|p| prices.get(p).copied().flatten())
+            .finish(&|p| prices.get(p).copied().flatten())
     }
 
     /// The last pass ([`Self::finish`]) as steps of bounded work, so a
@@ -365,29 +365,23 @@ impl ContentBuilder {
     pub fn finishing(self) -> ContentFinish {
         let Self {
             vocabulary,
-            words,
-            tokens,
-            fields,
             mut raw_start,
             raw_terms,
             ..
         } = self;
+        // The builder's maps are not needed any more: freed here, before
+        // the postings are made, so the two never take memory together.
         let terms = vocabulary.len().min(MAX_ID as usize + 1);
+        drop(vocabulary);
         let products = raw_start.len();
         raw_start.push(raw_terms.len() as u32);
         let n = products.max(1) as f32;
         ContentFinish {
-            stage: Finishing::Free,
+            stage: Finishing::Count,
             at: 0,
             products,
             terms,
             cap: ((n * MAX_DOCUMENT_SHARE) as u32).max(MIN_POSTINGS_CAP),
-            free: Leftovers {
-                vocabulary: vocabulary.into_iter(),
-                words: words.into_iter(),
-                tokens: tokens.into_iter(),
-                fields: fields.into_iter(),
-            },
             raw_start,
             raw_terms,
             document_frequency: vec![0u32; terms],
@@ -405,9 +399,6 @@ impl ContentBuilder {
 /// Which part of the last pass [`ContentFinish::step`] is in, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Finishing {
-    /// Freeing the builder's maps (one free per entry: at 100k products
-    /// too many to free in one go on a browser's main thread).
-    Free,
     /// Counting each token's products.
     Count,
     /// Each token's idf.
@@ -423,27 +414,6 @@ enum Finishing {
     Done,
 }
 
-/// The builder's maps, freed a batch of entries at a time.
-#[derive(Debug)]
-struct Leftovers {
-    vocabulary: std::collections::hash_map::IntoIter<Box<str>, u32>,
-    words: std::collections::hash_map::IntoIter<Box<str>, u32>,
-    tokens: std::vec::IntoIter<Token>,
-    fields: std::collections::hash_map::IntoIter<Box<str>, u32>,
-}
-
-impl Leftovers {
-    /// Frees up to `batch` entries; true once all are.
-    fn free(&mut self, batch: usize) -> bool {
-        let mut left = batch;
-        left -= self.vocabulary.by_ref().take(left).count();
-        left -= self.words.by_ref().take(left).count();
-        left -= self.tokens.by_ref().take(left).count();
-        left -= self.fields.by_ref().take(left).count();
-        left > 0
-    }
-}
-
 /// The content index's last pass ([`ContentBuilder::finishing`]): each
 /// [`Self::step`] does a bounded share of it, the same arithmetic in the
 /// same order as one pass would, so the index is the same to the bit.
@@ -456,7 +426,6 @@ pub struct ContentFinish {
     terms: usize,
     /// Tokens in more products than this are not indexed.
     cap: u32,
-    free: Leftovers,
     raw_start: Vec<u32>,
     raw_terms: Vec<u32>,
     /// Per token; reused as each token's next free posting slot.
@@ -473,15 +442,11 @@ pub struct ContentFinish {
 impl ContentFinish {
     /// Does up to `batch` products' (or tokens') worth of the pass;
     /// `price(p)` is product p's price. True once the index is complete.
-    pub fn step(&mut self, batch: usize, price: impl Fn(usize) -> Option<f64>) -> bool {
+    /// `price` is a trait object: one copy of this long function in the wasm.
+    pub fn step(&mut self, batch: usize, price: &dyn Fn(usize) -> Option<f64>) -> bool {
         let batch = batch.max(1);
         let end = |at: usize, len: usize| at.saturating_add(batch).min(len);
         match self.stage {
-            Finishing::Free => {
-                if self.free.free(batch) {
-                    self.next_stage();
-                }
-            }
             Finishing::Count => {
                 let to = end(self.at, self.products);
                 let (from, until) = (
@@ -576,7 +541,6 @@ impl ContentFinish {
     fn next_stage(&mut self) {
         self.at = 0;
         self.stage = match self.stage {
-            Finishing::Free => Finishing::Count,
             Finishing::Count => Finishing::Weigh,
             Finishing::Weigh => Finishing::Keep,
             Finishing::Keep => Finishing::Offsets,
@@ -631,8 +595,8 @@ impl ContentFinish {
     }
 
     /// The index; whatever [`Self::step`] has not done yet is done first.
-    pub fn finish(mut self, price: impl Fn(usize) -> Option<f64>) -> ContentIndex {
-        while !self.step(usize::MAX, &price) {}
+    pub fn finish(mut self, price: &dyn Fn(usize) -> Option<f64>) -> ContentIndex {
+        while !self.step(usize::MAX, price) {}
         ContentIndex {
             doc_start: self.doc_start,
             doc_terms: self.raw_terms,

@@ -318,9 +318,9 @@ impl EngineBuilder {
                     .content_finish
                     .get_or_insert_with(|| std::mem::take(&mut self.content).finishing());
                 let price = |p: usize| catalog.at(p).and_then(|p| p.price);
-                if finishing.step(batch, price) {
+                if finishing.step(batch, &price) {
                     if let Some(finishing) = self.content_finish.take() {
-                        engine.content = finishing.finish(price);
+                        engine.content = finishing.finish(&price);
                     }
                     true
                 } else {

@@ -181,51 +181,15 @@ pub(crate) struct CompiledRules {
     pub repurchasable: Vec<bool>,
 }
 
-/// A selector with its name folded once (not once per product).
-#[derive(Debug, Clone)]
-enum Folded {
-    Id(String),
-    Category(String),
-    Brand(String),
-    Tag(String),
-}
-
-impl Folded {
-    fn of(selectors: &[Selector]) -> Vec<Folded> {
-        selectors
-            .iter()
-            .map(|s| match s {
-                Selector::Id(id) => Folded::Id(id.clone()),
-                Selector::Category(name) => Folded::Category(text::fold(name)),
-                Selector::Brand(name) => Folded::Brand(text::fold(name)),
-                Selector::Tag(name) => Folded::Tag(text::fold(name)),
-            })
-            .collect()
-    }
-
-    /// As [`Selector::matches`].
-    fn matches(&self, product: &Product) -> bool {
-        match self {
-            Folded::Id(id) => product.id == *id,
-            Folded::Category(name) => product.category.iter().any(|c| text::fold(c) == *name),
-            Folded::Brand(name) => product
-                .brand
-                .as_deref()
-                .is_some_and(|b| text::fold(b) == *name),
-            Folded::Tag(name) => product.tags.iter().any(|t| text::fold(t) == *name),
-        }
-    }
-}
-
 /// Compiles [`Rules`] against a catalog a batch of products at a time
 /// ([`Self::step`]), so a caller on a browser's main thread can yield
 /// between batches.
 #[derive(Debug, Clone)]
 pub(crate) struct RulesCompiler {
-    boost: Vec<Folded>,
-    bury: Vec<Folded>,
-    hide: Vec<Folded>,
-    repurchasable: Vec<Folded>,
+    boost: Vec<Selector>,
+    bury: Vec<Selector>,
+    hide: Vec<Selector>,
+    repurchasable: Vec<Selector>,
     boost_factor: f32,
     bury_factor: f32,
     pin: Vec<String>,
@@ -238,10 +202,10 @@ impl RulesCompiler {
     /// Starts compiling `rules` for a catalog of `products` products.
     pub fn new(rules: &Rules, products: usize) -> Self {
         Self {
-            boost: Folded::of(&rules.boost),
-            bury: Folded::of(&rules.bury),
-            hide: Folded::of(&rules.hide),
-            repurchasable: Folded::of(&rules.repurchasable),
+            boost: rules.boost.clone(),
+            bury: rules.bury.clone(),
+            hide: rules.hide.clone(),
+            repurchasable: rules.repurchasable.clone(),
             boost_factor: sane_factor(rules.boost_factor, 1.5),
             bury_factor: sane_factor(rules.bury_factor, 0.5),
             pin: rules.pin.clone(),
@@ -262,7 +226,7 @@ impl RulesCompiler {
         let read = self.compiled.factor.len();
         if read < products.len() {
             let to = read.saturating_add(batch.max(1)).min(products.len());
-            let any = |selectors: &[Folded], p: &Product| selectors.iter().any(|s| s.matches(p));
+            let any = |selectors: &[Selector], p: &Product| selectors.iter().any(|s| s.matches(p));
             for p in &products[read..to] {
                 let mut factor = 1f32;
                 if any(&self.boost, p) {
