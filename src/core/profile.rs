@@ -240,9 +240,9 @@ impl FacetIndex {
 }
 
 /// Builds a [`FacetIndex`] a batch of products at a time ([`Self::add`]),
-/// then prices each product against its category's median in steps of
-/// bounded work ([`Self::step`]), so a caller on a browser's main thread
-/// can yield between them. The same index as [`FacetIndex::build`].
+/// so a caller on a browser's main thread can yield between batches; then
+/// [`Self::finish`] prices them in one linear pass. The same index as
+/// [`FacetIndex::build`].
 #[derive(Default)]
 pub struct FacetIndexBuilder {
     builder: FacetBuilder,
@@ -253,7 +253,6 @@ pub struct FacetIndexBuilder {
     /// facet ([`NO_LEAF`] for none).
     log_price: Vec<f32>,
     leaf: Vec<u32>,
-    pricing: Option<Pricing>,
 }
 
 impl std::fmt::Debug for FacetIndexBuilder {
@@ -266,20 +265,6 @@ impl std::fmt::Debug for FacetIndexBuilder {
 
 /// Marks a product without a category while reading.
 const NO_LEAF: u32 = u32::MAX;
-
-/// Relative prices, in steps: every leaf's prices side by side (a counting
-/// sort by leaf), then each leaf's median: leaf f's prices are
-/// `prices[start[f]..start[f + 1]]`. Products without a category are
-/// priced among themselves, as leaf `facets.len()`.
-struct Pricing {
-    stage: u8,
-    at: usize,
-    start: Vec<u32>,
-    next: Vec<u32>,
-    prices: Vec<f32>,
-    medians: Vec<f32>,
-    relative_price: Vec<f32>,
-}
 
 impl FacetIndexBuilder {
     /// How many products have been read.
@@ -368,120 +353,67 @@ impl FacetIndexBuilder {
         }
     }
 
-    /// Does up to `batch` products' (or leaves') worth of the relative
-    /// prices; true once the index is complete.
-    pub fn step(&mut self, batch: usize) -> bool {
-        let batch = batch.max(1);
-        let n = self.log_price.len();
-        let no_category = self.builder.interner.facets.len();
-        let pricing = self.pricing.get_or_insert_with(|| Pricing {
-            stage: 0,
-            at: 0,
-            start: vec![0u32; no_category + 2],
-            next: Vec::new(),
-            prices: Vec::new(),
-            medians: Vec::with_capacity(no_category + 1),
-            relative_price: Vec::with_capacity(n),
-        });
-        let leaf_of = |leaf: u32| {
-            if leaf == NO_LEAF {
-                no_category
-            } else {
-                leaf as usize
-            }
-        };
-        let to = |len: usize| pricing.at.saturating_add(batch).min(len);
-        match pricing.stage {
-            // How many priced products each leaf has.
-            0 => {
-                let to = to(n);
-                for p in pricing.at..to {
-                    if self.log_price[p].is_finite() {
-                        pricing.start[leaf_of(self.leaf[p]) + 1] += 1;
-                    }
-                }
-                pricing.advance(to, n);
-            }
-            // Where each leaf's prices start.
-            1 => {
-                for f in 1..pricing.start.len() {
-                    pricing.start[f] += pricing.start[f - 1];
-                }
-                pricing.next = pricing.start.clone();
-                pricing.prices = vec![0f32; pricing.start[no_category + 1] as usize];
-                pricing.advance(0, 0);
-            }
-            // Each leaf's prices side by side.
-            2 => {
-                let to = to(n);
-                for p in pricing.at..to {
-                    if self.log_price[p].is_finite() {
-                        let slot = &mut pricing.next[leaf_of(self.leaf[p])];
-                        pricing.prices[*slot as usize] = self.log_price[p];
-                        *slot += 1;
-                    }
-                }
-                pricing.advance(to, n);
-            }
-            // Each leaf's median, leaves until about `batch` prices are looked at.
-            3 => {
-                let mut done = 0usize;
-                while pricing.at <= no_category && done < batch {
-                    let (from, until) = (
-                        pricing.start[pricing.at] as usize,
-                        pricing.start[pricing.at + 1] as usize,
-                    );
-                    pricing
-                        .medians
-                        .push(median(pricing.prices[from..until].to_vec()));
-                    done += 1 + (until - from);
-                    pricing.at += 1;
-                }
-                let at = pricing.at;
-                pricing.advance(at, no_category + 1);
-            }
-            4 => {
-                let to = to(n);
-                for p in pricing.at..to {
-                    pricing
-                        .relative_price
-                        .push(self.log_price[p] - pricing.medians[leaf_of(self.leaf[p])]);
-                }
-                pricing.advance(to, n);
-            }
-            _ => {}
-        }
-        pricing.stage > 4
-    }
-
-    /// The index; whatever [`Self::step`] has not done yet is done first.
-    pub fn finish(mut self) -> FacetIndex {
-        while !self.step(usize::MAX) {}
-        let mut product_start = self.product_start;
-        product_start.push(self.of_product.len() as u32);
+    /// The index: each product priced against its deepest category's
+    /// median (a counting sort by leaf, then each leaf's median; linear,
+    /// a few milliseconds at 100k products).
+    pub fn finish(self) -> FacetIndex {
+        let Self {
+            builder,
+            mut product_start,
+            of_product,
+            log_price,
+            leaf,
+            ..
+        } = self;
+        product_start.push(of_product.len() as u32);
         let FacetBuilder {
             interner,
             mut by_key,
             ..
-        } = self.builder;
+        } = builder;
         by_key.retain(|_, v| !v.is_empty());
-        FacetIndex {
-            facets: interner.facets,
-            product_start,
-            of_product: self.of_product,
-            relative_price: self.pricing.map(|p| p.relative_price).unwrap_or_default(),
-            by_key,
+        let facets = interner.facets;
+        // Products without a category are priced among themselves.
+        let no_category = facets.len();
+        let leaf_of = |l: u32| {
+            if l == NO_LEAF {
+                no_category
+            } else {
+                l as usize
+            }
+        };
+        let mut start = vec![0u32; no_category + 2];
+        for (p, &price) in log_price.iter().enumerate() {
+            if price.is_finite() {
+                start[leaf_of(leaf[p]) + 1] += 1;
+            }
         }
-    }
-}
-
-impl Pricing {
-    /// Moves on to the next stage once `to` reached `len`.
-    fn advance(&mut self, to: usize, len: usize) {
-        self.at = to;
-        if to >= len {
-            self.at = 0;
-            self.stage += 1;
+        for f in 1..start.len() {
+            start[f] += start[f - 1];
+        }
+        let mut next = start.clone();
+        let mut prices = vec![0f32; start[no_category + 1] as usize];
+        for (p, &price) in log_price.iter().enumerate() {
+            if price.is_finite() {
+                let slot = &mut next[leaf_of(leaf[p])];
+                prices[*slot as usize] = price;
+                *slot += 1;
+            }
+        }
+        let medians: Vec<f32> = (0..=no_category)
+            .map(|f| median(prices[start[f] as usize..start[f + 1] as usize].to_vec()))
+            .collect();
+        let relative_price = log_price
+            .iter()
+            .zip(&leaf)
+            .map(|(&price, &l)| price - medians[leaf_of(l)])
+            .collect();
+        FacetIndex {
+            facets,
+            product_start,
+            of_product,
+            relative_price,
+            by_key,
         }
     }
 }

@@ -328,12 +328,8 @@ impl EngineBuilder {
                 }
             }
             Stage::FinishFacets => {
-                if self.facets.step(batch) {
-                    engine.facets = std::mem::take(&mut self.facets).finish();
-                    true
-                } else {
-                    false
-                }
+                engine.facets = std::mem::take(&mut self.facets).finish();
+                true
             }
             Stage::FacetKinds => {
                 let from = engine.facet_kind.len();
