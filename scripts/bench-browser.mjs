@@ -4,6 +4,19 @@
 //
 //   bash scripts/build.sh && node scripts/bench-browser.mjs [--runs 7] [--sizes 1000,10000,50000,100000]
 //
+// Options: --model         the page also names a co-purchase model (`data-model`,
+//                          trained with `tailor train` on 2,000 synthetic shoppers)
+//                          so decoding and linking it are measured too
+//          --pkg DIR       the widget build to measure (default pkg/), e.g. a copy
+//                          of an earlier build for a before/after run
+//          --modes a,b     only these modes: packed-first, packed-cached,
+//                          json-first, json-cached, plain
+//          --no-bytes      skip the bytes-shipped tables (brotli-sizing the
+//                          largest catalogs takes minutes)
+//          --explain       also name what the longest frame ran (Chromium's
+//                          long-animation-frame entries: the script that ran,
+//                          how it was called, its duration), per mode
+//
 // Every size is measured in these modes, each a median of `runs` page loads:
 //   packed, first visit   Tailor with the packed catalog (`tailor catalog pack`),
 //                         a fresh browser context per load: nothing cached
@@ -36,6 +49,11 @@ const arg = (name, fallback) => {
 const RUNS = Number(arg('runs', '7'));
 const SIZES = arg('sizes', '1000,10000,50000,100000').split(',').map(Number);
 const SITE = path.join(ROOT, 'target', 'bench-site');
+const WITH_MODEL = process.argv.includes('--model');
+const PKG = path.resolve(ROOT, arg('pkg', 'pkg'));
+const ONLY_MODES = arg('modes', '').split(',').filter(Boolean);
+const BYTES = !process.argv.includes('--no-bytes');
+const EXPLAIN = process.argv.includes('--explain');
 const targetDir = process.env.CARGO_TARGET_DIR ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR) : path.join(ROOT, 'target');
 const load = [loadavg()];
 
@@ -60,11 +78,11 @@ const median = (xs) => {
 };
 
 // --- the site -------------------------------------------------------------
-if (!existsSync(path.join(ROOT, 'pkg', 'tailor_bg.wasm'))) throw new Error('no pkg/: run bash scripts/build.sh first');
+if (!existsSync(path.join(PKG, 'tailor_bg.wasm'))) throw new Error(`no ${PKG}/tailor_bg.wasm: run bash scripts/build.sh first`);
 sh('cargo', ['build', '--release', '--quiet', '--bin', 'tailor']);
 const tailor = path.join(targetDir, 'release', 'tailor');
 mkdirSync(path.join(SITE, 'catalogs'), { recursive: true });
-cpSync(path.join(ROOT, 'pkg'), path.join(SITE, 'tailor'), { recursive: true });
+cpSync(PKG, path.join(SITE, 'tailor'), { recursive: true });
 cpSync(path.join(ROOT, 'www', 'bench'), path.join(SITE, 'bench'), { recursive: true });
 const catalogFile = (n, ext) => path.join(SITE, 'catalogs', `catalog-${n}.${ext}`);
 for (const n of SIZES) {
@@ -129,7 +147,7 @@ const url = await new Promise((resolve, reject) => {
 });
 
 // Runs in the page before any of its scripts.
-function instrument({ ranker, catalog, events }) {
+function instrument({ ranker, catalog, model, events }) {
   localStorage.clear();
   const bench = (window.__bench = { longest: 0, longestAt: NaN, shown: [] });
   new PerformanceObserver((list) => {
@@ -140,6 +158,20 @@ function instrument({ ranker, catalog, events }) {
       }
     }
   }).observe({ type: 'longtask', buffered: true });
+  // What the longest frame ran: script entries with how they were invoked.
+  bench.frame = null;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (!bench.frame || e.duration > bench.frame.duration) {
+          const scripts = (e.scripts || [])
+            .map((s) => `${s.invoker || s.invokerType} [${s.sourceFunctionName || '?'} in ${(s.sourceURL || '').split('/').pop()}] ${s.duration.toFixed(0)} ms`)
+            .join('; ');
+          bench.frame = { duration: e.duration, at: e.startTime, blocking: e.blockingDuration, scripts: scripts || '(no script: rendering, GC or compile)' };
+        }
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {}
   // When the wasm was compiled and instantiated, and its memory (read after ranking).
   for (const name of ['instantiateStreaming', 'instantiate']) {
     const original = WebAssembly[name];
@@ -153,7 +185,7 @@ function instrument({ ranker, catalog, events }) {
     };
   }
   if (ranker === 'tailor') {
-    window.tailorConfig = { catalog, limit: 8 };
+    window.tailorConfig = model ? { catalog, model, limit: 8 } : { catalog, limit: 8 };
     window.tailor = function () { (window.tailor.q = window.tailor.q || []).push(arguments); };
     for (const e of events) window.tailor(e.type === 'purchase' ? 'purchase' : e.type, e.type === 'purchase' ? { items: [{ id: e.id }] } : { id: e.id });
     document.addEventListener('tailor:ready', (e) => { bench.ready = { at: performance.now(), detail: e.detail }; });
@@ -187,6 +219,7 @@ async function measure(page, ranker, next) {
       shownAt: b.shown[0].at,
       longest: b.longest,
       longestAt: b.longestAt,
+      frame: b.frame,
     };
   }, script);
   // Re-rank after one more view: end to end (Tailor: record, save, rank,
@@ -235,16 +268,18 @@ async function measure(page, ranker, next) {
     rerank: rerank.total,
     rankAlone: rerank.rank,
     source: t.catalog || 'network',
+    model: m.ready.detail.model ? 'linked' : 'none',
+    frame: m.frame ? `${m.frame.duration.toFixed(0)} ms at ${(m.frame.at - m.start).toFixed(0)} ms: ${m.frame.scripts}` : '',
   };
 }
 
 const MODES = [
-  { name: 'packed, first visit', ranker: 'tailor', ext: 'bin', cold: true },
-  { name: 'packed, cached', ranker: 'tailor', ext: 'bin', cold: false },
-  { name: 'JSON, first visit', ranker: 'tailor', ext: 'json', cold: true },
-  { name: 'JSON, cached', ranker: 'tailor', ext: 'json', cold: false },
-  { name: 'plain JS, cached', ranker: 'baseline', ext: 'json', cold: false },
-];
+  { key: 'packed-first', name: 'packed, first visit', ranker: 'tailor', ext: 'bin', cold: true },
+  { key: 'packed-cached', name: 'packed, cached', ranker: 'tailor', ext: 'bin', cold: false },
+  { key: 'json-first', name: 'JSON, first visit', ranker: 'tailor', ext: 'json', cold: true },
+  { key: 'json-cached', name: 'JSON, cached', ranker: 'tailor', ext: 'json', cold: false },
+  { key: 'plain', name: 'plain JS, cached', ranker: 'baseline', ext: 'json', cold: false },
+].filter((mode) => ONLY_MODES.length === 0 || ONLY_MODES.includes(mode.key));
 
 process.on('exit', () => server.kill());
 const browser = await chromium.launch({
@@ -256,7 +291,9 @@ const results = [];
 for (const n of SIZES) {
   const { events, next } = shopper(n);
   for (const mode of MODES) {
-    const options = { ranker: mode.ranker, catalog: `/catalogs/catalog-${n}.${mode.ext}`, events };
+    // The model file is served next to the catalogs (trained once per size).
+    const modelUrl = WITH_MODEL ? `/catalogs/${path.basename(model(n))}` : null;
+    const options = { ranker: mode.ranker, catalog: `/catalogs/catalog-${n}.${mode.ext}`, model: modelUrl, events };
     const pageUrl = url + (mode.ranker === 'tailor' ? 'bench/index.html' : 'bench/baseline.html');
     const runs = [];
     let context = null;
@@ -276,8 +313,10 @@ for (const n of SIZES) {
     await context.close();
     const row = { n, mode: mode.name, ranker: mode.ranker };
     for (const key of Object.keys(runs[0])) {
-      row[key] = key === 'source' || key === 'longestIn' ? [...new Set(runs.map((r) => r[key]))].join('/') : median(runs.map((r) => r[key]));
+      if (key === 'frame') continue;
+      row[key] = key === 'source' || key === 'longestIn' || key === 'model' ? [...new Set(runs.map((r) => r[key]))].join('/') : median(runs.map((r) => r[key]));
     }
+    row.frames = runs.map((r) => r.frame);
     results.push(row);
     process.stderr.write(`${n} ${mode.name}: painted ${row.toPainted.toFixed(1)} ms (catalog: ${row.source})\n`);
   }
@@ -304,20 +343,29 @@ for (const r of results) {
   const source = r.ranker === 'tailor' ? r.source : 'HTTP cache';
   console.log(`| ${r.n} | ${r.mode} | ${f(r.toReady)} | ${f(r.toPainted)} | ${f(r.fetch)} | ${f(r.compile)} | ${f(r.parse)} | ${f(r.index)} | ${f(r.rankRender)} | ${longest} | ${memory} | ${f(r.rerank, 2)} | ${f(r.rankAlone, 2)} | ${source} |`);
 }
-console.log('\n### Ratios in the same run (above 1: Tailor is faster or smaller)\n');
-console.log('| products | JSON parse ÷ packed read (Tailor) | plain JS ÷ Tailor packed cached: to painted | parse + index | re-rank | ranking alone | plain JS ÷ Tailor JSON cached: to painted |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+if (EXPLAIN) {
+  console.log('\n### Longest animation frame per load (duration, start after the script request, what ran)\n');
+  for (const r of results) for (const frame of r.frames) console.log(`- ${r.n} ${r.mode}: ${frame}`);
+}
+const everyMode = MODES.length === 5;
+if (WITH_MODEL) console.log(`\nWith the co-purchase model (--model): ${[...new Set(results.filter((r) => r.ranker === 'tailor').map((r) => r.model))].join('/')}`);
+if (everyMode) {
+  console.log('\n### Ratios in the same run (above 1: Tailor is faster or smaller)\n');
+  console.log('| products | JSON parse ÷ packed read (Tailor) | plain JS ÷ Tailor packed cached: to painted | parse + index | re-rank | ranking alone | plain JS ÷ Tailor JSON cached: to painted |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+}
 const row = (n, mode) => results.find((r) => r.n === n && r.mode === mode);
-for (const n of SIZES) {
+for (const n of everyMode ? SIZES : []) {
   const packed = row(n, 'packed, cached');
   const json = row(n, 'JSON, cached');
   const base = row(n, 'plain JS, cached');
   console.log(`| ${n} | ${f(json.parse / packed.parse, 1)} | ${f(base.toPainted / packed.toPainted, 2)} | ${f((base.parse + base.index) / (packed.parse + packed.index), 2)} | ${f(base.rerank / packed.rerank, 2)} | ${f(base.rankAlone / packed.rankAlone, 2)} | ${f(base.toPainted / json.toPainted, 2)} |`);
 }
+if (!BYTES) process.exit(0);
 console.log(`\n### Bytes shipped (KiB: raw / gzip / brotli)\n`);
 console.log('| file | raw | gzip | brotli |\n| --- | --- | --- | --- |');
 for (const name of ['tailor.js', 'tailor_bg.wasm']) {
-  const s = sizesOf(readFileSync(path.join(ROOT, 'pkg', name)));
+  const s = sizesOf(readFileSync(path.join(PKG, name)));
   bytes[name] = s;
   console.log(`| ${name} | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} |`);
 }

@@ -442,7 +442,12 @@ fn an_engine_built_in_batches_ranks_exactly_like_one_built_at_once() {
         let mut steps = 0;
         while !builder.step(batch) {
             steps += 1;
-            assert!(steps <= shop().len(), "batch {batch}: never done");
+            // Each stage (reading, the indexes' last passes, the rules)
+            // takes its own steps: a bound, not an exact count.
+            assert!(
+                steps <= 100 * (shop().len() + 10),
+                "batch {batch}: never done"
+            );
         }
         let batched = builder.finish();
         for history in &histories {

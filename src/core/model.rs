@@ -80,6 +80,9 @@ impl Default for TrainOptions {
     }
 }
 
+/// One item's neighbours: (item index, similarity), strongest first.
+pub(crate) type Neighbours = Vec<(u32, f32)>;
+
 /// Neighbours and popularity per product id.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Model {
@@ -273,6 +276,31 @@ impl Model {
 
     /// Reads [`Model::to_bytes`] output; any damage gives a typed error.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        ModelReader::new(bytes)?.finish()
+    }
+
+    /// The model's parts: ids, popularity and neighbours per item.
+    pub(crate) fn into_parts(self) -> (Vec<String>, Vec<u32>, Vec<Neighbours>) {
+        (self.ids, self.popularity, self.neighbours)
+    }
+}
+
+/// Reads model bytes a batch of items at a time ([`Self::step`]), so a
+/// caller on a browser's main thread can yield between batches. The same
+/// model and errors as [`Model::from_bytes`].
+#[derive(Debug)]
+pub struct ModelReader<'a> {
+    reader: Reader<'a>,
+    items: usize,
+    max_neighbours: usize,
+    ids: Vec<String>,
+    popularity: Vec<u32>,
+    neighbours: Vec<Vec<(u32, f32)>>,
+}
+
+impl<'a> ModelReader<'a> {
+    /// Reads the header.
+    pub fn new(bytes: &'a [u8]) -> Result<Self, ModelError> {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(ModelError::BadMagic);
         }
@@ -284,19 +312,38 @@ impl Model {
         if version != VERSION {
             return Err(ModelError::UnsupportedVersion { found: version });
         }
-        let n = reader.count()?;
-        let max = reader.count()?;
-        let mut ids = Vec::with_capacity(n);
-        let mut popularity = Vec::with_capacity(n);
-        for item in 0..n {
-            let len = reader.count()?;
-            let raw = reader.take(len)?;
-            let id = std::str::from_utf8(raw).map_err(|_| ModelError::BadId { item })?;
-            ids.push(id.to_string());
-            popularity.push(u32::try_from(reader.varint()?).unwrap_or(u32::MAX));
-        }
-        let mut neighbours = Vec::with_capacity(n);
-        for item in 0..n {
+        let items = reader.count()?;
+        let max_neighbours = reader.count()?;
+        Ok(Self {
+            reader,
+            items,
+            max_neighbours,
+            ids: Vec::with_capacity(items),
+            popularity: Vec::with_capacity(items),
+            neighbours: Vec::with_capacity(items),
+        })
+    }
+
+    /// Reads up to `batch` more items (their ids, then their neighbours);
+    /// true once every item is read.
+    pub fn step(&mut self, batch: usize) -> Result<bool, ModelError> {
+        let (n, max) = (self.items, self.max_neighbours);
+        let reader = &mut self.reader;
+        for _ in 0..batch.max(1) {
+            if self.ids.len() < n {
+                let item = self.ids.len();
+                let len = reader.count()?;
+                let raw = reader.take(len)?;
+                let id = std::str::from_utf8(raw).map_err(|_| ModelError::BadId { item })?;
+                self.ids.push(id.to_string());
+                self.popularity
+                    .push(u32::try_from(reader.varint()?).unwrap_or(u32::MAX));
+                continue;
+            }
+            let item = self.neighbours.len();
+            if item >= n {
+                break;
+            }
             let count = reader.count()?;
             if count > max {
                 return Err(ModelError::NeighbourOutOfRange { item });
@@ -320,17 +367,24 @@ impl Model {
             crate::core::rank::insertion_sort_by(&mut list, |a, b| {
                 b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
             });
-            neighbours.push(list);
+            self.neighbours.push(list);
         }
-        if reader.at != bytes.len() {
+        Ok(self.ids.len() >= n && self.neighbours.len() >= n)
+    }
+
+    /// The model; whatever [`Self::step`] has not read yet is read first.
+    pub fn finish(mut self) -> Result<Model, ModelError> {
+        while !self.step(usize::MAX)? {}
+        let bytes = self.reader.bytes;
+        if self.reader.at != bytes.len() {
             return Err(ModelError::TrailingBytes {
-                count: bytes.len() - reader.at,
+                count: bytes.len() - self.reader.at,
             });
         }
         Ok(Model {
-            ids,
-            popularity,
-            neighbours,
+            ids: self.ids,
+            popularity: self.popularity,
+            neighbours: self.neighbours,
         })
     }
 }
@@ -343,6 +397,7 @@ fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     out.push(value as u8);
 }
 
+#[derive(Debug)]
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,

@@ -178,75 +178,9 @@ fn stand_for(by_key: &mut HashMap<String, Vec<u32>>, key: String, facets: &[u32]
 
 impl FacetIndex {
     pub fn build(catalog: &Catalog) -> Self {
-        let mut builder = FacetBuilder::default();
-        let mut raw = String::new();
-        let mut product_start = Vec::with_capacity(catalog.len() + 1);
-        let mut of_product = Vec::new();
-        for product in catalog.products() {
-            let from = of_product.len();
-            product_start.push(from as u32);
-            if !product.category.is_empty() {
-                // The whole path, unambiguously: each level's length first.
-                raw.clear();
-                for level in &product.category {
-                    let _ = write!(raw, "{}:", level.len());
-                    raw.push_str(level);
-                }
-                let facets = match builder.paths.get(raw.as_str()) {
-                    Some(&facets) => facets,
-                    None => {
-                        let facets = builder.new_path(&product.category);
-                        builder.paths.insert(raw.as_str().into(), facets);
-                        facets
-                    }
-                };
-                let (start, end) = (facets.start as usize, (facets.start + facets.len) as usize);
-                of_product.extend_from_slice(&builder.path_facets[start..end]);
-            }
-            // Each facet once per product: a tag may name the brand.
-            let mut push = |id: u32| {
-                if !of_product[from..].contains(&id) {
-                    of_product.push(id);
-                }
-            };
-            if let Some(brand) = &product.brand {
-                let id = match builder.brands.get(brand.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = builder.new_brand(brand);
-                        builder.brands.insert(brand.as_str().into(), id);
-                        id
-                    }
-                };
-                push(id);
-            }
-            for tag in &product.tags {
-                raw.clear();
-                raw.push('t');
-                raw.push_str(tag);
-                push(
-                    builder
-                        .interner
-                        .intern(&raw, || Facet::Tag(tag.trim().to_lowercase())),
-                );
-            }
-        }
-        product_start.push(of_product.len() as u32);
-        let FacetBuilder {
-            interner,
-            mut by_key,
-            ..
-        } = builder;
-        by_key.retain(|_, v| !v.is_empty());
-        let facets = interner.facets;
-        let relative_price = relative_prices(catalog, &product_start, &of_product, &facets);
-        Self {
-            facets,
-            product_start,
-            of_product,
-            relative_price,
-            by_key,
-        }
+        let mut builder = FacetIndexBuilder::default();
+        builder.add(catalog.products());
+        builder.finish()
     }
 
     /// The facets a stored interest key stands for (none for a category or
@@ -305,53 +239,183 @@ impl FacetIndex {
     }
 }
 
-fn relative_prices(
-    catalog: &Catalog,
-    product_start: &[u32],
-    of_product: &[u32],
-    facets: &[Facet],
-) -> Vec<f32> {
-    // Products without a category are priced among themselves.
-    let no_category = facets.len();
-    let leaf = |p: usize| {
-        let (start, end) = (product_start[p] as usize, product_start[p + 1] as usize);
-        of_product[start..end]
+/// Builds a [`FacetIndex`] a batch of products at a time ([`Self::add`]),
+/// so a caller on a browser's main thread can yield between batches; then
+/// [`Self::finish`] prices them in one linear pass. The same index as
+/// [`FacetIndex::build`].
+#[derive(Default)]
+pub struct FacetIndexBuilder {
+    builder: FacetBuilder,
+    raw: String,
+    product_start: Vec<u32>,
+    of_product: Vec<u32>,
+    /// Per product: ln(price) (NaN when unknown) and its deepest category
+    /// facet ([`NO_LEAF`] for none).
+    log_price: Vec<f32>,
+    leaf: Vec<u32>,
+}
+
+impl std::fmt::Debug for FacetIndexBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FacetIndexBuilder")
+            .field("products", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Marks a product without a category while reading.
+const NO_LEAF: u32 = u32::MAX;
+
+impl FacetIndexBuilder {
+    /// How many products have been read.
+    pub fn len(&self) -> usize {
+        self.log_price.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.log_price.is_empty()
+    }
+
+    /// Reads the facets of the next products.
+    pub fn add(&mut self, products: &[crate::core::catalog::Product]) {
+        let Self {
+            builder,
+            raw,
+            product_start,
+            of_product,
+            log_price,
+            leaf,
+            ..
+        } = self;
+        for product in products {
+            let from = of_product.len();
+            product_start.push(from as u32);
+            if !product.category.is_empty() {
+                // The whole path, unambiguously: each level's length first.
+                raw.clear();
+                for level in &product.category {
+                    let _ = write!(raw, "{}:", level.len());
+                    raw.push_str(level);
+                }
+                let facets = match builder.paths.get(raw.as_str()) {
+                    Some(&facets) => facets,
+                    None => {
+                        let facets = builder.new_path(&product.category);
+                        builder.paths.insert(raw.as_str().into(), facets);
+                        facets
+                    }
+                };
+                let (start, end) = (facets.start as usize, (facets.start + facets.len) as usize);
+                of_product.extend_from_slice(&builder.path_facets[start..end]);
+            }
+            // Each facet once per product: a tag may name the brand.
+            let mut push = |id: u32| {
+                if !of_product[from..].contains(&id) {
+                    of_product.push(id);
+                }
+            };
+            if let Some(brand) = &product.brand {
+                let id = match builder.brands.get(brand.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = builder.new_brand(brand);
+                        builder.brands.insert(brand.as_str().into(), id);
+                        id
+                    }
+                };
+                push(id);
+            }
+            for tag in &product.tags {
+                raw.clear();
+                raw.push('t');
+                raw.push_str(tag);
+                push(
+                    builder
+                        .interner
+                        .intern(raw, || Facet::Tag(tag.trim().to_lowercase())),
+                );
+            }
+            let facets = &builder.interner.facets;
+            leaf.push(
+                of_product[from..]
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|&f| matches!(facets[f as usize], Facet::Category { .. }))
+                    .unwrap_or(NO_LEAF),
+            );
+            log_price.push(
+                product
+                    .price
+                    .filter(|&x| x > 0.0 && x.is_finite())
+                    .map_or(f32::NAN, |price| (price as f32).ln()),
+            );
+        }
+    }
+
+    /// The index: each product priced against its deepest category's
+    /// median (a counting sort by leaf, then each leaf's median; linear,
+    /// a few milliseconds at 100k products).
+    pub fn finish(self) -> FacetIndex {
+        let Self {
+            builder,
+            mut product_start,
+            of_product,
+            log_price,
+            leaf,
+            ..
+        } = self;
+        product_start.push(of_product.len() as u32);
+        let FacetBuilder {
+            interner,
+            mut by_key,
+            ..
+        } = builder;
+        by_key.retain(|_, v| !v.is_empty());
+        let facets = interner.facets;
+        // Products without a category are priced among themselves.
+        let no_category = facets.len();
+        let leaf_of = |l: u32| {
+            if l == NO_LEAF {
+                no_category
+            } else {
+                l as usize
+            }
+        };
+        let mut start = vec![0u32; no_category + 2];
+        for (p, &price) in log_price.iter().enumerate() {
+            if price.is_finite() {
+                start[leaf_of(leaf[p]) + 1] += 1;
+            }
+        }
+        for f in 1..start.len() {
+            start[f] += start[f - 1];
+        }
+        let mut next = start.clone();
+        let mut prices = vec![0f32; start[no_category + 1] as usize];
+        for (p, &price) in log_price.iter().enumerate() {
+            if price.is_finite() {
+                let slot = &mut next[leaf_of(leaf[p])];
+                prices[*slot as usize] = price;
+                *slot += 1;
+            }
+        }
+        let medians: Vec<f32> = (0..=no_category)
+            .map(|f| median(prices[start[f] as usize..start[f + 1] as usize].to_vec()))
+            .collect();
+        let relative_price = log_price
             .iter()
-            .rev()
-            .copied()
-            .find(|&f| matches!(facets[f as usize], Facet::Category { .. }))
-            .map_or(no_category, |f| f as usize)
-    };
-    let mut log_price = vec![f32::NAN; catalog.len()];
-    let mut leaves = vec![no_category; catalog.len()];
-    // Each leaf's prices side by side (a counting sort by leaf), then each
-    // leaf's median: leaf f's are `prices[start[f]..start[f + 1]]`.
-    let mut start = vec![0u32; no_category + 2];
-    for (p, product) in catalog.products().iter().enumerate() {
-        leaves[p] = leaf(p);
-        if let Some(price) = product.price.filter(|&x| x > 0.0 && x.is_finite()) {
-            log_price[p] = (price as f32).ln();
-            start[leaves[p] + 1] += 1;
+            .zip(&leaf)
+            .map(|(&price, &l)| price - medians[leaf_of(l)])
+            .collect();
+        FacetIndex {
+            facets,
+            product_start,
+            of_product,
+            relative_price,
+            by_key,
         }
     }
-    for f in 1..start.len() {
-        start[f] += start[f - 1];
-    }
-    let mut next = start.clone();
-    let mut prices = vec![0f32; start[no_category + 1] as usize];
-    for p in 0..catalog.len() {
-        if log_price[p].is_finite() {
-            let slot = &mut next[leaves[p]];
-            prices[*slot as usize] = log_price[p];
-            *slot += 1;
-        }
-    }
-    let medians: Vec<f32> = (0..=no_category)
-        .map(|f| median(prices[start[f] as usize..start[f + 1] as usize].to_vec()))
-        .collect();
-    (0..catalog.len())
-        .map(|p| log_price[p] - medians[leaves[p]])
-        .collect()
 }
 
 /// Where a shopper's purchases sit in their categories' price ranges.

@@ -302,7 +302,7 @@ async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<St
         )
         .await;
         match loaded {
-            Ok(loaded) => show(state, loaded, extras, Some(&viewed)),
+            Ok(loaded) => show(state, loaded, extras, Some(&viewed)).await,
             Err(message) => fail(state, &message),
         }
         return;
@@ -322,7 +322,13 @@ async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<St
         .await;
         // A kept copy this widget cannot read (damaged on the device) is
         // replaced by the shop's feed below, not reported.
-        loaded.map(|loaded| show(state, loaded, extras, Some(&viewed)))
+        match loaded {
+            Ok(loaded) => {
+                show(state, loaded, extras, Some(&viewed)).await;
+                Ok(())
+            }
+            Err(message) => Err(message),
+        }
     };
     let ((answer, fetch_ms), painted) = futures::future::join(revalidation, painted).await;
     let painted = painted.is_ok();
@@ -360,7 +366,7 @@ async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<St
     };
     match loaded {
         // This page's views were learnt when the kept copy was shown.
-        Ok((loaded, extras)) => show(state, loaded, extras, (!painted).then_some(&viewed)),
+        Ok((loaded, extras)) => show(state, loaded, extras, (!painted).then_some(&viewed)).await,
         // The kept copy stays on screen; the failure is still the owner's to know.
         Err(message) if painted => report::error("catalog", &message),
         Err(message) => fail(state, &message),
@@ -394,14 +400,21 @@ async fn download(
 /// Shows a catalog that was read: rails render and `tailor:ready` is sent.
 /// `viewed`: this page's products, to learn from now that the catalog
 /// knows them (`None` when a first copy already did).
-fn show(
+async fn show(
     state: State,
     loaded: (Engine, usize, Timings),
     extras: extras::Extras,
     viewed: Option<&[String]>,
 ) {
-    let (engine, skipped, timings) = loaded;
-    let engine = extras.apply(engine);
+    let (engine, skipped, mut timings) = loaded;
+    // Decoding and linking the model and compiling the rules count as
+    // indexing; they run in slices too.
+    let applying = now_ms();
+    let engine = extras.apply(engine).await;
+    timings.index_ms += now_ms() - applying;
+    // Ranking and painting run when the engine is set: in a task of their
+    // own, not after the last slice of building.
+    yield_to_browser().await;
     let debug = state.page.with_value(|info| info.settings.debug);
     report::debug(
         debug,
@@ -584,7 +597,8 @@ async fn yield_to_browser() {
 }
 
 /// Indexes the catalog in slices of at most [`SLICE_MS`], yielding to
-/// the browser between them, so a large catalog never freezes the page.
+/// the browser between them, so a large catalog never freezes the page:
+/// every stage of building the engine is stepped, its last passes too.
 async fn index_in_slices(catalog: catalog::Catalog, slices: &mut Slices) -> Engine {
     let mut builder = EngineBuilder::new(catalog);
     while !builder.step(INDEX_BATCH) {

@@ -355,38 +355,218 @@ impl ContentBuilder {
     /// Weighs every token by how rare it is and links the postings; `prices`
     /// are the products' prices in the order they were added.
     pub fn finish(self, prices: impl Iterator<Item = Option<f64>>) -> ContentIndex {
+        let prices: Vec<Option<f64>> = prices.collect();
+        self.finishing()
+            .finish(&|p| prices.get(p).copied().flatten())
+    }
+
+    /// The last pass ([`Self::finish`]) as steps of bounded work, so a
+    /// caller on a browser's main thread can yield between them.
+    pub fn finishing(self) -> ContentFinish {
         let Self {
             vocabulary,
             mut raw_start,
-            mut raw_terms,
+            raw_terms,
             ..
         } = self;
-        // The builder's maps are not needed any more: free them before
+        // The builder's maps are not needed any more: freed here, before
         // the postings are made, so the two never take memory together.
         let terms = vocabulary.len().min(MAX_ID as usize + 1);
         drop(vocabulary);
         let products = raw_start.len();
         raw_start.push(raw_terms.len() as u32);
-        let mut document_frequency = vec![0u32; terms];
-        for &t in &raw_terms {
-            if let Some(df) = document_frequency.get_mut((t >> FIELD_BITS) as usize) {
-                *df += 1;
-            }
-        }
         let n = products.max(1) as f32;
-        let cap = ((n * MAX_DOCUMENT_SHARE) as u32).max(MIN_POSTINGS_CAP);
-        let idf: Vec<f32> = document_frequency
-            .iter()
-            .map(|&df| (n / df as f32).ln().max(0.0) + 0.1)
-            .collect();
+        ContentFinish {
+            stage: Finishing::Count,
+            at: 0,
+            products,
+            terms,
+            cap: ((n * MAX_DOCUMENT_SHARE) as u32).max(MIN_POSTINGS_CAP),
+            raw_start,
+            raw_terms,
+            document_frequency: vec![0u32; terms],
+            idf: Vec::new(),
+            norm: Vec::with_capacity(products),
+            doc_start: Vec::with_capacity(products + 1),
+            kept: 0,
+            post_start: Vec::new(),
+            post_items: Vec::new(),
+            log_price: Vec::with_capacity(products),
+        }
+    }
+}
+
+/// Which part of the last pass [`ContentFinish::step`] is in, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Finishing {
+    /// Counting each token's products.
+    Count,
+    /// Each token's idf.
+    Weigh,
+    /// Each product's vector length and its selective tokens, sorted.
+    Keep,
+    /// Where each token's postings start.
+    Offsets,
+    /// Filling the postings.
+    Post,
+    /// ln(price) per product.
+    Prices,
+    Done,
+}
+
+/// The content index's last pass ([`ContentBuilder::finishing`]): each
+/// [`Self::step`] does a bounded share of it, the same arithmetic in the
+/// same order as one pass would, so the index is the same to the bit.
+#[derive(Debug)]
+pub struct ContentFinish {
+    stage: Finishing,
+    /// The next product (or token, or entry) the stage handles.
+    at: usize,
+    products: usize,
+    terms: usize,
+    /// Tokens in more products than this are not indexed.
+    cap: u32,
+    raw_start: Vec<u32>,
+    raw_terms: Vec<u32>,
+    /// Per token; reused as each token's next free posting slot.
+    document_frequency: Vec<u32>,
+    idf: Vec<f32>,
+    norm: Vec<f32>,
+    doc_start: Vec<u32>,
+    kept: usize,
+    post_start: Vec<u32>,
+    post_items: Vec<u32>,
+    log_price: Vec<f32>,
+}
+
+impl ContentFinish {
+    /// Does up to `batch` products' (or tokens') worth of the pass;
+    /// `price(p)` is product p's price. True once the index is complete.
+    /// `price` is a trait object: one copy of this long function in the wasm.
+    pub fn step(&mut self, batch: usize, price: &dyn Fn(usize) -> Option<f64>) -> bool {
+        let batch = batch.max(1);
+        let end = |at: usize, len: usize| at.saturating_add(batch).min(len);
+        match self.stage {
+            Finishing::Count => {
+                let to = end(self.at, self.products);
+                let (from, until) = (
+                    self.raw_start[self.at] as usize,
+                    self.raw_start[to] as usize,
+                );
+                for &t in &self.raw_terms[from..until] {
+                    if let Some(df) = self.document_frequency.get_mut((t >> FIELD_BITS) as usize) {
+                        *df += 1;
+                    }
+                }
+                self.advance(to, self.products);
+            }
+            Finishing::Weigh => {
+                let to = end(self.at, self.terms);
+                let n = self.products.max(1) as f32;
+                self.idf.extend(
+                    self.document_frequency[self.at..to]
+                        .iter()
+                        .map(|&df| (n / df as f32).ln().max(0.0) + 0.1),
+                );
+                self.advance(to, self.terms);
+            }
+            Finishing::Keep => {
+                let to = end(self.at, self.products);
+                self.keep(self.at, to);
+                self.advance(to, self.products);
+            }
+            Finishing::Offsets => {
+                if self.at == 0 {
+                    self.doc_start.push(self.kept as u32);
+                    self.raw_terms.truncate(self.kept);
+                    self.raw_terms.shrink_to_fit();
+                    self.raw_start = Vec::new();
+                    self.post_start.reserve_exact(self.terms + 1);
+                    self.post_start.push(0);
+                }
+                let to = end(self.at, self.terms);
+                let mut total = self.post_start.last().copied().unwrap_or(0);
+                for &df in &self.document_frequency[self.at..to] {
+                    if df <= self.cap {
+                        total += df;
+                    }
+                    self.post_start.push(total);
+                }
+                if to == self.terms {
+                    // Reused as each token's next free slot.
+                    self.document_frequency
+                        .copy_from_slice(&self.post_start[..self.terms]);
+                    self.post_items = vec![0u32; self.raw_terms.len()];
+                }
+                self.advance(to, self.terms);
+            }
+            Finishing::Post => {
+                let to = end(self.at, self.products);
+                let next = &mut self.document_frequency;
+                for p in self.at..to {
+                    let (start, end) = (self.doc_start[p] as usize, self.doc_start[p + 1] as usize);
+                    for &t in &self.raw_terms[start..end] {
+                        let slot = &mut next[(t >> FIELD_BITS) as usize];
+                        self.post_items[*slot as usize] =
+                            (p as u32) << FIELD_BITS | (t & FIELD_MASK);
+                        *slot += 1;
+                    }
+                }
+                if to == self.products {
+                    self.document_frequency = Vec::new();
+                }
+                self.advance(to, self.products);
+            }
+            Finishing::Prices => {
+                let to = end(self.at, self.products);
+                self.log_price.extend((self.at..to).map(|p| match price(p) {
+                    Some(x) if x > 0.0 && x.is_finite() => (x as f32).ln(),
+                    _ => f32::NAN,
+                }));
+                self.advance(to, self.products);
+            }
+            Finishing::Done => {}
+        }
+        self.stage == Finishing::Done
+    }
+
+    /// Moves on to the next stage once `to` reached `len`.
+    fn advance(&mut self, to: usize, len: usize) {
+        self.at = to;
+        if to >= len {
+            self.next_stage();
+        }
+    }
+
+    fn next_stage(&mut self) {
+        self.at = 0;
+        self.stage = match self.stage {
+            Finishing::Count => Finishing::Weigh,
+            Finishing::Weigh => Finishing::Keep,
+            Finishing::Keep => Finishing::Offsets,
+            Finishing::Offsets => Finishing::Post,
+            Finishing::Post => Finishing::Prices,
+            Finishing::Prices | Finishing::Done => Finishing::Done,
+        };
+    }
+
+    /// Products `from..to`: each one's vector length, and its selective
+    /// tokens written over its raw ones in place (they are never more), sorted.
+    fn keep(&mut self, from: usize, to: usize) {
+        let Self {
+            raw_start,
+            raw_terms,
+            document_frequency,
+            idf,
+            norm,
+            doc_start,
+            kept,
+            cap,
+            ..
+        } = self;
         let weight =
             |t: u32| FIELD_WEIGHT[(t & FIELD_MASK) as usize] * idf[(t >> FIELD_BITS) as usize];
-        // Each product's kept tokens overwrite its raw ones in place (they
-        // are never more): no second list of every token.
-        let mut norm = Vec::with_capacity(products);
-        let mut doc_start = Vec::with_capacity(products + 1);
-        let mut kept = 0usize;
-        for p in 0..products {
+        for p in from..to {
             let (start, end) = (raw_start[p] as usize, raw_start[p + 1] as usize);
             // Normalise over every token, index only the selective ones:
             // a very common token still dilutes a document's vector.
@@ -397,62 +577,34 @@ impl ContentBuilder {
                 .sum::<f32>()
                 .sqrt();
             norm.push(if length > 0.0 { length } else { 1.0 });
-            doc_start.push(kept as u32);
-            let from = kept;
+            doc_start.push(*kept as u32);
+            let first = *kept;
             for i in start..end {
                 let t = raw_terms[i];
-                if document_frequency[(t >> FIELD_BITS) as usize] <= cap {
-                    raw_terms[kept] = t;
-                    kept += 1;
+                if document_frequency[(t >> FIELD_BITS) as usize] <= *cap {
+                    raw_terms[*kept] = t;
+                    *kept += 1;
                 }
             }
             // A document is a few dozen tokens at most: the shared insertion
             // sort, not one more instantiation of the standard sort in the wasm.
-            super::insertion_sort_by(&mut raw_terms[from..kept], |a, b| {
+            super::insertion_sort_by(&mut raw_terms[first..*kept], |a, b| {
                 (a >> FIELD_BITS).cmp(&(b >> FIELD_BITS))
             });
         }
-        doc_start.push(kept as u32);
-        raw_terms.truncate(kept);
-        raw_terms.shrink_to_fit();
-        drop(raw_start);
-        let doc_terms = raw_terms;
-        let mut post_start = Vec::with_capacity(terms + 1);
-        let mut total = 0u32;
-        post_start.push(0);
-        for &df in &document_frequency {
-            if df <= cap {
-                total += df;
-            }
-            post_start.push(total);
-        }
-        // Reused as each token's next free slot.
-        let mut next = document_frequency;
-        next.copy_from_slice(&post_start[..terms]);
-        let mut post_items = vec![0u32; doc_terms.len()];
-        for p in 0..products {
-            for &t in &doc_terms[doc_start[p] as usize..doc_start[p + 1] as usize] {
-                let slot = &mut next[(t >> FIELD_BITS) as usize];
-                post_items[*slot as usize] = (p as u32) << FIELD_BITS | (t & FIELD_MASK);
-                *slot += 1;
-            }
-        }
-        drop(next);
-        let log_price = prices
-            .take(products)
-            .map(|price| match price {
-                Some(x) if x > 0.0 && x.is_finite() => (x as f32).ln(),
-                _ => f32::NAN,
-            })
-            .collect();
+    }
+
+    /// The index; whatever [`Self::step`] has not done yet is done first.
+    pub fn finish(mut self, price: &dyn Fn(usize) -> Option<f64>) -> ContentIndex {
+        while !self.step(usize::MAX, price) {}
         ContentIndex {
-            doc_start,
-            doc_terms,
-            post_start,
-            post_items,
-            idf,
-            norm,
-            log_price,
+            doc_start: self.doc_start,
+            doc_terms: self.raw_terms,
+            post_start: self.post_start,
+            post_items: self.post_items,
+            idf: self.idf,
+            norm: self.norm,
+            log_price: self.log_price,
         }
     }
 }
@@ -597,7 +749,7 @@ impl ContentIndex {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn product(id: &str, title: &str, price: Option<f64>, description: Option<&str>) -> Product {
@@ -683,7 +835,7 @@ mod tests {
     /// brands and categories that fold together, deep and empty category
     /// levels, repeated tags, long descriptions, missing fields, and words
     /// in more than the postings cap of products.
-    fn generated_products(n: usize, seed: u64) -> Vec<Product> {
+    pub(in crate::core::rank) fn generated_products(n: usize, seed: u64) -> Vec<Product> {
         const WORDS: &[&str] = &[
             "Mug",
             "mugs",

@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::core::catalog::Catalog;
 use crate::core::events::{Event, EventKind};
 use crate::core::model::Model;
-use crate::core::profile::{Facet, FacetIndex, Profile, ProfileWeights};
+use crate::core::profile::{Facet, FacetIndex, FacetIndexBuilder, Profile, ProfileWeights};
 use crate::core::store::Interest;
 
 pub use arrivals::ArrivalsRequest;
@@ -31,8 +31,8 @@ pub use content::{ContentBuilder, ContentIndex};
 pub use evidence::{strongest_action, Evidence};
 pub use rules::{Rules, RulesError, Selector};
 
-use self::copurchase::{catalog_order_prior, CoPurchase};
-use self::rules::CompiledRules;
+use self::copurchase::{catalog_order_prior, CoPurchase, Linker};
+use self::rules::{CompiledRules, RulesCompiler};
 
 /// How much each signal counts. The one place ranking weights live.
 ///
@@ -230,40 +230,164 @@ struct Seed {
     kind: EventKind,
 }
 
-/// Builds an [`Engine`] a batch of products at a time: the widget yields
-/// to the browser between batches, so indexing a large catalog never holds
-/// the main thread for long.
+/// Builds an [`Engine`] in steps of bounded work ([`Self::step`]): the
+/// widget yields to the browser between steps, so building the engine for
+/// a large catalog never holds the main thread for long. In order: reading
+/// the products into the content and facet indexes, the content index's
+/// last pass, the facets' relative prices and kinds, the owner's rules,
+/// then linking the owner's model. Core keeps no clock: the caller decides
+/// when to pause. The engine is the same, to the bit, whatever the steps.
 #[derive(Debug)]
 pub struct EngineBuilder {
-    catalog: Catalog,
+    /// The parts done so far (defaults until their stage is done).
+    engine: Engine,
+    stage: Stage,
     content: ContentBuilder,
+    content_finish: Option<content::ContentFinish>,
+    facets: FacetIndexBuilder,
+    rules: RulesCompiler,
+    link: Option<Linker>,
+}
+
+/// What [`EngineBuilder::step`] works on, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Read,
+    FinishContent,
+    FinishFacets,
+    FacetKinds,
+    Rules,
+    Link,
+    Done,
 }
 
 impl EngineBuilder {
     pub fn new(catalog: Catalog) -> Self {
+        let rules = RulesCompiler::new(&Rules::default(), catalog.len());
         Self {
-            catalog,
+            engine: Engine {
+                catalog,
+                content: ContentIndex::default(),
+                facets: FacetIndex::default(),
+                facet_kind: Vec::new(),
+                copurchase: None,
+                rules: CompiledRules::default(),
+                weights: Weights::default(),
+            },
+            stage: Stage::Read,
             content: ContentBuilder::default(),
+            content_finish: None,
+            facets: FacetIndexBuilder::default(),
+            rules,
+            link: None,
         }
     }
 
-    /// Reads up to `batch` more products; true once every product is read.
+    /// The owner's rules, compiled in steps (instead of the defaults).
+    pub fn with_rules(mut self, rules: &Rules) -> Self {
+        self.rules = RulesCompiler::new(rules, self.engine.catalog.len());
+        self.stage = self.stage.min(Stage::Rules);
+        self
+    }
+
+    /// The co-purchase model, linked in steps (see [`Engine::with_model`]).
+    pub fn with_model(mut self, model: Model) -> Self {
+        self.link = Some(Linker::new(model));
+        self.engine.copurchase = None;
+        self.stage = self.stage.min(Stage::Link);
+        self
+    }
+
+    /// Does up to `batch` products' (or items') worth of the next stage;
+    /// true once the engine is complete.
     pub fn step(&mut self, batch: usize) -> bool {
-        let from = self.content.len();
-        let to = from.saturating_add(batch).min(self.catalog.len());
-        if let Some(products) = self.catalog.products().get(from..to) {
-            self.content.add(products);
+        let engine = &mut self.engine;
+        let catalog = &engine.catalog;
+        let done = match self.stage {
+            Stage::Read => {
+                let from = self.content.len();
+                let to = from.saturating_add(batch.max(1)).min(catalog.len());
+                if let Some(products) = catalog.products().get(from..to) {
+                    self.content.add(products);
+                    self.facets.add(products);
+                }
+                self.content.len() >= catalog.len()
+            }
+            Stage::FinishContent => {
+                let finishing = self
+                    .content_finish
+                    .get_or_insert_with(|| std::mem::take(&mut self.content).finishing());
+                let price = |p: usize| catalog.at(p).and_then(|p| p.price);
+                if finishing.step(batch, &price) {
+                    if let Some(finishing) = self.content_finish.take() {
+                        engine.content = finishing.finish(&price);
+                    }
+                    true
+                } else {
+                    false
+                }
+            }
+            Stage::FinishFacets => {
+                engine.facets = std::mem::take(&mut self.facets).finish();
+                true
+            }
+            Stage::FacetKinds => {
+                let from = engine.facet_kind.len();
+                let to = from.saturating_add(batch.max(1)).min(engine.facets.len());
+                engine
+                    .facet_kind
+                    .extend((from..to).map(|f| match engine.facets.facet(f as u32) {
+                        Some(Facet::Category { .. }) => 0,
+                        Some(Facet::Brand(_)) => 1,
+                        _ => 2,
+                    }));
+                to >= engine.facets.len()
+            }
+            Stage::Rules => {
+                if self.rules.step(batch, catalog) {
+                    let rules = std::mem::replace(
+                        &mut self.rules,
+                        RulesCompiler::new(&Rules::default(), 0),
+                    );
+                    engine.rules = rules.finish(catalog);
+                    true
+                } else {
+                    false
+                }
+            }
+            Stage::Link => match &mut self.link {
+                Some(link) => {
+                    if link.step(batch, catalog) {
+                        engine.copurchase = self
+                            .link
+                            .take()
+                            .and_then(|link| link.finish(&engine.catalog));
+                        true
+                    } else {
+                        false
+                    }
+                }
+                None => true,
+            },
+            Stage::Done => true,
+        };
+        if done {
+            self.stage = match self.stage {
+                Stage::Read => Stage::FinishContent,
+                Stage::FinishContent => Stage::FinishFacets,
+                Stage::FinishFacets => Stage::FacetKinds,
+                Stage::FacetKinds => Stage::Rules,
+                Stage::Rules => Stage::Link,
+                Stage::Link | Stage::Done => Stage::Done,
+            };
         }
-        self.content.len() >= self.catalog.len()
+        self.stage == Stage::Done
     }
 
-    /// The engine, reading whatever [`Self::step`] has not read yet.
+    /// The engine, doing whatever [`Self::step`] has not done yet.
     pub fn finish(mut self) -> Engine {
-        self.step(usize::MAX);
-        let content = self
-            .content
-            .finish(self.catalog.products().iter().map(|p| p.price));
-        Engine::from_parts(self.catalog, content)
+        while !self.step(usize::MAX) {}
+        self.engine
     }
 }
 
@@ -272,39 +396,30 @@ impl Engine {
         EngineBuilder::new(catalog).finish()
     }
 
-    fn from_parts(catalog: Catalog, content: ContentIndex) -> Self {
-        let facets = FacetIndex::build(&catalog);
-        let facet_kind = (0..facets.len() as u32)
-            .map(|f| match facets.facet(f) {
-                Some(Facet::Category { .. }) => 0,
-                Some(Facet::Brand(_)) => 1,
-                _ => 2,
-            })
-            .collect();
-        let rules = CompiledRules::compile(&Rules::default(), catalog.products());
-        Self {
-            catalog,
-            content,
-            facets,
-            facet_kind,
-            copurchase: None,
-            rules,
-            weights: Weights::default(),
+    /// Continues from a built engine: [`EngineBuilder::with_rules`] and
+    /// [`EngineBuilder::with_model`] then redo only those stages, in steps.
+    pub fn into_builder(self) -> EngineBuilder {
+        EngineBuilder {
+            engine: self,
+            stage: Stage::Done,
+            content: ContentBuilder::default(),
+            content_finish: None,
+            facets: FacetIndexBuilder::default(),
+            rules: RulesCompiler::new(&Rules::default(), 0),
+            link: None,
         }
     }
 
     /// Adds the co-purchase model (neighbours and popularity). A model that
     /// shares no product with the catalog is left out: `has_model` says
     /// whether it was linked.
-    pub fn with_model(mut self, model: Model) -> Self {
-        self.copurchase = CoPurchase::link(&model, &self.catalog);
-        self
+    pub fn with_model(self, model: Model) -> Self {
+        self.into_builder().with_model(model).finish()
     }
 
     /// Applies the site owner's rules.
-    pub fn with_rules(mut self, rules: &Rules) -> Self {
-        self.rules = CompiledRules::compile(rules, self.catalog.products());
-        self
+    pub fn with_rules(self, rules: &Rules) -> Self {
+        self.into_builder().with_rules(rules).finish()
     }
 
     pub fn with_weights(mut self, weights: Weights) -> Self {
@@ -835,6 +950,208 @@ mod tests {
                     v.iter().map(|(i, s)| (*i, s.to_bits())).collect::<Vec<_>>()
                 };
                 assert_eq!(bits(&got), bits(&want), "{case:?}");
+            }
+        }
+    }
+
+    /// Everything an engine holds, to the bit: the indexes' own parts
+    /// (their `Debug` forms: vectors and floats, which print exactly), the
+    /// facet index through its accessors (its key map has no fixed order).
+    fn engine_parts(engine: &Engine) -> Vec<String> {
+        let facets = &engine.facets;
+        let mut keys: Vec<String> = Vec::new();
+        for product in engine.catalog.products() {
+            if let Some(leaf) = product.category.last() {
+                keys.push(format!("c:{}", crate::core::text::fold(leaf)));
+            }
+            if let Some(brand) = &product.brand {
+                keys.push(format!("b:{}", crate::core::text::fold(brand)));
+            }
+        }
+        let mut parts = vec![
+            format!("{:?}", engine.content),
+            format!("{:?}", engine.facet_kind),
+            format!("{:?}", engine.rules),
+            format!("{:?}", engine.copurchase),
+            format!(
+                "{:?}",
+                (0..facets.len() as u32)
+                    .map(|f| facets.facet(f))
+                    .collect::<Vec<_>>()
+            ),
+        ];
+        for p in 0..engine.catalog.len() {
+            parts.push(format!(
+                "{p}: {:?} {:?}",
+                facets.of_product(p),
+                facets.relative_price(p).map(f32::to_bits)
+            ));
+        }
+        for key in keys {
+            parts.push(format!("{key}: {:?}", facets.facets_of_key(&key)));
+        }
+        parts
+    }
+
+    /// Recommendations (ids, scores to the bit, reasons) for a few shoppers
+    /// in every context.
+    fn recommendations(engine: &Engine) -> Vec<String> {
+        let n = engine.catalog.len();
+        let id = |i: usize| format!("p{}", i % n.max(1));
+        let at = |i: usize| 1_700_000_000 + i as u64 * 60;
+        let histories: Vec<Vec<Event>> = vec![
+            vec![],
+            vec![Event::new(id(3), EventKind::View, at(1))],
+            (0..30)
+                .map(|i| {
+                    let kind = [EventKind::View, EventKind::Cart, EventKind::Purchase][i % 3];
+                    Event::new(id(i * 37 + 5), kind, at(i))
+                })
+                .collect(),
+        ];
+        let mut out = Vec::new();
+        for history in &histories {
+            let on_screen = id(7);
+            for context in [
+                Context::ForYou,
+                Context::Similar {
+                    product: &on_screen,
+                },
+                Context::Order,
+            ] {
+                let picks = engine.recommend(&Request::new(history, context, 12));
+                out.push(format!(
+                    "{context:?} after {} events: {:?}",
+                    history.len(),
+                    picks
+                        .iter()
+                        .map(|p| (p.product, p.score.to_bits(), &p.reason))
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn an_engine_built_in_steps_is_the_engine_built_at_once_to_the_bit() {
+        use super::content::tests::generated_products;
+        use crate::core::model::{Model, TrainOptions};
+        // Shoppers who buy runs of neighbouring products, and one id the
+        // catalog lacks: a model that links partly.
+        let model_of = |n: usize, prefix: &str| {
+            let histories: Vec<Vec<Event>> = (0..60)
+                .map(|u| {
+                    (0..6)
+                        .map(|e| {
+                            let product = if e == 5 {
+                                "not-in-the-catalog".to_string()
+                            } else {
+                                format!("{prefix}{}", (u * 13 + e) % n.max(1))
+                            };
+                            Event::new(product, EventKind::Purchase, 1_700_000_000 + e as u64)
+                        })
+                        .collect()
+                })
+                .collect();
+            let options = TrainOptions {
+                min_shared_shoppers: 1,
+                ..TrainOptions::default()
+            };
+            Model::train(histories.iter().map(Vec::as_slice), &options)
+        };
+        let rules = Rules {
+            pin: vec!["p9".into(), "missing".into(), "p2".into(), "p9".into()],
+            boost: vec![
+                Selector::Category("KÜCHE".into()),
+                Selector::Id("p4".into()),
+            ],
+            bury: vec![
+                Selector::Tag("sale".into()),
+                Selector::Brand(" acme ".into()),
+            ],
+            hide: vec![Selector::Brand("Zoe".into())],
+            repurchasable: vec![Selector::Category("home".into())],
+            boost_factor: 2.0,
+            bury_factor: 0.25,
+        };
+        // (products, seed of the generated catalog)
+        for (n, seed) in [(0, 1), (1, 2), (40, 3), (700, 4), (2_500, 5)] {
+            let catalog = || Catalog::from_products(generated_products(n, seed)).0;
+            // (with the owner's rules, the model: none, partly linked, another shop's)
+            let extras: [(Option<&Rules>, Option<Model>); 4] = [
+                (None, None),
+                (Some(&rules), None),
+                (Some(&rules), Some(model_of(n, "p"))),
+                (None, Some(model_of(n, "other-shop-"))),
+            ];
+            for (rules, model) in extras {
+                let build = |batch: Option<usize>| {
+                    let mut builder = EngineBuilder::new(catalog());
+                    if let Some(rules) = rules {
+                        builder = builder.with_rules(rules);
+                    }
+                    if let Some(model) = &model {
+                        builder = builder.with_model(model.clone());
+                    }
+                    let mut steps = 0usize;
+                    if let Some(batch) = batch {
+                        while !builder.step(batch) {
+                            steps += 1;
+                        }
+                    }
+                    (builder.finish(), steps)
+                };
+                let (at_once, _) = build(None);
+                let want = (engine_parts(&at_once), recommendations(&at_once));
+                let case = format!(
+                    "catalog {n}, rules {}, model {:?}",
+                    rules.is_some(),
+                    model.as_ref().map(|m| m.ids().first().cloned())
+                );
+                if let Some(model) = &model {
+                    let shares = model
+                        .ids()
+                        .iter()
+                        .any(|id| at_once.catalog.position(id).is_some());
+                    assert_eq!(at_once.has_model(), shares, "{case}");
+                }
+                for batch in [1, 3, 64, 1_000, usize::MAX] {
+                    let (stepped, steps) = build(Some(batch));
+                    // Small batches take many steps: the work is divided.
+                    assert!(
+                        batch > n || n < 40 || steps * batch >= n,
+                        "{case}, batch {batch}: {steps} steps"
+                    );
+                    assert_eq!(
+                        engine_parts(&stepped),
+                        want.0,
+                        "{case}, batch {batch}: indexes"
+                    );
+                    assert_eq!(
+                        recommendations(&stepped),
+                        want.1,
+                        "{case}, batch {batch}: picks"
+                    );
+                }
+                // The native command's way: built, then rules, then model.
+                let mut engine = Engine::new(catalog());
+                if let Some(rules) = rules {
+                    engine = engine.with_rules(rules);
+                }
+                if let Some(model) = model {
+                    engine = engine.with_model(model);
+                }
+                assert_eq!(
+                    engine_parts(&engine),
+                    want.0,
+                    "{case}: with_rules, with_model"
+                );
+                assert_eq!(
+                    recommendations(&engine),
+                    want.1,
+                    "{case}: with_rules, with_model"
+                );
             }
         }
     }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use crate::core::catalog::Product;
+use crate::core::catalog::{Catalog, Product};
 use crate::core::text;
 
 /// Which products a rule applies to.
@@ -181,38 +181,85 @@ pub(crate) struct CompiledRules {
     pub repurchasable: Vec<bool>,
 }
 
-impl CompiledRules {
-    pub fn compile(rules: &Rules, products: &[Product]) -> Self {
-        let any = |selectors: &[Selector], p: &Product| selectors.iter().any(|s| s.matches(p));
-        let mut factor = vec![1f32; products.len()];
-        let mut hidden = vec![false; products.len()];
-        let mut repurchasable = vec![false; products.len()];
-        let boost = sane_factor(rules.boost_factor, 1.5);
-        let bury = sane_factor(rules.bury_factor, 0.5);
-        for (i, p) in products.iter().enumerate() {
-            if any(&rules.boost, p) {
-                factor[i] *= boost;
-            }
-            if any(&rules.bury, p) {
-                factor[i] *= bury;
-            }
-            hidden[i] = any(&rules.hide, p);
-            repurchasable[i] = any(&rules.repurchasable, p);
+/// Compiles [`Rules`] against a catalog a batch of products at a time
+/// ([`Self::step`]), so a caller on a browser's main thread can yield
+/// between batches.
+#[derive(Debug, Clone)]
+pub(crate) struct RulesCompiler {
+    boost: Vec<Selector>,
+    bury: Vec<Selector>,
+    hide: Vec<Selector>,
+    repurchasable: Vec<Selector>,
+    boost_factor: f32,
+    bury_factor: f32,
+    pin: Vec<String>,
+    /// Products read so far, then pins looked up so far.
+    at: usize,
+    compiled: CompiledRules,
+}
+
+impl RulesCompiler {
+    /// Starts compiling `rules` for a catalog of `products` products.
+    pub fn new(rules: &Rules, products: usize) -> Self {
+        Self {
+            boost: rules.boost.clone(),
+            bury: rules.bury.clone(),
+            hide: rules.hide.clone(),
+            repurchasable: rules.repurchasable.clone(),
+            boost_factor: sane_factor(rules.boost_factor, 1.5),
+            bury_factor: sane_factor(rules.bury_factor, 0.5),
+            pin: rules.pin.clone(),
+            at: 0,
+            compiled: CompiledRules {
+                pinned: Vec::new(),
+                factor: Vec::with_capacity(products),
+                hidden: Vec::with_capacity(products),
+                repurchasable: Vec::with_capacity(products),
+            },
         }
-        let mut pinned = Vec::new();
-        for id in &rules.pin {
-            if let Some(i) = products.iter().position(|p| p.id == *id) {
-                if !pinned.contains(&i) {
-                    pinned.push(i);
+    }
+
+    /// Reads up to `batch` more products (then looks up up to `batch`
+    /// pins); true once done.
+    pub fn step(&mut self, batch: usize, catalog: &Catalog) -> bool {
+        let products = catalog.products();
+        let read = self.compiled.factor.len();
+        if read < products.len() {
+            let to = read.saturating_add(batch.max(1)).min(products.len());
+            let any = |selectors: &[Selector], p: &Product| selectors.iter().any(|s| s.matches(p));
+            for p in &products[read..to] {
+                let mut factor = 1f32;
+                if any(&self.boost, p) {
+                    factor *= self.boost_factor;
+                }
+                if any(&self.bury, p) {
+                    factor *= self.bury_factor;
+                }
+                self.compiled.factor.push(factor);
+                self.compiled.hidden.push(any(&self.hide, p));
+                self.compiled
+                    .repurchasable
+                    .push(any(&self.repurchasable, p));
+            }
+            return false;
+        }
+        let to = self.at.saturating_add(batch.max(1)).min(self.pin.len());
+        for id in &self.pin[self.at..to] {
+            // Ids are unique in a catalog: its position is the first match.
+            if let Some(i) = catalog.position(id) {
+                if !self.compiled.pinned.contains(&i) {
+                    self.compiled.pinned.push(i);
                 }
             }
         }
-        Self {
-            pinned,
-            factor,
-            hidden,
-            repurchasable,
-        }
+        self.at = to;
+        self.at >= self.pin.len()
+    }
+
+    /// The compiled rules; whatever [`Self::step`] has not done is done first.
+    pub fn finish(mut self, catalog: &Catalog) -> CompiledRules {
+        while !self.step(usize::MAX, catalog) {}
+        self.compiled
     }
 }
 
