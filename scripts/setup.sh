@@ -38,7 +38,7 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm packages (playwright-core, binaryen, axe-core)"
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/terser ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm packages (playwright-core, binaryen, axe-core, terser)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
