@@ -51,7 +51,9 @@ pub async fn load(settings: &Settings) -> Extras {
 impl Extras {
     /// The engine with the rules compiled and the model linked to its
     /// catalog, in slices of bounded work that yield to the browser.
-    pub async fn apply(self, engine: Engine) -> Engine {
+    /// Borrows `self`: a changed feed shown later on the same page view is
+    /// linked to the same files, not to a second download of them.
+    pub async fn apply(&self, engine: Engine) -> Engine {
         let Extras { model, rules } = self;
         if model.is_none() && rules.is_none() {
             return engine;
@@ -60,12 +62,12 @@ impl Extras {
         yield_to_browser().await;
         let mut slices = Slices::start();
         let model = match model {
-            Some((url, bytes)) => read_model(&url, &bytes, &mut slices).await,
+            Some((url, bytes)) => read_model(url, bytes, &mut slices).await,
             None => None,
         };
         let products = model.as_ref().map_or(0, |m| m.len());
         let mut builder = engine.into_builder();
-        if let Some(rules) = &rules {
+        if let Some(rules) = rules {
             builder = builder.with_rules(rules);
         }
         let with_model = model.is_some();

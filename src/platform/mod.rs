@@ -302,7 +302,7 @@ async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<St
         )
         .await;
         match loaded {
-            Ok(loaded) => show(state, loaded, extras, Some(&viewed)).await,
+            Ok(loaded) => show(state, loaded, &extras, Some(&viewed)).await,
             Err(message) => fail(state, &message),
         }
         return;
@@ -322,16 +322,17 @@ async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<St
         .await;
         // A kept copy this widget cannot read (damaged on the device) is
         // replaced by the shop's feed below, not reported.
-        match loaded {
+        let shown = match loaded {
             Ok(loaded) => {
-                show(state, loaded, extras, Some(&viewed)).await;
-                Ok(())
+                show(state, loaded, &extras, Some(&viewed)).await;
+                true
             }
-            Err(message) => Err(message),
-        }
+            Err(_) => false,
+        };
+        (shown, extras)
     };
-    let ((answer, fetch_ms), painted) = futures::future::join(revalidation, painted).await;
-    let painted = painted.is_ok();
+    let ((answer, fetch_ms), (painted, extras)) =
+        futures::future::join(revalidation, painted).await;
     let fresh = match answer {
         Ok(fetch::Fetched::Body { bytes, etag }) => {
             shelf.keep(&bytes, etag.as_deref());
@@ -354,19 +355,14 @@ async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<St
         cache::Source::Network
     };
     let loaded = match fresh {
-        Ok((bytes, fetch_ms)) => {
-            let (loaded, extras) = futures::future::join(
-                load_engine(&url, bytes, source, fetch_ms),
-                extras::load(&owner),
-            )
-            .await;
-            loaded.map(|loaded| (loaded, extras))
-        }
+        Ok((bytes, fetch_ms)) => load_engine(&url, bytes, source, fetch_ms).await,
         Err(message) => Err(message),
     };
     match loaded {
-        // This page's views were learnt when the kept copy was shown.
-        Ok((loaded, extras)) => show(state, loaded, extras, (!painted).then_some(&viewed)).await,
+        // The model and rules already fetched serve the new feed too (a
+        // broken model was reported once, above). This page's views were
+        // learnt when the kept copy was shown.
+        Ok(loaded) => show(state, loaded, &extras, (!painted).then_some(&viewed)).await,
         // The kept copy stays on screen; the failure is still the owner's to know.
         Err(message) if painted => report::error("catalog", &message),
         Err(message) => fail(state, &message),
@@ -403,7 +399,7 @@ async fn download(
 async fn show(
     state: State,
     loaded: (Engine, usize, Timings),
-    extras: extras::Extras,
+    extras: &extras::Extras,
     viewed: Option<&[String]>,
 ) {
     let (engine, skipped, mut timings) = loaded;
