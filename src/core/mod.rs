@@ -4,6 +4,7 @@
 //! and nothing here names a browser type: a test (`tests/architecture.rs`)
 //! keeps it that way, so all of it is tested natively.
 
+pub mod case;
 pub mod catalog;
 pub mod commands;
 pub mod css;
