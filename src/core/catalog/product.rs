@@ -1,0 +1,797 @@
+//! How a product is kept in memory: [`Product`] holds every string of a
+//! product (id, title, links, currency, brand, description, category path,
+//! tags) in ONE allocation, with the numbers beside it, so a 100k catalog is
+//! 100k allocations instead of 1.5 million and a product's struct is 32
+//! bytes in the browser instead of 144 (issue 8: wasm heap at 100k products).
+//! [`ProductFields`] is the same product as separate owned values: what feed
+//! readers, tools and tests fill in, turned into a [`Product`] once.
+//!
+//! The text is a header, then the strings back to back. The header is a run
+//! of ASCII varints (6 bits each, 0x40 marks that more follow, so the whole
+//! text stays valid UTF-8 and is sliced as `&str` without copying or
+//! unsafe code): the byte lengths of id, title, url, image, currency, brand
+//! and description, then the number of category levels and each level's
+//! length, then the number of tags and each tag's length. Which optional
+//! strings are present (as opposed to empty) is kept in `flags`.
+
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// One product as Tailor uses it, whatever feed it came from, stored
+/// compactly (see the module documentation); read it through its
+/// accessors, build it from [`ProductFields`].
+#[derive(Clone, PartialEq)]
+pub struct Product {
+    /// Header and strings (see the module documentation).
+    text: Box<str>,
+    /// Where the strings start in `text` (the header's length).
+    header: u32,
+    /// Presence bits (`URL` … `ADDED`) and `IN_STOCK`.
+    flags: u8,
+    /// 0 when there is no price (so equal products compare equal).
+    price: f64,
+    /// 0 when there is no date.
+    added: u64,
+}
+
+/// The same product as separate owned values, field for field what the
+/// feeds give; also the serialized form of a [`Product`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductFields {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Category path, broadest first (`["Home", "Kitchen"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub category: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Plain text (feeds' HTML is stripped when read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default = "in_stock_default")]
+    pub in_stock: bool,
+    /// When the product was added to the shop (or first published), Unix
+    /// seconds: what "new since your last visit" goes by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<u64>,
+}
+
+fn in_stock_default() -> bool {
+    true
+}
+
+impl Default for ProductFields {
+    /// An empty product that is in stock, as a feed record without `in_stock` is.
+    fn default() -> Self {
+        Self {
+            id: String::new(),
+            title: String::new(),
+            url: None,
+            image: None,
+            price: None,
+            currency: None,
+            category: Vec::new(),
+            brand: None,
+            tags: Vec::new(),
+            description: None,
+            in_stock: true,
+            added: None,
+        }
+    }
+}
+
+/// The strings of a product, in the order the text keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    Id = 0,
+    Title,
+    Url,
+    Image,
+    Currency,
+    Brand,
+    Description,
+}
+
+const FIELDS: usize = 7;
+const URL: u8 = 1;
+const IMAGE: u8 = 2;
+const CURRENCY: u8 = 4;
+const BRAND: u8 = 8;
+const DESCRIPTION: u8 = 16;
+const PRICE: u8 = 32;
+const ADDED: u8 = 64;
+const IN_STOCK: u8 = 128;
+
+impl Field {
+    /// The presence bit of an optional field (0 for id and title).
+    fn bit(self) -> u8 {
+        match self {
+            Field::Id | Field::Title => 0,
+            Field::Url => URL,
+            Field::Image => IMAGE,
+            Field::Currency => CURRENCY,
+            Field::Brand => BRAND,
+            Field::Description => DESCRIPTION,
+        }
+    }
+}
+
+fn put_varint(out: &mut String, mut v: usize) {
+    loop {
+        let low = (v & 0x3f) as u8;
+        v >>= 6;
+        if v == 0 {
+            out.push(char::from(low));
+            return;
+        }
+        out.push(char::from(low | 0x40));
+    }
+}
+
+fn varint_len(mut v: usize) -> usize {
+    let mut n = 1;
+    while v >= 0x40 {
+        v >>= 6;
+        n += 1;
+    }
+    n
+}
+
+/// The varint at `*at` in `bytes` (0 past the end: only a damaged text,
+/// which the constructors never make).
+fn get_varint(bytes: &[u8], at: &mut usize) -> usize {
+    let mut v = 0usize;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        if shift < usize::BITS {
+            v |= usize::from(b & 0x3f) << shift;
+        }
+        if b & 0x40 == 0 {
+            break;
+        }
+        shift += 6;
+    }
+    v
+}
+
+/// Builds a product's text from its strings: one exact-size allocation.
+/// `fixed` in [`Field`] order; returns the text and the header's length.
+fn assemble<'a, C, T>(fixed: [&'a str; FIELDS], category: C, tags: T) -> (Box<str>, u32)
+where
+    C: ExactSizeIterator<Item = &'a str> + Clone,
+    T: ExactSizeIterator<Item = &'a str> + Clone,
+{
+    let mut header = 0;
+    let mut bodies = 0;
+    for s in fixed {
+        header += varint_len(s.len());
+        bodies += s.len();
+    }
+    for list in [
+        &mut category.clone() as &mut dyn ExactSizeIterator<Item = &str>,
+        &mut tags.clone(),
+    ] {
+        header += varint_len(list.len());
+        for s in list {
+            header += varint_len(s.len());
+            bodies += s.len();
+        }
+    }
+    let mut text = String::with_capacity(header + bodies);
+    for s in fixed {
+        put_varint(&mut text, s.len());
+    }
+    put_varint(&mut text, category.len());
+    for s in category.clone() {
+        put_varint(&mut text, s.len());
+    }
+    put_varint(&mut text, tags.len());
+    for s in tags.clone() {
+        put_varint(&mut text, s.len());
+    }
+    for s in fixed.into_iter().chain(category).chain(tags) {
+        text.push_str(s);
+    }
+    (text.into_boxed_str(), header as u32)
+}
+
+impl Product {
+    pub fn id(&self) -> &str {
+        self.fixed(Field::Id)
+    }
+
+    pub fn title(&self) -> &str {
+        self.fixed(Field::Title)
+    }
+
+    pub fn url(&self) -> Option<&str> {
+        self.optional(Field::Url)
+    }
+
+    pub fn image(&self) -> Option<&str> {
+        self.optional(Field::Image)
+    }
+
+    pub fn price(&self) -> Option<f64> {
+        (self.flags & PRICE != 0).then_some(self.price)
+    }
+
+    /// A three-letter currency code.
+    pub fn currency(&self) -> Option<&str> {
+        self.optional(Field::Currency)
+    }
+
+    /// Category path, broadest first (`["Home", "Kitchen"]`).
+    pub fn category(&self) -> Strs<'_> {
+        self.lists().0
+    }
+
+    pub fn brand(&self) -> Option<&str> {
+        self.optional(Field::Brand)
+    }
+
+    pub fn tags(&self) -> Strs<'_> {
+        self.lists().1
+    }
+
+    /// Plain text (feeds' HTML is stripped when read).
+    pub fn description(&self) -> Option<&str> {
+        self.optional(Field::Description)
+    }
+
+    pub fn in_stock(&self) -> bool {
+        self.flags & IN_STOCK != 0
+    }
+
+    /// When the product was added to the shop (or first published), Unix
+    /// seconds: what "new since your last visit" goes by.
+    pub fn added(&self) -> Option<u64> {
+        (self.flags & ADDED != 0).then_some(self.added)
+    }
+
+    pub fn set_price(&mut self, price: Option<f64>) {
+        self.price = price.unwrap_or(0.0);
+        self.set_flag(PRICE, price.is_some());
+    }
+
+    pub fn set_in_stock(&mut self, in_stock: bool) {
+        self.set_flag(IN_STOCK, in_stock);
+    }
+
+    pub fn set_added(&mut self, added: Option<u64>) {
+        self.added = added.unwrap_or(0);
+        self.set_flag(ADDED, added.is_some());
+    }
+
+    fn set_flag(&mut self, bit: u8, on: bool) {
+        if on {
+            self.flags |= bit;
+        } else {
+            self.flags &= !bit;
+        }
+    }
+
+    /// The same product as separate owned values.
+    pub fn to_fields(&self) -> ProductFields {
+        ProductFields {
+            id: self.id().to_string(),
+            title: self.title().to_string(),
+            url: self.url().map(String::from),
+            image: self.image().map(String::from),
+            price: self.price(),
+            currency: self.currency().map(String::from),
+            category: self.category().map(String::from).collect(),
+            brand: self.brand().map(String::from),
+            tags: self.tags().map(String::from).collect(),
+            description: self.description().map(String::from),
+            in_stock: self.in_stock(),
+            added: self.added(),
+        }
+    }
+
+    /// Heap bytes this product holds beyond its struct (its text).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The byte range of a fixed field in `text`.
+    fn span(&self, field: Field) -> (usize, usize) {
+        let bytes = self.text.as_bytes();
+        let mut at = 0;
+        let mut start = self.header as usize;
+        for _ in 0..field as usize {
+            start += get_varint(bytes, &mut at);
+        }
+        (start, start + get_varint(bytes, &mut at))
+    }
+
+    fn fixed(&self, field: Field) -> &str {
+        let (start, end) = self.span(field);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    fn optional(&self, field: Field) -> Option<&str> {
+        (self.flags & field.bit() != 0).then(|| self.fixed(field))
+    }
+
+    /// The category levels and the tags.
+    fn lists(&self) -> (Strs<'_>, Strs<'_>) {
+        let bytes = self.text.as_bytes();
+        let header = &bytes[..(self.header as usize).min(bytes.len())];
+        let mut at = 0;
+        let mut start = self.header as usize;
+        for _ in 0..FIELDS {
+            start += get_varint(header, &mut at);
+        }
+        let categories = get_varint(header, &mut at);
+        let category_lengths = at;
+        let mut tag_start = start;
+        for _ in 0..categories {
+            tag_start += get_varint(header, &mut at);
+        }
+        let tags = get_varint(header, &mut at);
+        let list = |lengths: usize, left: usize, from: usize| Strs {
+            lengths: header.get(lengths..).unwrap_or_default(),
+            rest: self.text.get(from..).unwrap_or_default(),
+            left,
+        };
+        (
+            list(category_lengths, categories, start),
+            list(at, tags, tag_start),
+        )
+    }
+}
+
+/// The strings of a product's list field (category levels, tags), in order.
+#[derive(Clone)]
+pub struct Strs<'a> {
+    /// The varint lengths of the strings not yet given (and what follows).
+    lengths: &'a [u8],
+    /// The text from the next string on.
+    rest: &'a str,
+    left: usize,
+}
+
+impl<'a> Iterator for Strs<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let mut at = 0;
+        let len = get_varint(self.lengths, &mut at);
+        self.lengths = self.lengths.get(at..).unwrap_or_default();
+        let (s, rest) = self.rest.split_at_checked(len).unwrap_or((self.rest, ""));
+        self.rest = rest;
+        Some(s)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Strs<'_> {}
+
+impl<'a> Strs<'a> {
+    /// The `i`-th string.
+    pub fn get(mut self, i: usize) -> Option<&'a str> {
+        self.nth(i)
+    }
+
+    pub fn first(mut self) -> Option<&'a str> {
+        self.next()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.left == 0
+    }
+
+    /// True when one of the strings is `s`.
+    pub fn has(mut self, s: &str) -> bool {
+        self.any(|x| x == s)
+    }
+
+    /// The strings as owned values.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.clone().map(String::from).collect()
+    }
+}
+
+impl std::fmt::Debug for Strs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<[S]> for Strs<'_> {
+    fn eq(&self, other: &[S]) -> bool {
+        self.len() == other.len() && self.clone().zip(other).all(|(a, b)| a == b.as_ref())
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for Strs<'_> {
+    fn eq(&self, other: &[S; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<S: AsRef<str>> PartialEq<Vec<S>> for Strs<'_> {
+    fn eq(&self, other: &Vec<S>) -> bool {
+        *self == other[..]
+    }
+}
+
+impl From<ProductFields> for Product {
+    fn from(p: ProductFields) -> Self {
+        Product::from(&p)
+    }
+}
+
+impl From<&ProductFields> for Product {
+    fn from(p: &ProductFields) -> Self {
+        let optional = [&p.url, &p.image, &p.currency, &p.brand, &p.description];
+        let mut flags = 0;
+        for (bit, value) in [URL, IMAGE, CURRENCY, BRAND, DESCRIPTION]
+            .into_iter()
+            .zip(optional)
+        {
+            if value.is_some() {
+                flags |= bit;
+            }
+        }
+        let fixed = [
+            p.id.as_str(),
+            p.title.as_str(),
+            p.url.as_deref().unwrap_or(""),
+            p.image.as_deref().unwrap_or(""),
+            p.currency.as_deref().unwrap_or(""),
+            p.brand.as_deref().unwrap_or(""),
+            p.description.as_deref().unwrap_or(""),
+        ];
+        let (text, header) = assemble(
+            fixed,
+            p.category.iter().map(String::as_str),
+            p.tags.iter().map(String::as_str),
+        );
+        let mut product = Product {
+            text,
+            header,
+            flags,
+            price: 0.0,
+            added: 0,
+        };
+        product.set_price(p.price);
+        product.set_added(p.added);
+        product.set_in_stock(p.in_stock);
+        product
+    }
+}
+
+impl From<&Product> for ProductFields {
+    fn from(p: &Product) -> Self {
+        p.to_fields()
+    }
+}
+
+impl Default for Product {
+    /// An empty product that is in stock, as a feed record without `in_stock` is.
+    fn default() -> Self {
+        Product::from(ProductFields::default())
+    }
+}
+
+impl std::fmt::Debug for Product {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Product")
+            .field("id", &self.id())
+            .field("title", &self.title())
+            .field("url", &self.url())
+            .field("image", &self.image())
+            .field("price", &self.price())
+            .field("currency", &self.currency())
+            .field("category", &self.category())
+            .field("brand", &self.brand())
+            .field("tags", &self.tags())
+            .field("description", &self.description())
+            .field("in_stock", &self.in_stock())
+            .field("added", &self.added())
+            .finish()
+    }
+}
+
+/// A list field serialized as a sequence, without collecting it.
+struct Seq<'a>(Strs<'a>);
+
+impl Serialize for Seq<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.clone())
+    }
+}
+
+impl Serialize for Product {
+    /// As [`ProductFields`] serializes (absent fields and empty lists left out).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (category, tags) = self.lists();
+        let mut out = s.serialize_struct("Product", 12)?;
+        out.serialize_field("id", self.id())?;
+        out.serialize_field("title", self.title())?;
+        let optional = |out: &mut S::SerializeStruct, key, value: Option<&str>| match value {
+            Some(v) => out.serialize_field(key, v),
+            None => out.skip_field(key),
+        };
+        optional(&mut out, "url", self.url())?;
+        optional(&mut out, "image", self.image())?;
+        match self.price() {
+            Some(price) => out.serialize_field("price", &price)?,
+            None => out.skip_field("price")?,
+        }
+        optional(&mut out, "currency", self.currency())?;
+        if category.is_empty() {
+            out.skip_field("category")?;
+        } else {
+            out.serialize_field("category", &Seq(category))?;
+        }
+        optional(&mut out, "brand", self.brand())?;
+        if tags.is_empty() {
+            out.skip_field("tags")?;
+        } else {
+            out.serialize_field("tags", &Seq(tags))?;
+        }
+        optional(&mut out, "description", self.description())?;
+        out.serialize_field("in_stock", &self.in_stock())?;
+        match self.added() {
+            Some(added) => out.serialize_field("added", &added)?,
+            None => out.skip_field("added")?,
+        }
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Product {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ProductFields::deserialize(d).map(Product::from)
+    }
+}
+
+/// Builds products one after another from strings written in any field
+/// order into one reused buffer (the packed reader's rows): each product's
+/// text is then made in one exact-size allocation, with no string per field.
+#[derive(Default)]
+pub(super) struct ProductWriter {
+    /// The strings written so far for the current product.
+    buffer: String,
+    /// Where each fixed field is in `buffer` (start, end).
+    fixed: [(u32, u32); FIELDS],
+    category: Vec<(u32, u32)>,
+    tags: Vec<(u32, u32)>,
+    flags: u8,
+    price: f64,
+    added: u64,
+}
+
+/// Which list [`ProductWriter::end_item`] adds to.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum List {
+    Category,
+    Tags,
+}
+
+impl ProductWriter {
+    /// Starts a new product (in stock, no price, no date, empty strings).
+    pub(super) fn clear(&mut self) {
+        self.buffer.clear();
+        self.fixed = [(0, 0); FIELDS];
+        self.category.clear();
+        self.tags.clear();
+        self.flags = IN_STOCK;
+        self.price = 0.0;
+        self.added = 0;
+    }
+
+    /// The buffer to write a string into, after which [`Self::end_field`]
+    /// or [`Self::end_item`] with [`Self::mark`] taken before says what it was.
+    pub(super) fn buffer(&mut self) -> &mut String {
+        &mut self.buffer
+    }
+
+    pub(super) fn mark(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// What was written since `mark` is `field` (and present).
+    pub(super) fn end_field(&mut self, field: Field, mark: usize) {
+        self.fixed[field as usize] = (mark as u32, self.buffer.len() as u32);
+        self.flags |= field.bit();
+    }
+
+    /// What was written since `mark` is the next string of `list`.
+    pub(super) fn end_item(&mut self, list: List, mark: usize) {
+        let span = (mark as u32, self.buffer.len() as u32);
+        match list {
+            List::Category => self.category.push(span),
+            List::Tags => self.tags.push(span),
+        }
+    }
+
+    /// Writes `value` as `field`.
+    pub(super) fn field(&mut self, field: Field, value: &str) {
+        let mark = self.mark();
+        self.buffer.push_str(value);
+        self.end_field(field, mark);
+    }
+
+    pub(super) fn set_price(&mut self, price: Option<f64>) {
+        self.price = price.unwrap_or(0.0);
+        self.set_flag(PRICE, price.is_some());
+    }
+
+    pub(super) fn set_in_stock(&mut self, in_stock: bool) {
+        self.set_flag(IN_STOCK, in_stock);
+    }
+
+    pub(super) fn set_added(&mut self, added: Option<u64>) {
+        self.added = added.unwrap_or(0);
+        self.set_flag(ADDED, added.is_some());
+    }
+
+    fn set_flag(&mut self, bit: u8, on: bool) {
+        if on {
+            self.flags |= bit;
+        } else {
+            self.flags &= !bit;
+        }
+    }
+
+    /// The product written since [`Self::clear`].
+    pub(super) fn product(&self) -> Product {
+        let slice = |&(start, end): &(u32, u32)| {
+            self.buffer
+                .get(start as usize..end as usize)
+                .unwrap_or_default()
+        };
+        let (text, header) = assemble(
+            self.fixed.each_ref().map(slice),
+            self.category.iter().map(slice),
+            self.tags.iter().map(slice),
+        );
+        Product {
+            text,
+            header,
+            flags: self.flags,
+            price: self.price,
+            added: self.added,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(i: usize) -> ProductFields {
+        let long = "é".repeat(40 * i);
+        ProductFields {
+            id: format!("sku-{i}"),
+            title: format!("Title {i} {long}"),
+            url: (i % 2 == 0).then(|| format!("/p/{i}")),
+            image: (i % 3 == 0).then(String::new),
+            price: (i % 4 != 0).then_some(i as f64 * 1.5),
+            currency: (i % 5 != 0).then(|| "EUR".into()),
+            category: (0..i % 4).map(|d| format!("Level {d}{long}")).collect(),
+            brand: (i % 2 == 1).then(|| format!("Brand {i}")),
+            tags: (0..i % 6)
+                .map(|t| {
+                    if t == 1 {
+                        String::new()
+                    } else {
+                        format!("t{t}")
+                    }
+                })
+                .collect(),
+            description: (i % 3 != 1).then(|| long.clone()),
+            in_stock: i % 7 != 0,
+            added: (i % 2 == 0).then_some(i as u64 * 1000),
+        }
+    }
+
+    #[test]
+    fn every_field_reads_back_as_written() {
+        let mut cases: Vec<ProductFields> = (0..40).map(fields).collect();
+        cases.push(ProductFields::default());
+        cases.push(ProductFields {
+            price: Some(1e300),
+            added: Some(u64::MAX),
+            tags: vec![String::new(); 3],
+            category: vec!["\u{1f}".into(), "x\u{0}y".into()],
+            ..ProductFields::default()
+        });
+        for original in cases {
+            let product = Product::from(&original);
+            assert_eq!(product.to_fields(), original);
+            assert_eq!(product.category().len(), original.category.len());
+            assert_eq!(product.tags().len(), original.tags.len());
+            assert_eq!(product, Product::from(product.to_fields()));
+            // Serialized as the fields serialize, and read back.
+            let json = serde_json::to_string(&product).unwrap();
+            assert_eq!(json, serde_json::to_string(&original).unwrap());
+            assert_eq!(serde_json::from_str::<Product>(&json).unwrap(), product);
+            assert_eq!(
+                format!("{product:?}").replacen("Product", "ProductFields", 1),
+                format!("{original:?}")
+            );
+        }
+    }
+
+    #[test]
+    fn setters_change_only_their_field() {
+        let mut p = Product::from(fields(3));
+        p.set_price(None);
+        p.set_in_stock(false);
+        p.set_added(Some(5));
+        let mut want = fields(3);
+        want.price = None;
+        want.in_stock = false;
+        want.added = Some(5);
+        assert_eq!(p.to_fields(), want);
+        assert_eq!(p, Product::from(want));
+    }
+
+    #[test]
+    fn the_writer_makes_what_the_fields_make() {
+        let mut writer = ProductWriter::default();
+        for i in 0..40 {
+            let f = fields(i);
+            writer.clear();
+            // Out of order, as the packed reader writes.
+            for tag in &f.tags {
+                let mark = writer.mark();
+                writer.buffer().push_str(tag);
+                writer.end_item(List::Tags, mark);
+            }
+            if let Some(d) = &f.description {
+                writer.field(Field::Description, d);
+            }
+            writer.field(Field::Title, &f.title);
+            for level in &f.category {
+                let mark = writer.mark();
+                writer.buffer().push_str(level);
+                writer.end_item(List::Category, mark);
+            }
+            writer.field(Field::Id, &f.id);
+            for (field, value) in [
+                (Field::Url, &f.url),
+                (Field::Image, &f.image),
+                (Field::Currency, &f.currency),
+                (Field::Brand, &f.brand),
+            ] {
+                if let Some(v) = value {
+                    writer.field(field, v);
+                }
+            }
+            writer.set_price(f.price);
+            writer.set_in_stock(f.in_stock);
+            writer.set_added(f.added);
+            assert_eq!(writer.product(), Product::from(&f), "{i}");
+        }
+    }
+
+    #[test]
+    fn a_product_is_small() {
+        // One pointer-sized box, two 8-byte numbers, a u32 and the flags.
+        assert!(std::mem::size_of::<Product>() <= 40);
+    }
+}
