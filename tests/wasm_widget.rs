@@ -59,7 +59,7 @@ fn engine() -> Engine {
         product("tee-2", "Linen T-Shirt", "Clothing"),
         Product::from(ProductFields {
             url: Some("javascript:alert(1)".into()),
-            ..product("bad-1", "<img src=x onerror=alert(1)> Mug", "Kitchen")
+            ..product("bad-1", "<img src=x onerror=alert(1)> Mug", "Kitchen").to_fields()
         }),
     ];
     Engine::new(Catalog::from_products(products).0)
@@ -150,7 +150,7 @@ fn settings_from_script_tag_over_window_config() {
     let (settings, errors) = page::settings(Some(&script), &config);
     assert_eq!(settings.catalog.as_deref(), Some("/tag.json"));
     assert_eq!(settings.limit, 5);
-    assert_eq!(settings.currency(), Some("EUR"));
+    assert_eq!(settings.currency.as_deref(), Some("EUR"));
     assert_eq!(errors.len(), 1, "{errors:?}");
     root.remove();
 }
@@ -332,7 +332,7 @@ fn arrivals_engine(now: u64) -> Engine {
     let dated = |id: &str, title: &str, category: &str, days_ago: u64| {
         Product::from(ProductFields {
             added: Some(now - days_ago * day),
-            ..product(id, title, category)
+            ..product(id, title, category).to_fields()
         })
     };
     let products = vec![
@@ -342,7 +342,7 @@ fn arrivals_engine(now: u64) -> Engine {
         dated("tee-3", "Merino T-Shirt", "Clothing", 1),
         Product::from(ProductFields {
             in_stock: false,
-            ..dated("jar-1", "Glass Jar", "Kitchen", 1)
+            ..dated("jar-1", "Glass Jar", "Kitchen", 1).to_fields()
         }),
     ];
     Engine::new(Catalog::from_products(products).0)

@@ -222,7 +222,7 @@ pub fn cards(
             timed(started);
             let picks: Vec<_> = ranked
                 .into_iter()
-                .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
+                .filter(|pick| Some(catalog.products()[pick.product].id()) != on_screen)
                 .collect();
             let evidence = engine.evidence(&request, &picks);
             picks

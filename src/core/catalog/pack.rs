@@ -27,7 +27,7 @@
 
 use thiserror::Error;
 
-use super::product::{Field, List, ProductWriter};
+use super::product::{Field, ProductWriter};
 use super::{Catalog, IdIndex, Product, ProductFields};
 use crate::core::text;
 
@@ -178,8 +178,11 @@ pub struct PackReader<'a> {
     /// the steps); `None` once a repeated id is met (only in a damaged file).
     by_id: Option<IdIndex>,
     writer: ProductWriter,
-    /// The id of the product being read (url and image patterns repeat it).
+    /// The id of the product being read (url and image patterns repeat
+    /// it), then a tag being made from a word of the title.
     id: String,
+    /// Every column's dictionary, one after another.
+    dictionaries: Vec<&'a str>,
 }
 
 /// The column being skimmed.
@@ -189,12 +192,9 @@ enum Column {
     Categories,
     Brands,
     Titles,
-    /// Url (`image` false) or image, spelled out row by row.
-    SpelledLinks {
-        image: bool,
-    },
-    /// Url or image following a pattern: nothing per row.
-    PatternLinks {
+    /// Url (`image` false) or image: spelled out row by row, or
+    /// following a pattern (nothing per row).
+    Links {
         image: bool,
     },
     /// Whole units + 1 (0: no price), then a byte of cents per price.
@@ -217,12 +217,12 @@ struct Rows<'a> {
     id_prefixes: Vec<(usize, &'a str)>,
     previous_id: i64,
     categories: Reader<'a>,
-    paths: Vec<&'a str>,
+    paths: Dictionary,
     brands: Reader<'a>,
-    brand_names: Vec<&'a str>,
+    brand_names: Dictionary,
     recent_brands: Recent,
     titles: Reader<'a>,
-    title_words: Vec<&'a str>,
+    title_words: Dictionary,
     /// Url and image: the cursor of spelled-out values, or
     /// `(prefix, suffix, presence bits)`.
     links: [Link<'a>; 2],
@@ -230,17 +230,30 @@ struct Rows<'a> {
     /// The cents of priced products (`None`: prices as f64 bits in `price_units`).
     price_cents: Option<Reader<'a>>,
     currencies: Reader<'a>,
-    currency_codes: Vec<&'a str>,
+    currency_codes: Dictionary,
     tags: Reader<'a>,
-    tag_names: Vec<&'a str>,
+    tag_names: Dictionary,
     recent_tags: Recent,
     keywords: Reader<'a>,
-    keyword_words: Vec<&'a str>,
+    keyword_words: Dictionary,
     stock: &'a [u8],
     /// The dates' cursor and the earliest date.
     added: Option<(Reader<'a>, u64)>,
     /// Products with a price (the cents bytes to skip).
     priced: usize,
+}
+
+/// Where a column's dictionary is in [`PackReader::dictionaries`].
+#[derive(Debug, Default, Clone, Copy)]
+struct Dictionary {
+    start: usize,
+    end: usize,
+}
+
+impl Dictionary {
+    fn of<'d, 'a>(self, all: &'d [&'a str]) -> &'d [&'a str] {
+        all.get(self.start..self.end).unwrap_or_default()
+    }
 }
 
 #[derive(Default)]
@@ -257,6 +270,7 @@ const ROW_CELLS: usize = 12;
 
 impl<'a> PackReader<'a> {
     /// Checks the magic bytes and version and reads the product count.
+    #[inline(never)]
     pub fn new(bytes: &'a [u8]) -> Result<Self, PackError> {
         if !is_packed(bytes) {
             return Err(PackError::NotPacked);
@@ -286,6 +300,7 @@ impl<'a> PackReader<'a> {
             by_id: Some(IdIndex::with_capacity(n)),
             writer: ProductWriter::default(),
             id: String::new(),
+            dictionaries: Vec::new(),
         })
     }
 
@@ -352,50 +367,36 @@ impl<'a> PackReader<'a> {
         let r = &mut self.r;
         let rows = &mut self.rows;
         let n = self.n;
-        // The links' header: mode 0 a pattern and presence bits, 1 spelled out.
-        let link = |r: &mut Reader<'a>, image: bool, rows: &mut Rows<'a>| {
-            let slot = &mut rows.links[usize::from(image)];
-            Ok(match r.link_pattern(n)? {
-                Some((prefix, suffix, present)) => {
-                    *slot = Link::Pattern(prefix, suffix, present);
-                    Column::PatternLinks { image }
-                }
-                None => {
-                    *slot = Link::Spelled(r.clone());
-                    Column::SpelledLinks { image }
-                }
-            })
-        };
         self.column = match self.column {
             Column::Ids => {
-                rows.paths = r.strings()?;
+                rows.paths = r.dictionary(&mut self.dictionaries)?;
                 rows.categories = r.clone();
                 Column::Categories
             }
             Column::Categories => {
-                rows.brand_names = r.strings()?;
+                rows.brand_names = r.dictionary(&mut self.dictionaries)?;
                 rows.brands = r.clone();
                 Column::Brands
             }
             Column::Brands => {
-                rows.title_words = r.strings()?;
+                rows.title_words = r.dictionary(&mut self.dictionaries)?;
                 rows.titles = r.clone();
                 Column::Titles
             }
-            Column::Titles => link(r, false, rows)?,
-            Column::SpelledLinks { image: false } | Column::PatternLinks { image: false } => {
-                link(r, true, rows)?
+            Column::Titles | Column::Links { image: false } => {
+                let image = self.column != Column::Titles;
+                rows.links[usize::from(image)] = match r.link_pattern(n)? {
+                    Some((prefix, suffix, present)) => Link::Pattern(prefix, suffix, present),
+                    None => Link::Spelled(r.clone()),
+                };
+                Column::Links { image }
             }
-            Column::SpelledLinks { image: true } | Column::PatternLinks { image: true } => {
-                match r.uint()? {
-                    0 => {
-                        rows.price_units = r.clone();
-                        Column::PriceUnits
-                    }
-                    1 => {
-                        rows.price_units = r.clone();
-                        Column::PriceBits
-                    }
+            Column::Links { image: true } => {
+                let mode = r.uint()?;
+                rows.price_units = r.clone();
+                match mode {
+                    0 => Column::PriceUnits,
+                    1 => Column::PriceBits,
                     _ => return Err(r.damaged()),
                 }
             }
@@ -404,17 +405,17 @@ impl<'a> PackReader<'a> {
                     rows.price_cents = Some(r.clone());
                     r.take(rows.priced)?;
                 }
-                rows.currency_codes = r.strings()?;
+                rows.currency_codes = r.dictionary(&mut self.dictionaries)?;
                 rows.currencies = r.clone();
                 Column::Currencies
             }
             Column::Currencies => {
-                rows.tag_names = r.strings()?;
+                rows.tag_names = r.dictionary(&mut self.dictionaries)?;
                 rows.tags = r.clone();
                 Column::Tags
             }
             Column::Tags => {
-                rows.keyword_words = r.strings()?;
+                rows.keyword_words = r.dictionary(&mut self.dictionaries)?;
                 rows.keywords = r.clone();
                 Column::Keywords
             }
@@ -460,10 +461,12 @@ impl<'a> PackReader<'a> {
                     r.uint()?;
                 }
             }
-            Column::SpelledLinks { .. } => {
-                r.str()?;
+            Column::Links { image } => {
+                if let Link::Spelled(_) = self.rows.links[usize::from(image)] {
+                    r.str()?;
+                }
             }
-            Column::PatternLinks { .. } | Column::Rows | Column::Done => {}
+            Column::Rows | Column::Done => {}
             Column::PriceUnits => {
                 if r.uint()? != 0 {
                     self.rows.priced += 1;
@@ -492,27 +495,36 @@ impl<'a> PackReader<'a> {
     fn read_row(&mut self, i: usize) -> Result<(), PackError> {
         let rows = &mut self.rows;
         let w = &mut self.writer;
+        let all = &self.dictionaries;
+        let paths = rows.paths.of(all);
+        let brand_names = rows.brand_names.of(all);
+        let title_words = rows.title_words.of(all);
+        let currency_codes = rows.currency_codes.of(all);
+        let tag_names = rows.tag_names.of(all);
+        let keyword_words = rows.keyword_words.of(all);
         w.clear();
         // Id.
         let r = &mut rows.ids;
         r.id(&rows.id_prefixes, &mut rows.previous_id, &mut self.id)?;
-        w.field(Field::Id, &self.id);
+        w.field(Field::Id, Some(&self.id));
         // Category path: the levels joined by U+001F in the dictionary.
         let r = &mut rows.categories;
-        let category = r.index(rows.paths.len() + 1)?.checked_sub(1);
-        if let Some(path) = category.and_then(|c| rows.paths.get(c as usize)) {
-            for level in path.split('\u{1f}') {
-                let mark = w.mark();
-                w.buffer().push_str(level);
-                w.end_item(List::Category, mark);
+        let category = r.index(paths.len() + 1)?.checked_sub(1);
+        match category.and_then(|c| paths.get(c as usize)) {
+            Some(path) => {
+                w.list(path.bytes().filter(|&b| b == 0x1f).count() + 1);
+                for level in path.split('\u{1f}') {
+                    w.item(level);
+                }
             }
+            None => w.list(0),
         }
         // Brand: new in its category, or one of the category's recent ones.
         let r = &mut rows.brands;
         let brand = match r.uint()? {
             0 => None,
             1 => {
-                let b = r.index(rows.brand_names.len())?;
+                let b = r.index(brand_names.len())?;
                 rows.recent_brands.add(category, b);
                 Some(b)
             }
@@ -523,43 +535,33 @@ impl<'a> PackReader<'a> {
             ),
         };
         let brand = match brand {
-            Some(b) => Some(*rows.brand_names.get(b as usize).ok_or(r.damaged())?),
+            Some(b) => Some(*brand_names.get(b as usize).ok_or(r.damaged())?),
             None => None,
         };
-        if let Some(brand) = brand {
-            w.field(Field::Brand, brand);
-        }
+        w.field(Field::Brand, brand);
         // Title: the brand when it starts it, then words of the dictionary.
         let r = &mut rows.titles;
         let head = r.uint()?;
         let count = r.count_of(head / 2)?;
-        let first = match head & 1 {
-            1 => Some(brand.ok_or(r.damaged())?),
-            _ => None,
-        };
-        let words_at = r.clone();
         let mark = w.mark();
-        let buffer = w.buffer();
-        if let Some(first) = first {
-            buffer.push_str(first);
+        if head & 1 == 1 {
+            w.buffer().push_str(brand.ok_or(r.damaged())?);
         }
         for k in 0..count {
-            if k > 0 || first.is_some() {
+            let word = title_words[r.index(title_words.len())? as usize];
+            let buffer = w.buffer();
+            if k > 0 || head & 1 == 1 {
                 buffer.push(' ');
             }
-            buffer.push_str(rows.title_words[r.index(rows.title_words.len())? as usize]);
+            buffer.push_str(word);
         }
-        w.end_field(Field::Title, mark);
+        w.end(Field::Title, mark);
+        let title = mark..w.mark();
         // Url and image.
         for (link, field) in rows.links.iter_mut().zip([Field::Url, Field::Image]) {
             match link {
-                Link::Absent => {}
-                Link::Spelled(r) => {
-                    let value = r.str()?;
-                    if !value.is_empty() {
-                        w.field(field, value);
-                    }
-                }
+                Link::Absent => w.field(field, None),
+                Link::Spelled(r) => w.field(field, Some(r.str()?).filter(|v| !v.is_empty())),
                 Link::Pattern(prefix, suffix, present) => {
                     if present[i / 8] & (1 << (i % 8)) != 0 {
                         let mark = w.mark();
@@ -567,7 +569,9 @@ impl<'a> PackReader<'a> {
                         buffer.push_str(prefix);
                         buffer.push_str(&self.id);
                         buffer.push_str(suffix);
-                        w.end_field(field, mark);
+                        w.end(field, mark);
+                    } else {
+                        w.field(field, None);
                     }
                 }
             }
@@ -593,35 +597,26 @@ impl<'a> PackReader<'a> {
         }
         // Currency.
         let r = &mut rows.currencies;
-        if let Some(c) = r.index(rows.currency_codes.len() + 1)?.checked_sub(1) {
-            w.field(Field::Currency, rows.currency_codes[c as usize]);
-        }
+        let c = r.index(currency_codes.len() + 1)?.checked_sub(1);
+        w.field(Field::Currency, c.map(|c| currency_codes[c as usize]));
         // Tags: a word of the title, new in the category, or a recent one.
         let r = &mut rows.tags;
-        for _ in 0..r.count(1)? {
+        let k = r.count(1)?;
+        w.list(k);
+        for _ in 0..k {
             let code = r.uint()?;
             let mark = w.mark();
             if code % 2 == 1 {
-                // The title's words as `title.split(' ')` gives them.
-                let mut words_r = words_at.clone();
-                let mut words = first
-                    .into_iter()
-                    .chain((0..count).map_while(|_| {
-                        let at = words_r.index(rows.title_words.len()).ok()?;
-                        rows.title_words.get(at as usize).copied()
-                    }))
-                    .flat_map(|w| w.split(' '));
-                let word = words.nth(code as usize / 2).ok_or(r.damaged())?;
-                let buffer = w.buffer();
-                for c in word
-                    .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-                    .chars()
-                {
-                    buffer.push(c.to_ascii_lowercase());
-                }
+                let title = w.buffer().get(title.clone()).unwrap_or_default();
+                let word = title.split(' ').nth(code as usize / 2).ok_or(r.damaged())?;
+                let tag = &mut self.id;
+                tag.clear();
+                tag.push_str(word.trim_matches(|c: char| !c.is_ascii_alphanumeric()));
+                tag.make_ascii_lowercase();
+                w.buffer().push_str(tag);
             } else {
                 let t = if code == 0 {
-                    let t = r.index(rows.tag_names.len())?;
+                    let t = r.index(tag_names.len())?;
                     rows.recent_tags.add(category, t);
                     t
                 } else {
@@ -630,9 +625,9 @@ impl<'a> PackReader<'a> {
                         .ok_or(r.damaged())?
                 };
                 w.buffer()
-                    .push_str(rows.tag_names.get(t as usize).ok_or(r.damaged())?);
+                    .push_str(tag_names.get(t as usize).ok_or(r.damaged())?);
             }
-            w.end_item(List::Tags, mark);
+            w.end_item(mark);
         }
         // Description keywords.
         let r = &mut rows.keywords;
@@ -640,14 +635,16 @@ impl<'a> PackReader<'a> {
         if k > 0 {
             let mark = w.mark();
             for j in 0..k {
-                let word = rows.keyword_words[r.index(rows.keyword_words.len())? as usize];
+                let word = keyword_words[r.index(keyword_words.len())? as usize];
                 let buffer = w.buffer();
                 if j > 0 {
                     buffer.push(' ');
                 }
                 buffer.push_str(word);
             }
-            w.end_field(Field::Description, mark);
+            w.end(Field::Description, mark);
+        } else {
+            w.field(Field::Description, None);
         }
         // Stock and date added.
         w.set_in_stock(rows.stock[i / 8] & (1 << (i % 8)) != 0);
@@ -704,8 +701,8 @@ struct Recent(Vec<Vec<u32>>);
 impl Recent {
     fn list(&mut self, context: Option<u32>) -> &mut Vec<u32> {
         let at = context.map_or(0, |c| c as usize + 1);
-        if at >= self.0.len() {
-            self.0.resize(at + 1, Vec::new());
+        while self.0.len() <= at {
+            self.0.push(Vec::new());
         }
         &mut self.0[at]
     }
@@ -1055,9 +1052,18 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(raw).map_err(|_| PackError::Damaged(at))
     }
 
-    fn strings(&mut self) -> Result<Vec<&'a str>, PackError> {
+    /// A column's dictionary, added to `all`.
+    fn dictionary(&mut self, all: &mut Vec<&'a str>) -> Result<Dictionary, PackError> {
         let n = self.count(1)?;
-        (0..n).map(|_| self.str()).collect()
+        let start = all.len();
+        all.reserve(n);
+        for _ in 0..n {
+            all.push(self.str()?);
+        }
+        Ok(Dictionary {
+            start,
+            end: all.len(),
+        })
     }
 
     /// An index below `len`.
@@ -1071,14 +1077,15 @@ impl<'a> Reader<'a> {
 
     /// The id column's header: its `digits:prefix` keys.
     fn id_prefixes(&mut self) -> Result<Vec<(usize, &'a str)>, PackError> {
-        self.strings()?
-            .into_iter()
-            .map(|key| {
-                let (digits, prefix) = key.split_once(':').ok_or(self.damaged())?;
-                let digits: usize = digits.parse().map_err(|_| self.damaged())?;
-                Ok((digits.min(18), prefix))
-            })
-            .collect()
+        let n = self.count(1)?;
+        let mut prefixes = Vec::with_capacity(n);
+        for _ in 0..n {
+            let key = self.str()?;
+            let (digits, prefix) = key.split_once(':').ok_or(self.damaged())?;
+            let digits: usize = digits.parse().map_err(|_| self.damaged())?;
+            prefixes.push((digits.min(18), prefix));
+        }
+        Ok(prefixes)
     }
 
     /// One id, written into `out`: spelled out, or a prefix and a number

@@ -6,13 +6,15 @@
 //! [`ProductFields`] is the same product as separate owned values: what feed
 //! readers, tools and tests fill in, turned into a [`Product`] once.
 //!
-//! The text is a header, then the strings back to back. The header is a run
-//! of ASCII varints (6 bits each, 0x40 marks that more follow, so the whole
-//! text stays valid UTF-8 and is sliced as `&str` without copying or
-//! unsafe code): the byte lengths of id, title, url, image, currency, brand
-//! and description, then the number of category levels and each level's
-//! length, then the number of tags and each tag's length. Which optional
-//! strings are present (as opposed to empty) is kept in `flags`.
+//! The text is the strings back to back, then a header: a run of ASCII
+//! varints (6 bits each, 0x40 marks that more follow, so the whole text
+//! stays valid UTF-8 and is sliced as `&str` without copying or unsafe
+//! code) giving the byte length of each string in the same order: id, the
+//! number of category levels and each level, brand, title, url, image,
+//! currency, the number of tags and each tag, description. That is the
+//! order the packed catalog's columns come in, so its reader writes each
+//! product's strings once into a buffer and copies them in one go. Which
+//! optional strings are present (as opposed to empty) is kept in `flags`.
 
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -24,7 +26,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Product {
     /// Header and strings (see the module documentation).
     text: Box<str>,
-    /// Where the strings start in `text` (the header's length).
+    /// Where the header starts in `text` (the strings' length).
     header: u32,
     /// Presence bits (`URL` … `ADDED`) and `IN_STOCK`.
     flags: u8,
@@ -90,19 +92,18 @@ impl Default for ProductFields {
     }
 }
 
-/// The strings of a product, in the order the text keeps them.
+/// A product's single strings (the lists are category and tags).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Field {
     Id = 0,
+    Brand,
     Title,
     Url,
     Image,
     Currency,
-    Brand,
     Description,
 }
 
-const FIELDS: usize = 7;
 const URL: u8 = 1;
 const IMAGE: u8 = 2;
 const CURRENCY: u8 = 4;
@@ -126,6 +127,8 @@ impl Field {
     }
 }
 
+// One copy, not one per caller: this is in the browser build (size).
+#[inline(never)]
 fn put_varint(out: &mut String, mut v: usize) {
     loop {
         let low = (v & 0x3f) as u8;
@@ -136,15 +139,6 @@ fn put_varint(out: &mut String, mut v: usize) {
         }
         out.push(char::from(low | 0x40));
     }
-}
-
-fn varint_len(mut v: usize) -> usize {
-    let mut n = 1;
-    while v >= 0x40 {
-        v >>= 6;
-        n += 1;
-    }
-    n
 }
 
 /// The varint at `*at` in `bytes` (0 past the end: only a damaged text,
@@ -165,97 +159,92 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> usize {
     v
 }
 
-/// Builds a product's text from its strings: one exact-size allocation.
-/// `fixed` in [`Field`] order; returns the text and the header's length.
-fn assemble<'a, C, T>(fixed: [&'a str; FIELDS], category: C, tags: T) -> (Box<str>, u32)
-where
-    C: ExactSizeIterator<Item = &'a str> + Clone,
-    T: ExactSizeIterator<Item = &'a str> + Clone,
-{
-    let mut header = 0;
-    let mut bodies = 0;
-    for s in fixed {
-        header += varint_len(s.len());
-        bodies += s.len();
+/// Walks a product's header: each string's place in the text in turn.
+struct Cursor<'a> {
+    header: &'a [u8],
+    at: usize,
+    /// Where the next string starts.
+    start: usize,
+}
+
+impl Cursor<'_> {
+    /// The next string's (start, end).
+    fn take(&mut self) -> (usize, usize) {
+        let start = self.start;
+        self.start += get_varint(self.header, &mut self.at);
+        (start, self.start)
     }
-    for list in [
-        &mut category.clone() as &mut dyn ExactSizeIterator<Item = &str>,
-        &mut tags.clone(),
-    ] {
-        header += varint_len(list.len());
-        for s in list {
-            header += varint_len(s.len());
-            bodies += s.len();
+
+    /// Passes a list: its count, then its strings.
+    fn skip_list(&mut self) {
+        for _ in 0..get_varint(self.header, &mut self.at) {
+            self.take();
         }
     }
-    let mut text = String::with_capacity(header + bodies);
-    for s in fixed {
-        put_varint(&mut text, s.len());
-    }
-    put_varint(&mut text, category.len());
-    for s in category.clone() {
-        put_varint(&mut text, s.len());
-    }
-    put_varint(&mut text, tags.len());
-    for s in tags.clone() {
-        put_varint(&mut text, s.len());
-    }
-    for s in fixed.into_iter().chain(category).chain(tags) {
-        text.push_str(s);
-    }
-    (text.into_boxed_str(), header as u32)
 }
 
 impl Product {
+    #[inline]
     pub fn id(&self) -> &str {
         self.fixed(Field::Id)
     }
 
+    #[inline]
     pub fn title(&self) -> &str {
         self.fixed(Field::Title)
     }
 
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.optional(Field::Url)
     }
 
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.optional(Field::Image)
     }
 
+    #[inline]
     pub fn price(&self) -> Option<f64> {
         (self.flags & PRICE != 0).then_some(self.price)
     }
 
     /// A three-letter currency code.
+    #[inline]
     pub fn currency(&self) -> Option<&str> {
         self.optional(Field::Currency)
     }
 
     /// Category path, broadest first (`["Home", "Kitchen"]`).
+    #[inline]
     pub fn category(&self) -> Strs<'_> {
         self.lists().0
     }
 
+    #[inline]
     pub fn brand(&self) -> Option<&str> {
         self.optional(Field::Brand)
     }
 
+    #[inline]
     pub fn tags(&self) -> Strs<'_> {
         self.lists().1
     }
 
     /// Plain text (feeds' HTML is stripped when read).
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.optional(Field::Description)
     }
 
+    #[inline]
     pub fn in_stock(&self) -> bool {
         self.flags & IN_STOCK != 0
     }
 
     /// When the product was added to the shop (or first published), Unix
     /// seconds: what "new since your last visit" goes by.
+    #[inline]
     pub fn added(&self) -> Option<u64> {
         (self.flags & ADDED != 0).then_some(self.added)
     }
@@ -305,15 +294,30 @@ impl Product {
         self.text.len()
     }
 
-    /// The byte range of a fixed field in `text`.
-    fn span(&self, field: Field) -> (usize, usize) {
-        let bytes = self.text.as_bytes();
-        let mut at = 0;
-        let mut start = self.header as usize;
-        for _ in 0..field as usize {
-            start += get_varint(bytes, &mut at);
+    fn cursor(&self) -> Cursor<'_> {
+        Cursor {
+            header: self
+                .text
+                .as_bytes()
+                .get(self.header as usize..)
+                .unwrap_or_default(),
+            at: 0,
+            start: 0,
         }
-        (start, start + get_varint(bytes, &mut at))
+    }
+
+    /// The byte range of a single string in `text`.
+    fn span(&self, field: Field) -> (usize, usize) {
+        let mut c = self.cursor();
+        let mut span = c.take();
+        // The category levels come before the brand, the tags before the description.
+        for k in 1..=field as usize {
+            if k == Field::Brand as usize || k == Field::Description as usize {
+                c.skip_list();
+            }
+            span = c.take();
+        }
+        span
     }
 
     fn fixed(&self, field: Field) -> &str {
@@ -325,31 +329,33 @@ impl Product {
         (self.flags & field.bit() != 0).then(|| self.fixed(field))
     }
 
-    /// The category levels and the tags.
-    fn lists(&self) -> (Strs<'_>, Strs<'_>) {
-        let bytes = self.text.as_bytes();
-        let header = &bytes[..(self.header as usize).min(bytes.len())];
-        let mut at = 0;
-        let mut start = self.header as usize;
-        for _ in 0..FIELDS {
-            start += get_varint(header, &mut at);
-        }
-        let categories = get_varint(header, &mut at);
-        let category_lengths = at;
-        let mut tag_start = start;
-        for _ in 0..categories {
-            tag_start += get_varint(header, &mut at);
-        }
-        let tags = get_varint(header, &mut at);
-        let list = |lengths: usize, left: usize, from: usize| Strs {
-            lengths: header.get(lengths..).unwrap_or_default(),
-            rest: self.text.get(from..).unwrap_or_default(),
+    /// The list whose count is next in `c`, which passes it.
+    fn list<'a>(&'a self, c: &mut Cursor<'a>) -> Strs<'a> {
+        let header = c.header;
+        let left = get_varint(header, &mut c.at);
+        let list = Strs {
+            lengths: header.get(c.at..).unwrap_or_default(),
+            rest: self
+                .text
+                .get(c.start..self.header as usize)
+                .unwrap_or_default(),
             left,
         };
-        (
-            list(category_lengths, categories, start),
-            list(at, tags, tag_start),
-        )
+        for _ in 0..left {
+            c.take();
+        }
+        list
+    }
+
+    /// The category levels and the tags.
+    fn lists(&self) -> (Strs<'_>, Strs<'_>) {
+        let mut c = self.cursor();
+        c.take();
+        let category = self.list(&mut c);
+        for _ in 0..5 {
+            c.take();
+        }
+        (category, self.list(&mut c))
     }
 }
 
@@ -443,41 +449,27 @@ impl From<ProductFields> for Product {
 
 impl From<&ProductFields> for Product {
     fn from(p: &ProductFields) -> Self {
-        let optional = [&p.url, &p.image, &p.currency, &p.brand, &p.description];
-        let mut flags = 0;
-        for (bit, value) in [URL, IMAGE, CURRENCY, BRAND, DESCRIPTION]
-            .into_iter()
-            .zip(optional)
-        {
-            if value.is_some() {
-                flags |= bit;
-            }
+        let mut w = ProductWriter::default();
+        w.clear();
+        w.field(Field::Id, Some(&p.id));
+        w.list(p.category.len());
+        for level in &p.category {
+            w.item(level);
         }
-        let fixed = [
-            p.id.as_str(),
-            p.title.as_str(),
-            p.url.as_deref().unwrap_or(""),
-            p.image.as_deref().unwrap_or(""),
-            p.currency.as_deref().unwrap_or(""),
-            p.brand.as_deref().unwrap_or(""),
-            p.description.as_deref().unwrap_or(""),
-        ];
-        let (text, header) = assemble(
-            fixed,
-            p.category.iter().map(String::as_str),
-            p.tags.iter().map(String::as_str),
-        );
-        let mut product = Product {
-            text,
-            header,
-            flags,
-            price: 0.0,
-            added: 0,
-        };
-        product.set_price(p.price);
-        product.set_added(p.added);
-        product.set_in_stock(p.in_stock);
-        product
+        w.field(Field::Brand, p.brand.as_deref());
+        w.field(Field::Title, Some(&p.title));
+        w.field(Field::Url, p.url.as_deref());
+        w.field(Field::Image, p.image.as_deref());
+        w.field(Field::Currency, p.currency.as_deref());
+        w.list(p.tags.len());
+        for tag in &p.tags {
+            w.item(tag);
+        }
+        w.field(Field::Description, p.description.as_deref());
+        w.set_price(p.price);
+        w.set_added(p.added);
+        w.set_in_stock(p.in_stock);
+        w.product()
     }
 }
 
@@ -567,43 +559,33 @@ impl<'de> Deserialize<'de> for Product {
     }
 }
 
-/// Builds products one after another from strings written in any field
-/// order into one reused buffer (the packed reader's rows): each product's
-/// text is then made in one exact-size allocation, with no string per field.
+/// Builds products one after another into one reused buffer, their
+/// strings written in the text's order (see the module documentation):
+/// each product's text is then one exact-size allocation and one copy,
+/// with no string per field.
 #[derive(Default)]
 pub(super) struct ProductWriter {
     /// The strings written so far for the current product.
     buffer: String,
-    /// Where each fixed field is in `buffer` (start, end).
-    fixed: [(u32, u32); FIELDS],
-    category: Vec<(u32, u32)>,
-    tags: Vec<(u32, u32)>,
+    /// Their lengths (and the lists' counts), as the text's header.
+    header: String,
     flags: u8,
     price: f64,
     added: u64,
 }
 
-/// Which list [`ProductWriter::end_item`] adds to.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum List {
-    Category,
-    Tags,
-}
-
 impl ProductWriter {
-    /// Starts a new product (in stock, no price, no date, empty strings).
+    /// Starts a new product (in stock, no price, no date, no strings).
     pub(super) fn clear(&mut self) {
         self.buffer.clear();
-        self.fixed = [(0, 0); FIELDS];
-        self.category.clear();
-        self.tags.clear();
+        self.header.clear();
         self.flags = IN_STOCK;
         self.price = 0.0;
         self.added = 0;
     }
 
-    /// The buffer to write a string into, after which [`Self::end_field`]
-    /// or [`Self::end_item`] with [`Self::mark`] taken before says what it was.
+    /// The buffer to write the next string into, from a [`Self::mark`]
+    /// taken before to [`Self::end`] or [`Self::end_item`].
     pub(super) fn buffer(&mut self) -> &mut String {
         &mut self.buffer
     }
@@ -612,26 +594,40 @@ impl ProductWriter {
         self.buffer.len()
     }
 
-    /// What was written since `mark` is `field` (and present).
-    pub(super) fn end_field(&mut self, field: Field, mark: usize) {
-        self.fixed[field as usize] = (mark as u32, self.buffer.len() as u32);
+    /// What was written since `mark` is `field` (present).
+    #[inline(never)]
+    pub(super) fn end(&mut self, field: Field, mark: usize) {
+        put_varint(&mut self.header, self.buffer.len() - mark);
         self.flags |= field.bit();
     }
 
-    /// What was written since `mark` is the next string of `list`.
-    pub(super) fn end_item(&mut self, list: List, mark: usize) {
-        let span = (mark as u32, self.buffer.len() as u32);
-        match list {
-            List::Category => self.category.push(span),
-            List::Tags => self.tags.push(span),
+    /// The next single string, `None` when the product has none.
+    #[inline(never)]
+    pub(super) fn field(&mut self, field: Field, value: Option<&str>) {
+        match value {
+            Some(value) => {
+                let mark = self.mark();
+                self.buffer.push_str(value);
+                self.end(field, mark);
+            }
+            None => put_varint(&mut self.header, 0),
         }
     }
 
-    /// Writes `value` as `field`.
-    pub(super) fn field(&mut self, field: Field, value: &str) {
-        let mark = self.mark();
+    /// A list of `count` strings follows (category levels or tags).
+    pub(super) fn list(&mut self, count: usize) {
+        put_varint(&mut self.header, count);
+    }
+
+    /// What was written since `mark` is the list's next string.
+    pub(super) fn end_item(&mut self, mark: usize) {
+        put_varint(&mut self.header, self.buffer.len() - mark);
+    }
+
+    #[inline(never)]
+    pub(super) fn item(&mut self, value: &str) {
         self.buffer.push_str(value);
-        self.end_field(field, mark);
+        put_varint(&mut self.header, value.len());
     }
 
     pub(super) fn set_price(&mut self, price: Option<f64>) {
@@ -658,19 +654,12 @@ impl ProductWriter {
 
     /// The product written since [`Self::clear`].
     pub(super) fn product(&self) -> Product {
-        let slice = |&(start, end): &(u32, u32)| {
-            self.buffer
-                .get(start as usize..end as usize)
-                .unwrap_or_default()
-        };
-        let (text, header) = assemble(
-            self.fixed.each_ref().map(slice),
-            self.category.iter().map(slice),
-            self.tags.iter().map(slice),
-        );
+        let mut text = String::with_capacity(self.buffer.len() + self.header.len());
+        text.push_str(&self.buffer);
+        text.push_str(&self.header);
         Product {
-            text,
-            header,
+            text: text.into_boxed_str(),
+            header: self.buffer.len() as u32,
             flags: self.flags,
             price: self.price,
             added: self.added,
@@ -756,36 +745,33 @@ mod tests {
         for i in 0..40 {
             let f = fields(i);
             writer.clear();
-            // Out of order, as the packed reader writes.
-            for tag in &f.tags {
-                let mark = writer.mark();
-                writer.buffer().push_str(tag);
-                writer.end_item(List::Tags, mark);
-            }
-            if let Some(d) = &f.description {
-                writer.field(Field::Description, d);
-            }
-            writer.field(Field::Title, &f.title);
+            // As the packed reader writes: strings piece by piece.
+            writer.field(Field::Id, Some(&f.id));
+            writer.list(f.category.len());
             for level in &f.category {
                 let mark = writer.mark();
-                writer.buffer().push_str(level);
-                writer.end_item(List::Category, mark);
-            }
-            writer.field(Field::Id, &f.id);
-            for (field, value) in [
-                (Field::Url, &f.url),
-                (Field::Image, &f.image),
-                (Field::Currency, &f.currency),
-                (Field::Brand, &f.brand),
-            ] {
-                if let Some(v) = value {
-                    writer.field(field, v);
+                for part in level.split_inclusive(' ') {
+                    writer.buffer().push_str(part);
                 }
+                writer.end_item(mark);
             }
+            writer.field(Field::Brand, f.brand.as_deref());
+            let mark = writer.mark();
+            writer.buffer().push_str(&f.title);
+            writer.end(Field::Title, mark);
+            writer.field(Field::Url, f.url.as_deref());
+            writer.field(Field::Image, f.image.as_deref());
+            writer.field(Field::Currency, f.currency.as_deref());
+            writer.list(f.tags.len());
+            for tag in &f.tags {
+                writer.item(tag);
+            }
+            writer.field(Field::Description, f.description.as_deref());
             writer.set_price(f.price);
             writer.set_in_stock(f.in_stock);
             writer.set_added(f.added);
             assert_eq!(writer.product(), Product::from(&f), "{i}");
+            assert_eq!(writer.product().to_fields(), f, "{i}");
         }
     }
 

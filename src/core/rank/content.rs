@@ -942,7 +942,7 @@ pub(super) mod tests {
                     None => terms.push((id, weight)),
                 }
             };
-            let title = text::tokens(&product.title());
+            let title = text::tokens(product.title());
             if title.len() > 1 {
                 term(format!("T:{}", title.join(" ")), FIELDS.whole_title);
             }
