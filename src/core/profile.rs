@@ -288,19 +288,21 @@ impl FacetIndexBuilder {
             ..
         } = self;
         for product in products {
+            // The header read once for all the fields.
+            let parts = product.parts();
             let from = of_product.len();
             product_start.push(from as u32);
-            if !product.category().is_empty() {
+            if !parts.category.is_empty() {
                 // The whole path, unambiguously: each level's length first.
                 raw.clear();
-                for level in product.category() {
+                for level in parts.category.clone() {
                     let _ = write!(raw, "{}:", level.len());
                     raw.push_str(level);
                 }
                 let facets = match builder.paths.get(raw.as_str()) {
                     Some(&facets) => facets,
                     None => {
-                        let facets = builder.new_path(product.category());
+                        let facets = builder.new_path(parts.category.clone());
                         builder.paths.insert(raw.as_str().into(), facets);
                         facets
                     }
@@ -314,7 +316,7 @@ impl FacetIndexBuilder {
                     of_product.push(id);
                 }
             };
-            if let Some(brand) = product.brand() {
+            if let Some(brand) = parts.brand {
                 let id = match builder.brands.get(brand) {
                     Some(&id) => id,
                     None => {
@@ -325,7 +327,7 @@ impl FacetIndexBuilder {
                 };
                 push(id);
             }
-            for tag in product.tags() {
+            for tag in parts.tags {
                 raw.clear();
                 raw.push('t');
                 raw.push_str(tag);

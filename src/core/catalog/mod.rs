@@ -138,7 +138,7 @@ use thiserror::Error;
 pub use encoding::{decode, Encoding};
 pub use feed::FeedReader;
 pub use html::to_text as html_to_text;
-pub use product::{Product, ProductFields, Strs};
+pub use product::{Parts, Product, ProductFields, Strs};
 
 /// The feed formats Tailor reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -174,34 +174,29 @@ impl Cursor<'_> {
         self.start += get_varint(self.header, &mut self.at);
         (start, self.start)
     }
-
-    /// Passes a list: its count, then its strings.
-    fn skip_list(&mut self) {
-        for _ in 0..get_varint(self.header, &mut self.at) {
-            self.take();
-        }
-    }
 }
 
 impl Product {
-    #[inline]
+    /// The first string: read without the rest of the header (the id
+    /// lookup compares ids while reading a catalog).
     pub fn id(&self) -> &str {
-        self.fixed(Field::Id)
+        let (start, end) = self.cursor().take();
+        self.text.get(start..end).unwrap_or("")
     }
 
     #[inline]
     pub fn title(&self) -> &str {
-        self.fixed(Field::Title)
+        self.parts().title
     }
 
     #[inline]
     pub fn url(&self) -> Option<&str> {
-        self.optional(Field::Url)
+        self.parts().url
     }
 
     #[inline]
     pub fn image(&self) -> Option<&str> {
-        self.optional(Field::Image)
+        self.parts().image
     }
 
     #[inline]
@@ -212,29 +207,29 @@ impl Product {
     /// A three-letter currency code.
     #[inline]
     pub fn currency(&self) -> Option<&str> {
-        self.optional(Field::Currency)
+        self.parts().currency
     }
 
     /// Category path, broadest first (`["Home", "Kitchen"]`).
     #[inline]
     pub fn category(&self) -> Strs<'_> {
-        self.lists().0
+        self.parts().category
     }
 
     #[inline]
     pub fn brand(&self) -> Option<&str> {
-        self.optional(Field::Brand)
+        self.parts().brand
     }
 
     #[inline]
     pub fn tags(&self) -> Strs<'_> {
-        self.lists().1
+        self.parts().tags
     }
 
     /// Plain text (feeds' HTML is stripped when read).
     #[inline]
     pub fn description(&self) -> Option<&str> {
-        self.optional(Field::Description)
+        self.parts().description
     }
 
     #[inline]
@@ -268,6 +263,40 @@ impl Product {
             self.flags |= bit;
         } else {
             self.flags &= !bit;
+        }
+    }
+
+    /// Every string at once, the header read once: for code that reads
+    /// most fields of every product (indexing), where the accessors would
+    /// each walk the header again.
+    pub fn parts(&self) -> Parts<'_> {
+        let mut c = self.cursor();
+        let text: &str = &self.text;
+        let single = |c: &mut Cursor<'_>| {
+            let (start, end) = c.take();
+            text.get(start..end).unwrap_or("")
+        };
+        let flags = self.flags;
+        let present = move |bit: u8, s| (flags & bit != 0).then_some(s);
+        let id = single(&mut c);
+        let category = self.list(&mut c);
+        let brand = single(&mut c);
+        let title = single(&mut c);
+        let url = single(&mut c);
+        let image = single(&mut c);
+        let currency = single(&mut c);
+        let tags = self.list(&mut c);
+        let description = single(&mut c);
+        Parts {
+            id,
+            title,
+            url: present(URL, url),
+            image: present(IMAGE, image),
+            currency: present(CURRENCY, currency),
+            category,
+            brand: present(BRAND, brand),
+            tags,
+            description: present(DESCRIPTION, description),
         }
     }
 
@@ -306,29 +335,6 @@ impl Product {
         }
     }
 
-    /// The byte range of a single string in `text`.
-    fn span(&self, field: Field) -> (usize, usize) {
-        let mut c = self.cursor();
-        let mut span = c.take();
-        // The category levels come before the brand, the tags before the description.
-        for k in 1..=field as usize {
-            if k == Field::Brand as usize || k == Field::Description as usize {
-                c.skip_list();
-            }
-            span = c.take();
-        }
-        span
-    }
-
-    fn fixed(&self, field: Field) -> &str {
-        let (start, end) = self.span(field);
-        self.text.get(start..end).unwrap_or("")
-    }
-
-    fn optional(&self, field: Field) -> Option<&str> {
-        (self.flags & field.bit() != 0).then(|| self.fixed(field))
-    }
-
     /// The list whose count is next in `c`, which passes it.
     fn list<'a>(&'a self, c: &mut Cursor<'a>) -> Strs<'a> {
         let header = c.header;
@@ -346,17 +352,20 @@ impl Product {
         }
         list
     }
+}
 
-    /// The category levels and the tags.
-    fn lists(&self) -> (Strs<'_>, Strs<'_>) {
-        let mut c = self.cursor();
-        c.take();
-        let category = self.list(&mut c);
-        for _ in 0..5 {
-            c.take();
-        }
-        (category, self.list(&mut c))
-    }
+/// A product's strings, read at once ([`Product::parts`]).
+#[derive(Debug, Clone)]
+pub struct Parts<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: Option<&'a str>,
+    pub image: Option<&'a str>,
+    pub currency: Option<&'a str>,
+    pub category: Strs<'a>,
+    pub brand: Option<&'a str>,
+    pub tags: Strs<'a>,
+    pub description: Option<&'a str>,
 }
 
 /// The strings of a product's list field (category levels, tags), in order.
@@ -517,7 +526,7 @@ impl Serialize for Seq<'_> {
 impl Serialize for Product {
     /// As [`ProductFields`] serializes (absent fields and empty lists left out).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (category, tags) = self.lists();
+        let Parts { category, tags, .. } = self.parts();
         let mut out = s.serialize_struct("Product", 12)?;
         out.serialize_field("id", self.id())?;
         out.serialize_field("title", self.title())?;
@@ -714,6 +723,29 @@ mod tests {
             assert_eq!(product.category().len(), original.category.len());
             assert_eq!(product.tags().len(), original.tags.len());
             assert_eq!(product, Product::from(product.to_fields()));
+            let parts = product.parts();
+            assert_eq!(
+                (
+                    parts.id,
+                    parts.title,
+                    parts.url,
+                    parts.image,
+                    parts.currency
+                ),
+                (
+                    product.id(),
+                    product.title(),
+                    product.url(),
+                    product.image(),
+                    product.currency()
+                )
+            );
+            assert_eq!(
+                (parts.brand, parts.description),
+                (product.brand(), product.description())
+            );
+            assert_eq!(parts.category, original.category);
+            assert_eq!(parts.tags, original.tags);
             // Serialized as the fields serialize, and read back.
             let json = serde_json::to_string(&product).unwrap();
             assert_eq!(json, serde_json::to_string(&original).unwrap());

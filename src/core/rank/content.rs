@@ -279,7 +279,9 @@ impl ContentBuilder {
 
     /// The tokens of a product with how much each field counts.
     fn add_fields(&mut self, product: &Product, from: usize) {
-        self.analyse(product.title(), usize::MAX);
+        // The header read once for all the fields.
+        let product = product.parts();
+        self.analyse(product.title, usize::MAX);
         let mut title = std::mem::take(&mut self.found);
         if title.len() > 1 {
             let mut key = std::mem::take(&mut self.key);
@@ -307,19 +309,19 @@ impl ContentBuilder {
         let mut raw = std::mem::take(&mut self.key);
         raw.clear();
         raw.push('c');
-        for (depth, level) in product.category().enumerate() {
+        for (depth, level) in product.category.clone().enumerate() {
             let _ = write!(raw, "{}:", level.len());
             raw.push_str(level);
             let id = self.field_id(&raw, |key| {
                 let _ = write!(key, "c{depth}:");
-                for level in product.category().take(depth + 1) {
+                for level in product.category.clone().take(depth + 1) {
                     key.push('>');
                     key.push_str(&text::fold(level));
                 }
             });
             self.term(from, id, CATEGORY);
         }
-        if let Some(brand) = product.brand() {
+        if let Some(brand) = product.brand {
             raw.clear();
             raw.push('b');
             raw.push_str(brand);
@@ -329,7 +331,7 @@ impl ContentBuilder {
             });
             self.term(from, id, BRAND);
         }
-        for tag in product.tags() {
+        for tag in product.tags {
             raw.clear();
             raw.push('t');
             raw.push_str(tag);
@@ -340,7 +342,7 @@ impl ContentBuilder {
             self.term(from, id, TAG);
         }
         self.key = raw;
-        if let Some(description) = product.description() {
+        if let Some(description) = product.description {
             std::mem::swap(&mut title, &mut self.found);
             self.analyse(description, MAX_DESCRIPTION_TOKENS);
             std::mem::swap(&mut title, &mut self.found);
