@@ -793,3 +793,96 @@ fn reading_in_steps_matches_reading_at_once() {
         }
     }
 }
+
+/// Every feed format's products through the one-allocation storage: each
+/// field reads back the same through the accessors, `parts`, a rebuild
+/// from the owned fields, JSON and the packed form; and the samples
+/// between them give every field a value, so none goes unchecked.
+#[test]
+fn every_format_keeps_every_field_through_the_compact_storage() {
+    use tailor::core::catalog::{pack, ProductFields};
+    // (sample, format, optional fields no product of it has)
+    let cases: [(&str, Format, &[&str]); 8] = [
+        ("shopify_products.json", Format::Shopify, &["currency"]),
+        (
+            "shopify_admin_products.json",
+            Format::Shopify,
+            &["currency"],
+        ),
+        ("woocommerce_store_api.json", Format::WooCommerce, &[]),
+        ("schema_org_itemlist.json", Format::SchemaOrg, &["tags"]),
+        ("schema_org_graph.json", Format::SchemaOrg, &[]),
+        (
+            "schema_org_array.json",
+            Format::SchemaOrg,
+            &["tags", "description"],
+        ),
+        ("tailor.json", Format::Tailor, &[]),
+        ("tailor_edge_cases.json", Format::Tailor, &[]),
+    ];
+    let optional = [
+        "url",
+        "image",
+        "price",
+        "currency",
+        "category",
+        "brand",
+        "tags",
+        "description",
+    ];
+    for (name, format, unset) in cases {
+        let parsed = read(name);
+        assert_eq!(parsed.format, format, "{name}");
+        // Which optional fields some product of this feed has.
+        let mut seen = [false; 8];
+        for p in parsed.catalog.products() {
+            let fields: ProductFields = p.to_fields();
+            let parts = p.parts();
+            assert_eq!(
+                (parts.id, parts.title, parts.url, parts.image),
+                (p.id(), p.title(), p.url(), p.image()),
+                "{name}"
+            );
+            assert_eq!(
+                (parts.currency, parts.brand, parts.description),
+                (p.currency(), p.brand(), p.description()),
+                "{name}"
+            );
+            assert_eq!(parts.category, fields.category, "{name}");
+            assert_eq!(parts.tags, fields.tags, "{name}");
+            assert_eq!(Product::from(&fields), *p, "{name} {}", p.id());
+            let json = serde_json::to_string(p).unwrap();
+            assert_eq!(json, serde_json::to_string(&fields).unwrap(), "{name}");
+            assert_eq!(
+                serde_json::from_str::<Product>(&json).unwrap(),
+                *p,
+                "{name}"
+            );
+            for (k, has) in [
+                fields.url.is_some(),
+                fields.image.is_some(),
+                fields.price.is_some(),
+                fields.currency.is_some(),
+                !fields.category.is_empty(),
+                fields.brand.is_some(),
+                !fields.tags.is_empty(),
+                fields.description.is_some(),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                seen[k] |= has;
+            }
+        }
+        let packed = pack::decode(&pack::encode(&parsed.catalog)).unwrap();
+        let widget: Vec<Product> = parsed
+            .catalog
+            .products()
+            .iter()
+            .map(pack::for_widget)
+            .collect();
+        assert_eq!(packed.products(), widget.as_slice(), "{name}: packed");
+        let never: Vec<&str> = (0..8).filter(|&k| !seen[k]).map(|k| optional[k]).collect();
+        assert_eq!(never, unset, "{name}: optional fields no product has");
+    }
+}
