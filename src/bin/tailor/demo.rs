@@ -544,7 +544,7 @@ impl Site<'_> {
                 escape(&url),
                 escape(&image_of(p)),
                 escape(p.brand().unwrap_or("")),
-                escape(&p.title()),
+                escape(p.title()),
                 escape(&self.price_of(p)),
             );
             if !p.in_stock() {
@@ -554,7 +554,7 @@ impl Site<'_> {
                     html,
                     "        <button class=\"button button-small\" type=\"button\" {} aria-label=\"Add {} to cart\">Add</button>",
                     cart_data(p, &url, &self.currency),
-                    escape(&p.title())
+                    escape(p.title())
                 );
             } else if p.tags().any(|t| t == "new") {
                 html.push_str("        <span class=\"badge\">New</span>\n");
@@ -587,16 +587,16 @@ impl Site<'_> {
         let _ = writeln!(
             main,
             "<li aria-current=\"page\">{}</li></ol></nav>",
-            escape(&p.title())
+            escape(p.title())
         );
         let _ = write!(
             main,
             "<article class=\"product\" data-tailor-product=\"{}\">\n  <div class=\"product-media\"><img src=\"{}\" alt=\"{}\" width=\"400\" height=\"400\"></div>\n  <div class=\"product-info\">\n    <p class=\"product-brand\">{}</p>\n    <h1 class=\"product-title\">{}</h1>\n    <p class=\"product-price\">{}</p>\n",
             escape(p.id()),
             escape(&image_of(p)),
-            escape(&p.title()),
+            escape(p.title()),
             escape(p.brand().unwrap_or("")),
-            escape(&p.title()),
+            escape(p.title()),
             escape(&self.price_of(p)),
         );
         if p.in_stock() {
@@ -612,7 +612,7 @@ impl Site<'_> {
         } else {
             main.push_str("    <p class=\"stock stock-out\">Sold out · back soon</p>\n    <button class=\"button button-large\" type=\"button\" disabled>Sold out</button>\n");
         }
-        if let Some(description) = &p.description() {
+        if let Some(description) = p.description() {
             let _ = writeln!(
                 main,
                 "    <p class=\"product-description\">{}</p>",
@@ -640,8 +640,8 @@ impl Site<'_> {
         );
         self.page(
             "product",
-            &p.title(),
-            p.description().unwrap_or(&p.title()),
+            p.title(),
+            p.description().unwrap_or(p.title()),
             &head,
             &main,
         )
@@ -659,7 +659,7 @@ fn cart_data(p: &Product, url: &str, currency: &str) -> String {
     format!(
         "data-add-to-cart data-product-id=\"{}\" data-title=\"{}\" data-price=\"{}\" data-currency=\"{}\" data-image=\"{}\" data-url=\"{}\"",
         escape(p.id()),
-        escape(&p.title()),
+        escape(p.title()),
         p.price().unwrap_or(0.0),
         escape(p.currency().unwrap_or(currency)),
         escape(&image_of(p)),
@@ -679,10 +679,10 @@ fn json_ld(p: &Product, url: &str, currency: &str) -> String {
         "image": image_of(p),
         "url": url,
     });
-    if let Some(d) = &p.description() {
+    if let Some(d) = p.description() {
         value["description"] = json!(d);
     }
-    if let Some(b) = &p.brand() {
+    if let Some(b) = p.brand() {
         value["brand"] = json!({"@type": "Brand", "name": b});
     }
     if !p.category().is_empty() {

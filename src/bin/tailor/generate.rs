@@ -850,7 +850,7 @@ pub fn product_svg(product: &Product) -> String {
         .find(|(name, _)| product.title().ends_with(&format!(", {name}")))
         .map_or_else(|| fallback_fill(product.id()), |(_, hex)| *hex);
     let shape = shape_of(product);
-    let initials = initials(product.brand().unwrap_or(&product.title()));
+    let initials = initials(product.brand().unwrap_or(product.title()));
     let mut svg = String::with_capacity(900);
     let _ = writeln!(
         svg,
