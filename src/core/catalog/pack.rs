@@ -1012,6 +1012,13 @@ impl<'a> Reader<'a> {
     }
 
     fn uint(&mut self) -> Result<u64, PackError> {
+        // Most numbers are one byte: read it without the loop.
+        if let Some(&b) = self.bytes.get(self.at) {
+            if b < 0x80 {
+                self.at += 1;
+                return Ok(u64::from(b));
+            }
+        }
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
