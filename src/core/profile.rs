@@ -19,6 +19,7 @@ use std::fmt::Write;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::core::case::lowercase;
 use crate::core::catalog::Catalog;
 use crate::core::events::{Event, EventKind};
 use crate::core::store::{price_band, Interest};
@@ -125,7 +126,7 @@ impl FacetBuilder {
                     if i > 0 {
                         path.push_str(" > ");
                     }
-                    path.push_str(&level.trim().to_lowercase());
+                    path.push_str(&lowercase(level.trim()));
                 }
                 Facet::Category {
                     depth: depth as u8,
@@ -156,7 +157,7 @@ impl FacetBuilder {
         raw.push_str(brand);
         let id = self
             .interner
-            .intern(&raw, || Facet::Brand(brand.trim().to_lowercase()));
+            .intern(&raw, || Facet::Brand(lowercase(brand.trim())));
         stand_for(&mut self.by_key, format!("b:{}", text::fold(brand)), &[id]);
         id
     }
@@ -334,7 +335,7 @@ impl FacetIndexBuilder {
                 push(
                     builder
                         .interner
-                        .intern(raw, || Facet::Tag(tag.trim().to_lowercase())),
+                        .intern(raw, || Facet::Tag(lowercase(tag.trim()))),
                 );
             }
             let facets = &builder.interner.facets;
