@@ -14,6 +14,7 @@ pub mod events;
 pub mod i18n;
 pub mod messages;
 pub mod model;
+pub mod number;
 pub mod outbox;
 pub mod present;
 pub mod privacy;

@@ -109,11 +109,11 @@ struct FacetBuilder {
 impl FacetBuilder {
     /// The facets of a category path never read before, and the leaf
     /// category's stored-interest key made to stand for them.
-    fn new_path(&mut self, category: &[String]) -> PathFacets {
+    fn new_path(&mut self, category: crate::core::catalog::Strs<'_>) -> PathFacets {
         let start = self.path_facets.len() as u32;
         let mut raw = String::new();
         let mut path = String::new();
-        for (depth, level) in category.iter().take(MAX_CATEGORY_DEPTH).enumerate() {
+        for (depth, level) in category.clone().take(MAX_CATEGORY_DEPTH).enumerate() {
             raw.push('\u{1}');
             raw.push_str(level);
             path.clear();
@@ -122,7 +122,7 @@ impl FacetBuilder {
             path.push_str(&raw);
             let id = self.interner.intern(&path, || {
                 let mut path = String::new();
-                for (i, level) in category.iter().take(depth + 1).enumerate() {
+                for (i, level) in category.clone().take(depth + 1).enumerate() {
                     if i > 0 {
                         path.push_str(" > ");
                     }
@@ -289,19 +289,21 @@ impl FacetIndexBuilder {
             ..
         } = self;
         for product in products {
+            // The header read once for all the fields.
+            let parts = product.parts();
             let from = of_product.len();
             product_start.push(from as u32);
-            if !product.category.is_empty() {
+            if !parts.category.is_empty() {
                 // The whole path, unambiguously: each level's length first.
                 raw.clear();
-                for level in &product.category {
+                for level in parts.category.clone() {
                     let _ = write!(raw, "{}:", level.len());
                     raw.push_str(level);
                 }
                 let facets = match builder.paths.get(raw.as_str()) {
                     Some(&facets) => facets,
                     None => {
-                        let facets = builder.new_path(&product.category);
+                        let facets = builder.new_path(parts.category.clone());
                         builder.paths.insert(raw.as_str().into(), facets);
                         facets
                     }
@@ -315,18 +317,18 @@ impl FacetIndexBuilder {
                     of_product.push(id);
                 }
             };
-            if let Some(brand) = &product.brand {
-                let id = match builder.brands.get(brand.as_str()) {
+            if let Some(brand) = parts.brand {
+                let id = match builder.brands.get(brand) {
                     Some(&id) => id,
                     None => {
                         let id = builder.new_brand(brand);
-                        builder.brands.insert(brand.as_str().into(), id);
+                        builder.brands.insert(brand.into(), id);
                         id
                     }
                 };
                 push(id);
             }
-            for tag in &product.tags {
+            for tag in parts.tags {
                 raw.clear();
                 raw.push('t');
                 raw.push_str(tag);
@@ -347,7 +349,7 @@ impl FacetIndexBuilder {
             );
             log_price.push(
                 product
-                    .price
+                    .price()
                     .filter(|&x| x > 0.0 && x.is_finite())
                     .map_or(f32::NAN, |price| (price as f32).ln()),
             );
@@ -702,6 +704,7 @@ fn median(values: Vec<f32>) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::catalog::ProductFields;
 
     #[test]
     fn median_is_the_middle_of_the_sorted_values() {
@@ -724,13 +727,15 @@ mod tests {
     use crate::core::catalog::Product;
 
     fn catalog() -> Catalog {
-        let p = |id: &str, cat: &[&str], brand: &str, price: f64| Product {
-            id: id.into(),
-            title: id.into(),
-            category: cat.iter().map(|s| s.to_string()).collect(),
-            brand: Some(brand.into()),
-            price: Some(price),
-            ..Product::default()
+        let p = |id: &str, cat: &[&str], brand: &str, price: f64| {
+            Product::from(ProductFields {
+                id: id.into(),
+                title: id.into(),
+                category: cat.iter().map(|s| s.to_string()).collect(),
+                brand: Some(brand.into()),
+                price: Some(price),
+                ..ProductFields::default()
+            })
         };
         Catalog::from_products(vec![
             p("cheap", &["Home", "Kitchen"], "A", 5.0),
