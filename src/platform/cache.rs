@@ -16,7 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 
-use super::fetch::{self, FetchError, Fetched};
+use super::fetch::{self, Body, FetchError, Fetched, Read};
 
 /// The Cache API bucket Tailor uses on the shop's origin (named when it
 /// held the catalog alone; kept so copies already on devices stay found).
@@ -50,9 +50,8 @@ impl Source {
     }
 }
 
-/// A shop file's bytes (catalog, model, rules): the kept copy when it is
-/// current (or the shop is unreachable), otherwise the download, which is
-/// then kept.
+/// A shop file's bytes (model, rules): the kept copy when it is current
+/// (or the shop is unreachable), otherwise the download, which is then kept.
 pub async fn shop_file_bytes(url: &str, timeout_ms: u32) -> Result<(Vec<u8>, Source), FetchError> {
     let cache = open().await;
     let kept = match &cache {
@@ -67,22 +66,29 @@ pub async fn shop_file_bytes(url: &str, timeout_ms: u32) -> Result<(Vec<u8>, Sou
         // A cross-origin feed would need a CORS preflight for the header;
         // the browser's own HTTP cache revalidates it instead.
         .filter(|_| same_origin(url));
-    match fetch::get_bytes(url, timeout_ms, etag.as_deref()).await {
-        Ok(Fetched::Body { bytes, etag }) => {
-            if let Some(cache) = cache {
-                keep(cache, url, &bytes, etag.as_deref());
-            }
-            Ok((bytes, Source::Network))
+    let keep_copy = |response: &Response| {
+        if let Some(cache) = &cache {
+            keep(cache.clone(), url, response);
         }
+    };
+    let fetched = fetch::get(
+        url,
+        timeout_ms,
+        etag.as_deref(),
+        Read::Bytes,
+        Some(&keep_copy),
+    );
+    match fetched.await {
+        Ok(Fetched::Body { body, .. }) => Ok((body.into_bytes(), Source::Network)),
         // The kept copy is held open, so it can still be read.
-        Ok(Fetched::NotModified) => read(url, kept)
+        Ok(Fetched::NotModified) => read(url, kept, Read::Bytes)
             .await
-            .map(|bytes| (bytes, Source::Revalidated))
+            .map(|body| (body.into_bytes(), Source::Revalidated))
             .ok_or(FetchError::Body {
                 url: url.to_string(),
             }),
-        Err(error) => match read(url, kept).await {
-            Some(bytes) => Ok((bytes, Source::Kept)),
+        Err(error) => match read(url, kept, Read::Bytes).await {
+            Some(body) => Ok((body.into_bytes(), Source::Kept)),
             None => Err(error),
         },
     }
@@ -90,7 +96,7 @@ pub async fn shop_file_bytes(url: &str, timeout_ms: u32) -> Result<(Vec<u8>, Sou
 
 /// A shop file's copy as kept on the device.
 pub struct Kept {
-    pub bytes: Vec<u8>,
+    pub body: Body,
     /// The ETag to revalidate it with; `None` for a copy kept without one,
     /// or of a cross-origin file (whose header would need a CORS preflight).
     pub etag: Option<String>,
@@ -142,14 +148,16 @@ impl Shelf {
             .ok()
             .flatten()
             .filter(|_| same_origin(url));
-        let bytes = read(url, Some(response)).await?;
-        Some(Kept { bytes, etag })
+        let body = read(url, Some(response), Read::Feed).await?;
+        Some(Kept { body, etag })
     }
 
-    /// Keeps `bytes` as the file's copy (in the background).
-    pub fn keep(&self, bytes: &[u8], etag: Option<&str>) {
+    /// Keeps the body of `response`, about to be read, as the file's copy:
+    /// a copy of its stream is stored in the background while the widget
+    /// reads the original (for [`fetch::get`]'s `on_response`).
+    pub fn keep(&self, response: &Response) {
         if let Some(cache) = &self.cache {
-            keep(cache.clone(), &self.url, bytes, etag);
+            keep(cache.clone(), &self.url, response);
         }
     }
 }
@@ -161,8 +169,8 @@ fn early_read(early: &JsValue, url: &str) -> Option<(JsValue, JsValue)> {
     (read.get(0).as_string()? == url && cache.is_object()).then(|| (cache, read.get(2)))
 }
 
-async fn read(url: &str, kept: Option<Response>) -> Option<Vec<u8>> {
-    fetch::read_body(url, &kept?, None).await.ok()
+async fn read(url: &str, kept: Option<Response>, how: Read) -> Option<Body> {
+    fetch::read_body(url, &kept?, None, how, 0).await.ok()
 }
 
 /// Tailor's cache, or `None` when the browser has none or refuses it.
@@ -175,28 +183,20 @@ async fn open() -> Option<JsValue> {
     call(&storage, "open", &JsValue::from_str(CACHE_NAME)).await
 }
 
-/// Keeps `bytes` as the copy of `url`, in the background; a failure (quota,
-/// storage blocked) only means the next page view downloads again.
-fn keep(cache: JsValue, url: &str, bytes: &[u8], etag: Option<&str>) {
-    let Ok(headers) = web_sys::Headers::new() else {
-        return;
-    };
-    if let Some(etag) = etag {
-        let _ = headers.set("etag", etag);
-    }
-    let init = web_sys::ResponseInit::new();
-    init.set_headers(&headers);
-    // The Response copies the bytes out of the widget's memory.
-    let body = js_sys::Uint8Array::from(bytes);
-    let Ok(response) = Response::new_with_opt_buffer_source_and_init(Some(&body), &init) else {
-        return;
-    };
-    let Some(put) = method(&cache, "put") else {
+/// Keeps the body of `response` (not read yet) as the copy of `url`, in
+/// the background: the browser streams a clone into the cache while the
+/// widget reads the original, so the bytes never pass through the widget's
+/// memory twice. A body that fails on the way (cut off, aborted as too
+/// large) is not kept; any other failure (quota, storage blocked) only
+/// means the next page view downloads again.
+fn keep(cache: JsValue, url: &str, response: &Response) {
+    // The server's own response is kept, its headers (the ETag) with it.
+    let (Ok(copy), Some(put)) = (response.clone(), method(&cache, "put")) else {
         return;
     };
     let request = JsValue::from_str(url);
     wasm_bindgen_futures::spawn_local(async move {
-        if let Ok(promise) = put.call2(&cache, &request, &response) {
+        if let Ok(promise) = put.call2(&cache, &request, &copy) {
             let _ = JsFuture::from(Promise::resolve(&promise)).await;
         }
     });

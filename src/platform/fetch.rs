@@ -8,9 +8,13 @@
 //! place of the feed is recognised by its content type, and a body over the
 //! size cap is refused from its declared length before it is downloaded,
 //! and from the bytes counted as they stream in otherwise (no length, or a
-//! compressed body that decodes past the cap). Bodies are read as bytes (a
-//! packed catalog is binary); `platform::cache` keeps the catalog on the
-//! device and revalidates it with the ETag this module reports.
+//! compressed body that decodes past the cap). A body is taken in chunk by
+//! chunk as it arrives, in slices that yield to the browser: a packed
+//! catalog or a model as bytes, a JSON feed decoded to text on the way
+//! (`TextDecoder`, streaming), so no single task copies or checks the whole
+//! of a large feed. `platform::cache` keeps the file on the device from a
+//! copy of the response's own stream and revalidates it with the ETag this
+//! module reports.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -20,6 +24,8 @@ use thiserror::Error;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestInit, Response};
+
+use crate::core::catalog;
 
 #[derive(Debug, Error)]
 pub enum FetchError {
@@ -42,10 +48,52 @@ pub enum FetchError {
 /// Catalogs over this size are refused rather than freezing the shopper's tab.
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
 
+/// A body as read: bytes, or a text feed already decoded.
+pub enum Body {
+    /// Bytes as sent: a packed catalog, a model, or a text feed when the
+    /// browser could not decode it on the way (see [`Body::into_text`]).
+    Bytes(Vec<u8>),
+    /// A text feed decoded as `Response.text()` decodes.
+    Text(String),
+}
+
+impl Body {
+    /// The body's bytes (a text body as UTF-8).
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Body::Bytes(bytes) => bytes,
+            Body::Text(text) => text.into_bytes(),
+        }
+    }
+
+    /// The body as text: UTF-8, a leading byte-order mark dropped, invalid
+    /// bytes replaced.
+    pub fn into_text(self) -> String {
+        match self {
+            Body::Bytes(bytes) => decode_utf8(bytes),
+            Body::Text(text) => text,
+        }
+    }
+}
+
+/// How a body is taken in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// As bytes (a model).
+    Bytes,
+    /// A catalog: bytes when it starts like a packed catalog, else decoded
+    /// to text while it arrives.
+    Feed,
+}
+
+/// Told of a response about to be read (status and type checked), to keep
+/// a copy of it: a clone taken now streams alongside the read.
+pub type OnResponse<'a> = Option<&'a dyn Fn(&Response)>;
+
 /// A body read whole, or the server's word that the copy held is current.
 pub enum Fetched {
     Body {
-        bytes: Vec<u8>,
+        body: Body,
         /// The body's `ETag`, to revalidate a kept copy with next time.
         etag: Option<String>,
     },
@@ -53,13 +101,16 @@ pub enum Fetched {
     NotModified,
 }
 
-/// Fetches `url` as bytes with credentials only for the same origin,
-/// giving up after `timeout_ms` (headers and body together). With `etag`,
-/// asks only for a body that changed (`If-None-Match`).
-pub async fn get_bytes(
+/// Fetches `url` with credentials only for the same origin, giving up
+/// after `timeout_ms` (headers and body together). With `etag`, asks only
+/// for a body that changed (`If-None-Match`). `on_response` sees a
+/// response that passed the checks before its body is read.
+pub async fn get(
     url: &str,
     timeout_ms: u32,
     etag: Option<&str>,
+    read: Read,
+    on_response: OnResponse<'_>,
 ) -> Result<Fetched, FetchError> {
     let window = web_sys::window().ok_or(FetchError::NoWindow)?;
     let network = || FetchError::Network {
@@ -126,23 +177,27 @@ pub async fn get_bytes(
             limit: MAX_BODY,
         });
     }
-    let bytes = read_body(url, &response, Some(&controller))
+    let etag = header("etag");
+    if let Some(on_response) = on_response {
+        on_response(&response);
+    }
+    let size_hint = declared.map_or(0, |n| n as usize);
+    let body = read_body(url, &response, Some(&controller), read, size_hint)
         .await
         .map_err(failed)?;
-    Ok(Fetched::Body {
-        bytes,
-        etag: header("etag"),
-    })
+    Ok(Fetched::Body { body, etag })
 }
 
 /// Reads a response's body (fetched, or kept in the device's cache) within
-/// the size cap.
+/// the size cap. `size_hint`: the length the server declared, 0 if none.
 pub async fn read_body(
     url: &str,
     response: &Response,
     controller: Option<&AbortController>,
-) -> Result<Vec<u8>, FetchError> {
-    read_capped(response, controller)
+    read: Read,
+    size_hint: usize,
+) -> Result<Body, FetchError> {
+    read_capped(response, controller, read, size_hint)
         .await
         .map_err(|e| match e {
             Capped::TooLarge => FetchError::TooLarge {
@@ -162,23 +217,30 @@ enum Capped {
 
 /// Reads the body chunk by chunk, counting the bytes as they arrive: a body
 /// sent without a length (chunked) or compressed far below its decoded size
-/// stops downloading the moment it passes the cap, before it is copied into
-/// the widget's memory.
+/// stops downloading the moment it passes the cap. Each chunk goes into
+/// the widget's memory as it comes, and the loop yields every slice: a
+/// body already downloaded would otherwise be read in one long task (each
+/// `read()` resolves at once, as a microtask).
 async fn read_capped(
     response: &Response,
     controller: Option<&AbortController>,
-) -> Result<Vec<u8>, Capped> {
+    read: Read,
+    size_hint: usize,
+) -> Result<Body, Capped> {
+    let mut sink = Sink::Undecided {
+        read,
+        head: Vec::new(),
+        reserve: size_hint.min(MAX_BODY),
+    };
     let Some(stream) = response.body() else {
-        return Ok(Vec::new());
+        return Ok(sink.finish());
     };
     let reader: web_sys::ReadableStreamDefaultReader = stream
         .get_reader()
         .dyn_into()
         .map_err(|_| Capped::Unreadable)?;
-    // Kept in a Rust Vec, not a JS Array: a host page may have replaced
-    // Array.prototype.push (tests/e2e/hostile.test.mjs).
-    let mut chunks: Vec<js_sys::Uint8Array> = Vec::new();
     let mut total = 0usize;
+    let mut slices = super::Slices::start();
     loop {
         let step = JsFuture::from(reader.read())
             .await
@@ -197,16 +259,150 @@ async fn read_capped(
             }
             return Err(Capped::TooLarge);
         }
-        chunks.push(chunk);
+        // The network hands over up to a few MB at once: decoding that in
+        // one go would be a long task of its own, so it goes in pieces.
+        let length = chunk.length();
+        let mut at = 0;
+        while at < length {
+            let end = length.min(at.saturating_add(PIECE));
+            sink = sink.take(&chunk.subarray(at, end));
+            at = end;
+            slices.pause_if_due().await;
+        }
     }
-    let mut bytes = vec![0; total];
-    let mut at = 0;
-    for chunk in &chunks {
-        let end = at + chunk.length() as usize;
-        chunk.copy_to(bytes.get_mut(at..end).ok_or(Capped::Unreadable)?);
-        at = end;
+    Ok(sink.finish())
+}
+
+/// Where a body's chunks go. Whether a catalog is packed is told by its
+/// first bytes, so they wait until there are enough of them.
+enum Sink {
+    Undecided {
+        read: Read,
+        head: Vec<u8>,
+        reserve: usize,
+    },
+    Bytes(Vec<u8>),
+    Text {
+        decoder: web_sys::TextDecoder,
+        text: String,
+    },
+}
+
+/// Most bytes taken in at once between two looks at the clock (about a
+/// millisecond of decoding).
+const PIECE: u32 = 256 * 1024;
+
+/// Bytes enough to tell a packed catalog by (its magic number).
+const HEAD: usize = 4;
+
+impl Sink {
+    fn take(self, chunk: &js_sys::Uint8Array) -> Self {
+        match self {
+            Sink::Undecided {
+                read,
+                mut head,
+                reserve,
+            } => {
+                append(&mut head, chunk);
+                if head.len() < HEAD && read == Read::Feed {
+                    Sink::Undecided {
+                        read,
+                        head,
+                        reserve,
+                    }
+                } else {
+                    Self::decide(read, head, reserve)
+                }
+            }
+            Sink::Bytes(mut bytes) => {
+                append(&mut bytes, chunk);
+                Sink::Bytes(bytes)
+            }
+            Sink::Text { decoder, mut text } => {
+                if push_decoded(&decoder, &mut text, chunk, true) {
+                    Sink::Text { decoder, text }
+                } else {
+                    // Nothing is lost: the rest is taken as bytes, and the
+                    // whole decoded at the end.
+                    let mut bytes = text.into_bytes();
+                    append(&mut bytes, chunk);
+                    Sink::Bytes(bytes)
+                }
+            }
+        }
     }
-    Ok(bytes)
+
+    /// Bytes for a model or a packed catalog (or when the browser has no
+    /// usable `TextDecoder`), text for any other feed.
+    fn decide(read: Read, head: Vec<u8>, reserve: usize) -> Self {
+        let text_decoder = (read == Read::Feed && !catalog::pack::is_packed(&head))
+            .then(web_sys::TextDecoder::new)
+            .and_then(Result::ok);
+        match text_decoder {
+            Some(decoder) => {
+                let mut text = String::with_capacity(reserve);
+                let chunk = js_sys::Uint8Array::from(head.as_slice());
+                if push_decoded(&decoder, &mut text, &chunk, true) {
+                    Sink::Text { decoder, text }
+                } else {
+                    Sink::Bytes(head)
+                }
+            }
+            None => {
+                let mut bytes = head;
+                bytes.reserve(reserve.saturating_sub(bytes.len()));
+                Sink::Bytes(bytes)
+            }
+        }
+    }
+
+    fn finish(self) -> Body {
+        match self {
+            Sink::Undecided {
+                read,
+                head,
+                reserve,
+            } => Self::decide(read, head, reserve).finish(),
+            Sink::Bytes(bytes) => Body::Bytes(bytes),
+            Sink::Text { decoder, mut text } => {
+                // Flushes a code point cut off at the end (as U+FFFD).
+                let end = js_sys::Uint8Array::new_with_length(0);
+                push_decoded(&decoder, &mut text, &end, false);
+                Body::Text(text)
+            }
+        }
+    }
+}
+
+/// Appends a chunk's bytes to `bytes`.
+fn append(bytes: &mut Vec<u8>, chunk: &js_sys::Uint8Array) {
+    let at = bytes.len();
+    bytes.resize(at + chunk.length() as usize, 0);
+    if let Some(tail) = bytes.get_mut(at..) {
+        chunk.copy_to(tail);
+    }
+}
+
+/// Decodes a chunk onto `text`; `more`: chunks follow (a code point may
+/// continue in the next one). The decoder is lenient (invalid bytes become
+/// U+FFFD) and drops a leading byte-order mark, as `Response.text()` does.
+/// False when it threw (only a host page that broke `TextDecoder` makes a
+/// lenient one throw).
+fn push_decoded(
+    decoder: &web_sys::TextDecoder,
+    text: &mut String,
+    chunk: &js_sys::Uint8Array,
+    more: bool,
+) -> bool {
+    let options = web_sys::TextDecodeOptions::new();
+    options.set_stream(more);
+    match decoder.decode_with_buffer_source_and_options(chunk, &options) {
+        Ok(decoded) => {
+            text.push_str(&decoded);
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// The body as text the way `Response.text()` reads it: UTF-8, a leading

@@ -296,17 +296,17 @@ async fn load_catalog(
     let shelf = cache::Shelf::open(&url, &early).await;
     let kept = shelf.kept().await;
     let Some(cache::Kept {
-        bytes,
+        body,
         etag: Some(etag),
     }) = kept
     else {
         // Nothing kept, or no ETag to ask whether it changed: download.
-        let kept = kept.map(|k| k.bytes);
+        let kept = kept.map(|k| k.body);
         // The model and rules download while the catalog does.
         let (loaded, extras) = futures::future::join(
             async {
-                let (bytes, source) = download(&shelf, &url, timeout_ms, kept).await?;
-                load_engine(&url, bytes, source, now_ms() - started).await
+                let (body, source) = download(&shelf, &url, timeout_ms, kept).await?;
+                load_engine(&url, body, source, now_ms() - started).await
             },
             extras::load(&owner),
         )
@@ -319,14 +319,16 @@ async fn load_catalog(
     };
 
     // The shop is asked while the kept copy is read, indexed and shown.
+    let keep_copy = |response: &web_sys::Response| shelf.keep(response);
     let revalidation = async {
         let asked = now_ms();
-        let answer = fetch::get_bytes(&url, timeout_ms, Some(&etag)).await;
+        let read = fetch::Read::Feed;
+        let answer = fetch::get(&url, timeout_ms, Some(&etag), read, Some(&keep_copy)).await;
         (answer, now_ms() - asked)
     };
     let painted = async {
         let (loaded, extras) = futures::future::join(
-            load_engine(&url, bytes, cache::Source::Cached, now_ms() - started),
+            load_engine(&url, body, cache::Source::Cached, now_ms() - started),
             extras::load(&owner),
         )
         .await;
@@ -344,10 +346,8 @@ async fn load_catalog(
     let ((answer, fetch_ms), (painted, extras)) =
         futures::future::join(revalidation, painted).await;
     let fresh = match answer {
-        Ok(fetch::Fetched::Body { bytes, etag }) => {
-            shelf.keep(&bytes, etag.as_deref());
-            Ok((bytes, fetch_ms))
-        }
+        // Kept (`keep_copy`) while it was read.
+        Ok(fetch::Fetched::Body { body, .. }) => Ok((body, fetch_ms)),
         // Current, or the shop unreachable: the copy shown stands.
         Ok(fetch::Fetched::NotModified) | Err(_) if painted => return,
         // The kept copy was unreadable and the shop has nothing newer.
@@ -355,7 +355,7 @@ async fn load_catalog(
             let asked = now_ms();
             download(&shelf, &url, timeout_ms, None)
                 .await
-                .map(|(bytes, _)| (bytes, now_ms() - asked))
+                .map(|(body, _)| (body, now_ms() - asked))
         }
         Err(e) => Err(e.to_string()),
     };
@@ -365,7 +365,7 @@ async fn load_catalog(
         cache::Source::Network
     };
     let loaded = match fresh {
-        Ok((bytes, fetch_ms)) => load_engine(&url, bytes, source, fetch_ms).await,
+        Ok((body, fetch_ms)) => load_engine(&url, body, source, fetch_ms).await,
         Err(message) => Err(message),
     };
     match loaded {
@@ -385,20 +385,19 @@ async fn download(
     shelf: &cache::Shelf,
     url: &str,
     timeout_ms: u32,
-    kept: Option<Vec<u8>>,
-) -> Result<(Vec<u8>, cache::Source), String> {
-    match fetch::get_bytes(url, timeout_ms, None).await {
-        Ok(fetch::Fetched::Body { bytes, etag }) => {
-            shelf.keep(&bytes, etag.as_deref());
-            Ok((bytes, cache::Source::Network))
-        }
+    kept: Option<fetch::Body>,
+) -> Result<(fetch::Body, cache::Source), String> {
+    let keep_copy = |response: &web_sys::Response| shelf.keep(response);
+    match fetch::get(url, timeout_ms, None, fetch::Read::Feed, Some(&keep_copy)).await {
+        // Kept (`keep_copy`) while it was read.
+        Ok(fetch::Fetched::Body { body, .. }) => Ok((body, cache::Source::Network)),
         // Only answered to a request that carried an ETag.
         Ok(fetch::Fetched::NotModified) => Err(fetch::FetchError::Body {
             url: url.to_string(),
         }
         .to_string()),
         Err(error) => kept
-            .map(|bytes| (bytes, cache::Source::Kept))
+            .map(|body| (body, cache::Source::Kept))
             .ok_or_else(|| error.to_string()),
     }
 }
@@ -467,12 +466,12 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Reads and indexes the catalog's bytes (`fetch_ms`: how long getting them
+/// Reads and indexes the catalog's body (`fetch_ms`: how long getting it
 /// took, from `source`). A failure is one message, reported once by the
 /// caller (so a feed whose every record is skipped is one error).
 async fn load_engine(
     url: &str,
-    bytes: Vec<u8>,
+    body: fetch::Body,
     source: cache::Source,
     fetch_ms: f64,
 ) -> Result<(Engine, usize, Timings), String> {
@@ -481,37 +480,40 @@ async fn load_engine(
     // whatever the file is called. Both forms are read in slices that
     // yield to the browser, as indexing is.
     let mut slices = Slices::start();
-    let parsed = if catalog::pack::is_packed(&bytes) {
-        let damaged = |e: catalog::pack::PackError| format!("{url}: {e}");
-        let mut reader = catalog::pack::PackReader::new(&bytes).map_err(damaged)?;
-        while !reader.step(PACK_BATCH).map_err(damaged)? {
-            slices.pause_if_due().await;
-        }
-        let catalog = reader.finish().map_err(damaged)?;
-        // Released before indexing, so the index can reuse the space (wasm
-        // memory never shrinks: the most held at once is what a tab keeps).
-        drop(bytes);
-        catalog::Parsed {
-            catalog,
-            skipped: Vec::new(),
-            format: catalog::Format::Tailor,
-            warnings: Vec::new(),
-        }
-    } else {
-        let text = fetch::decode_utf8(bytes);
-        let mut reader = catalog::FeedReader::new(&text);
-        while !reader.step(FEED_BATCH) {
-            slices.pause_if_due().await;
-        }
-        reader.finish().map_err(|e| {
-            // Servers often answer a missing or protected feed with an HTML page
-            // whatever the content type says; name that instead of a JSON error.
-            if text.trim_start().starts_with('<') {
-                format!("{url}: an HTML page, not a feed (an error or login page?)")
-            } else {
-                format!("{url}: {e}")
+    let parsed = match body {
+        fetch::Body::Bytes(bytes) if catalog::pack::is_packed(&bytes) => {
+            let damaged = |e: catalog::pack::PackError| format!("{url}: {e}");
+            let mut reader = catalog::pack::PackReader::new(&bytes).map_err(damaged)?;
+            while !reader.step(PACK_BATCH).map_err(damaged)? {
+                slices.pause_if_due().await;
             }
-        })?
+            let catalog = reader.finish().map_err(damaged)?;
+            // Released before indexing, so the index can reuse the space (wasm
+            // memory never shrinks: the most held at once is what a tab keeps).
+            drop(bytes);
+            catalog::Parsed {
+                catalog,
+                skipped: Vec::new(),
+                format: catalog::Format::Tailor,
+                warnings: Vec::new(),
+            }
+        }
+        body => {
+            let text = body.into_text();
+            let mut reader = catalog::FeedReader::new(&text);
+            while !reader.step(FEED_BATCH) {
+                slices.pause_if_due().await;
+            }
+            reader.finish().map_err(|e| {
+                // Servers often answer a missing or protected feed with an HTML page
+                // whatever the content type says; name that instead of a JSON error.
+                if text.trim_start().starts_with('<') {
+                    format!("{url}: an HTML page, not a feed (an error or login page?)")
+                } else {
+                    format!("{url}: {e}")
+                }
+            })?
+        }
     };
     let read = now_ms();
     if parsed.catalog.is_empty() {
