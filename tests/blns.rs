@@ -133,9 +133,9 @@ fn catalogs_of_naughty_text_parse_and_rank_in_every_format() {
         }
         for product in parsed.catalog.products() {
             for text in [
-                Some(&product.title),
-                product.brand.as_ref(),
-                product.description.as_ref(),
+                Some(product.title()),
+                product.brand(),
+                product.description(),
             ]
             .into_iter()
             .flatten()
@@ -145,21 +145,20 @@ fn catalogs_of_naughty_text_parse_and_rank_in_every_format() {
                         .chars()
                         .any(|c| c.is_control() && c != '\n' && c != '\t'),
                     "{format:?} {}: control characters kept in {text:?}",
-                    product.id
+                    product.id()
                 );
             }
             // The catalog keeps URLs as data; what reaches `href`/`src` goes
             // through `present`, which must never let script through.
             let link = product
-                .url
-                .as_deref()
+                .url()
                 .and_then(|u| present::safe_link(u, "shop.example"));
-            let image = product.image.as_deref().and_then(present::safe_image);
+            let image = product.image().and_then(present::safe_image);
             for url in [link, image].into_iter().flatten() {
                 assert!(
                     !runs_script(&url),
                     "{format:?} {}: {url:?} would run",
-                    product.id
+                    product.id()
                 );
             }
         }
@@ -168,7 +167,7 @@ fn catalogs_of_naughty_text_parse_and_rank_in_every_format() {
             .catalog()
             .products()
             .iter()
-            .map(|p| p.id.clone())
+            .map(|p| p.id().to_string())
             .collect();
         let history: Vec<Event> = ids
             .iter()

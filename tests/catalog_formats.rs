@@ -49,47 +49,43 @@ fn shopify_storefront_products_json() {
     assert_eq!(parsed.catalog.len(), 4);
 
     let tee = product(&parsed, "7982301806782");
-    assert_eq!(tee.title, "Classic Organic Tee");
-    assert_eq!(tee.url.as_deref(), Some("/products/classic-organic-tee"));
-    assert_eq!(tee.price, Some(25.0), "lowest variant price");
-    assert_eq!(tee.currency, None, "products.json carries no currency");
-    assert!(tee.in_stock, "one variant of three is available");
-    assert_eq!(tee.category, ["T-Shirts"]);
-    assert_eq!(tee.brand.as_deref(), Some("Northwind Apparel"));
-    assert_eq!(tee.tags, ["cotton", "organic", "summer"]);
+    assert_eq!(tee.title(), "Classic Organic Tee");
+    assert_eq!(tee.url(), Some("/products/classic-organic-tee"));
+    assert_eq!(tee.price(), Some(25.0), "lowest variant price");
+    assert_eq!(tee.currency(), None, "products.json carries no currency");
+    assert!(tee.in_stock(), "one variant of three is available");
+    assert_eq!(tee.category(), ["T-Shirts"]);
+    assert_eq!(tee.brand(), Some("Northwind Apparel"));
+    assert_eq!(tee.tags(), ["cotton", "organic", "summer"]);
     assert_eq!(
-        tee.description.as_deref(),
+        tee.description(),
         Some("Soft organic cotton tee & everyday staple. 100% cotton Machine wash")
     );
-    assert!(tee
-        .image
-        .as_deref()
-        .unwrap()
-        .starts_with("https://cdn.shopify.com/"));
+    assert!(tee.image().unwrap().starts_with("https://cdn.shopify.com/"));
 
     let pour = product(&parsed, "7982301839550");
-    assert!(!pour.in_stock, "its only variant is unavailable");
-    assert_eq!(pour.category, ["Kitchen", "Coffee"]);
-    assert_eq!(pour.brand.as_deref(), Some("Kiln & Co"));
-    assert_eq!(pour.image, None);
+    assert!(!pour.in_stock(), "its only variant is unavailable");
+    assert_eq!(pour.category(), ["Kitchen", "Coffee"]);
+    assert_eq!(pour.brand(), Some("Kiln & Co"));
+    assert_eq!(pour.image(), None);
     assert_eq!(
-        pour.description.as_deref(),
+        pour.description(),
         Some("Brew slowly Hand-glazed dripper – fits mugs < 9 cm."),
         "script dropped, entities decoded"
     );
 
     let gift = product(&parsed, "7982301872318");
     assert_eq!(
-        gift.price,
+        gift.price(),
         Some(10.0),
         "the unreadable variant price is ignored"
     );
-    assert!(gift.category.is_empty() && gift.description.is_none());
+    assert!(gift.category().is_empty() && gift.description().is_none());
 
     let beanie = product(&parsed, "7982301905086");
-    assert_eq!(beanie.title, "Wool Beanie — Charcoal");
-    assert_eq!(beanie.price, None);
-    assert!(beanie.in_stock, "no variants: availability unknown");
+    assert_eq!(beanie.title(), "Wool Beanie — Charcoal");
+    assert_eq!(beanie.price(), None);
+    assert!(beanie.in_stock(), "no variants: availability unknown");
 
     assert_eq!(
         skipped(&parsed),
@@ -117,14 +113,14 @@ fn shopify_admin_api_products() {
     let parsed = read("shopify_admin_products.json");
     assert_eq!(parsed.format, Format::Shopify);
     let nano = product(&parsed, "632910392");
-    assert_eq!(nano.tags, ["Emotive", "Flash Memory", "MP3", "Music"]);
-    assert_eq!(nano.price, Some(199.0));
-    assert!(nano.in_stock, "the red variant has 20 in stock");
+    assert_eq!(nano.tags(), ["Emotive", "Flash Memory", "MP3", "Music"]);
+    assert_eq!(nano.price(), Some(199.0));
+    assert!(nano.in_stock(), "the red variant has 20 in stock");
     assert_eq!(
-        nano.description.as_deref(),
+        nano.description(),
         Some("It's the small iPod with one very big idea: Video.")
     );
-    assert!(nano.image.is_some());
+    assert!(nano.image().is_some());
     assert_eq!(
         skipped(&parsed),
         [(
@@ -145,41 +141,41 @@ fn woocommerce_store_api() {
     assert_eq!(parsed.catalog.len(), 4);
 
     let pennant = product(&parsed, "wp-pennant");
-    assert_eq!(pennant.price, Some(11.05), "1105 minor units, 2 decimals");
-    assert_eq!(pennant.currency.as_deref(), Some("USD"));
+    assert_eq!(pennant.price(), Some(11.05), "1105 minor units, 2 decimals");
+    assert_eq!(pennant.currency(), Some("USD"));
     assert_eq!(
-        pennant.url.as_deref(),
+        pennant.url(),
         Some("https://shop.example.com/product/wordpress-pennant/")
     );
-    assert_eq!(pennant.category, ["Decor"]);
+    assert_eq!(pennant.category(), ["Decor"]);
     assert_eq!(
-        pennant.description.as_deref(),
+        pennant.description(),
         Some("Pellentesque habitant morbi tristique senectus et netus et malesuada fames ac turpis egestas.")
     );
 
     let hoodie = product(&parsed, "woo-hoodie");
-    assert_eq!(hoodie.title, "Hoodie – Zip & Pocket");
-    assert_eq!(hoodie.price, Some(42.0), "low end of the price range");
-    assert_eq!(hoodie.currency.as_deref(), Some("EUR"));
-    assert_eq!(hoodie.category, ["Hoodies"]);
+    assert_eq!(hoodie.title(), "Hoodie – Zip & Pocket");
+    assert_eq!(hoodie.price(), Some(42.0), "low end of the price range");
+    assert_eq!(hoodie.currency(), Some("EUR"));
+    assert_eq!(hoodie.category(), ["Hoodies"]);
     assert_eq!(
-        hoodie.tags,
+        hoodie.tags(),
         ["Winter", "Sale"],
         "extra categories become tags"
     );
-    assert_eq!(hoodie.brand.as_deref(), Some("Woo & Co"));
-    assert!(hoodie.image.as_deref().unwrap().ends_with("hoodie-2.jpg"));
+    assert_eq!(hoodie.brand(), Some("Woo & Co"));
+    assert!(hoodie.image().unwrap().ends_with("hoodie-2.jpg"));
 
     let matcha = product(&parsed, "77");
-    assert_eq!(matcha.title, "抹茶 Matcha Tin", "no sku: the numeric id");
-    assert_eq!(matcha.price, Some(2480.0), "yen have no minor unit");
-    assert!(!matcha.in_stock);
-    assert_eq!(matcha.brand.as_deref(), Some("Uji Farm"));
-    assert_eq!(matcha.description.as_deref(), Some("宇治抹茶 40g"));
+    assert_eq!(matcha.title(), "抹茶 Matcha Tin", "no sku: the numeric id");
+    assert_eq!(matcha.price(), Some(2480.0), "yen have no minor unit");
+    assert!(!matcha.in_stock());
+    assert_eq!(matcha.brand(), Some("Uji Farm"));
+    assert_eq!(matcha.description(), Some("宇治抹茶 40g"));
 
     let beanie = product(&parsed, "woo-beanie");
-    assert_eq!(beanie.price, None);
-    assert_eq!(beanie.currency, None);
+    assert_eq!(beanie.price(), None);
+    assert_eq!(beanie.currency(), None);
 
     assert_eq!(
         skipped(&parsed),
@@ -209,39 +205,35 @@ fn schema_org_item_list() {
     assert_eq!(parsed.catalog.len(), 3);
 
     let trail = product(&parsed, "TR-GTX-42");
-    assert_eq!(trail.title, "Trail Runner GTX");
-    assert_eq!(trail.price, Some(119.95), "AggregateOffer lowPrice");
-    assert_eq!(trail.currency.as_deref(), Some("EUR"));
-    assert_eq!(trail.brand.as_deref(), Some("Summit"));
+    assert_eq!(trail.title(), "Trail Runner GTX");
+    assert_eq!(trail.price(), Some(119.95), "AggregateOffer lowPrice");
+    assert_eq!(trail.currency(), Some("EUR"));
+    assert_eq!(trail.brand(), Some("Summit"));
     assert_eq!(
-        trail.category,
+        trail.category(),
         ["Apparel & Accessories", "Shoes", "Running Shoes"]
     );
-    assert!(trail
-        .image
-        .as_deref()
-        .unwrap()
-        .ends_with("trail-runner-1x1.jpg"));
-    assert!(trail.in_stock);
+    assert!(trail.image().unwrap().ends_with("trail-runner-1x1.jpg"));
+    assert!(trail.in_stock());
 
     let road = product(&parsed, "RR-7");
-    assert_eq!(road.title, "Road Racer & Tempo");
-    assert_eq!(road.price, Some(79.0), "lowest of two offers");
-    assert!(!road.in_stock, "out of stock and sold out");
+    assert_eq!(road.title(), "Road Racer & Tempo");
+    assert_eq!(road.price(), Some(79.0), "lowest of two offers");
+    assert!(!road.in_stock(), "out of stock and sold out");
     assert_eq!(
-        road.image.as_deref(),
+        road.image(),
         Some("https://shop.example.com/img/road-racer.jpg")
     );
-    assert_eq!(road.category, ["Shoes", "Running Shoes"]);
+    assert_eq!(road.category(), ["Shoes", "Running Shoes"]);
     assert_eq!(
-        road.url.as_deref(),
+        road.url(),
         Some("https://shop.example.com/p/road-racer?size=41"),
         "the offer's url when the product has none"
     );
 
     let slide = product(&parsed, "SLIDE-1");
-    assert_eq!(slide.price, Some(35.0), "from a priceSpecification");
-    assert!(slide.in_stock);
+    assert_eq!(slide.price(), Some(35.0), "from a priceSpecification");
+    assert!(slide.in_stock());
 
     let reasons = skipped(&parsed);
     assert_eq!(reasons.len(), 2);
@@ -262,17 +254,17 @@ fn schema_org_graph_with_product_group() {
     );
 
     let shirt = product(&parsed, "101");
-    assert_eq!(shirt.title, "חולצה כחולה");
-    assert_eq!(shirt.price, Some(89.9));
-    assert_eq!(shirt.currency.as_deref(), Some("ILS"));
-    assert_eq!(shirt.category, ["ביגוד", "חולצות"]);
-    assert_eq!(shirt.brand.as_deref(), Some("כחול לבן"));
-    assert_eq!(shirt.tags, ["כותנה", "קיץ"]);
-    assert_eq!(shirt.description.as_deref(), Some("חולצת כותנה נוחה"));
+    assert_eq!(shirt.title(), "חולצה כחולה");
+    assert_eq!(shirt.price(), Some(89.9));
+    assert_eq!(shirt.currency(), Some("ILS"));
+    assert_eq!(shirt.category(), ["ביגוד", "חולצות"]);
+    assert_eq!(shirt.brand(), Some("כחול לבן"));
+    assert_eq!(shirt.tags(), ["כותנה", "קיץ"]);
+    assert_eq!(shirt.description(), Some("חולצת כותנה נוחה"));
 
     let shorts = product(&parsed, "https://shop.example.co.il/p/200#group");
-    assert_eq!(shorts.price, Some(110.0), "lowest variant offer");
-    assert!(shorts.in_stock, "size M is in stock");
+    assert_eq!(shorts.price(), Some(110.0), "lowest variant offer");
+    assert!(shorts.in_stock(), "size M is in stock");
 }
 
 #[test]
@@ -280,17 +272,14 @@ fn schema_org_array_of_products() {
     let parsed = read("schema_org_array.json");
     assert_eq!(parsed.format, Format::SchemaOrg);
     let mug = product(&parsed, "MUG-350-BLU");
-    assert_eq!(mug.price, Some(12.5));
-    assert_eq!(mug.currency.as_deref(), Some("USD"));
-    assert_eq!(mug.category, ["Home", "Kitchen", "Mugs"]);
-    assert_eq!(
-        mug.url.as_deref(),
-        Some("https://shop.example.com/p/mug-blue")
-    );
+    assert_eq!(mug.price(), Some(12.5));
+    assert_eq!(mug.currency(), Some("USD"));
+    assert_eq!(mug.category(), ["Home", "Kitchen", "Mugs"]);
+    assert_eq!(mug.url(), Some("https://shop.example.com/p/mug-blue"));
     let torch = product(&parsed, "90210");
-    assert_eq!(torch.title, "Crème Brûlée Torch");
-    assert_eq!(torch.price, None);
-    assert_eq!(torch.currency, None);
+    assert_eq!(torch.title(), "Crème Brûlée Torch");
+    assert_eq!(torch.price(), None);
+    assert_eq!(torch.currency(), None);
     assert_eq!(
         warnings(&parsed),
         [
@@ -326,50 +315,46 @@ fn tailor_json_sample() {
     assert_eq!(parsed.catalog.len(), 6);
     assert!(parsed.skipped.is_empty() && parsed.warnings.is_empty());
     let torch = product(&parsed, "sku-2");
-    assert_eq!(torch.price, Some(24.9));
-    assert_eq!(torch.currency.as_deref(), Some("EUR"));
-    assert_eq!(torch.category, ["Home", "Kitchen", "Tools"]);
-    assert_eq!(torch.tags, ["kitchen", "gift"]);
+    assert_eq!(torch.price(), Some(24.9));
+    assert_eq!(torch.currency(), Some("EUR"));
+    assert_eq!(torch.category(), ["Home", "Kitchen", "Tools"]);
+    assert_eq!(torch.tags(), ["kitchen", "gift"]);
     let shirt = product(&parsed, "sku-3");
-    assert_eq!(shirt.description.as_deref(), Some("כותנה & פשתן"));
-    assert!(!shirt.in_stock);
-    assert_eq!(product(&parsed, "sku-4").price, Some(1480.0));
+    assert_eq!(shirt.description(), Some("כותנה & פשתן"));
+    assert!(!shirt.in_stock());
+    assert_eq!(product(&parsed, "sku-4").price(), Some(1480.0));
     let shoes = product(&parsed, "5");
     assert_eq!(
-        shoes.title, "Trail Running Shoes",
+        shoes.title(),
+        "Trail Running Shoes",
         "`name` when there is no `title`"
     );
-    assert_eq!((shoes.price, shoes.in_stock), (None, true));
-    assert!(!product(&parsed, "sku-6").in_stock);
+    assert_eq!((shoes.price(), shoes.in_stock()), (None, true));
+    assert!(!product(&parsed, "sku-6").in_stock());
 }
 
 #[test]
 fn tailor_json_edge_cases() {
     let parsed = read("tailor_edge_cases.json");
     assert_eq!(parsed.format, Format::Tailor);
-    let ids: Vec<&str> = parsed
-        .catalog
-        .products()
-        .iter()
-        .map(|p| p.id.as_str())
-        .collect();
+    let ids: Vec<&str> = parsed.catalog.products().iter().map(|p| p.id()).collect();
     assert_eq!(ids, ["sku-1", "sku-2", "sku-3", "sku-4", "sku-7", "sku-8"]);
 
     let mug = product(&parsed, "sku-1");
-    assert_eq!(mug.currency.as_deref(), Some("EUR"));
-    assert_eq!(mug.description.as_deref(), Some("Hand-made & glazed."));
+    assert_eq!(mug.currency(), Some("EUR"));
+    assert_eq!(mug.description(), Some("Hand-made & glazed."));
     let towel = product(&parsed, "sku-2");
-    assert_eq!(towel.title, "Tea Towel (control char)");
-    assert_eq!(towel.price, Some(4.5));
-    assert_eq!(towel.currency.as_deref(), Some("EUR"));
-    assert_eq!(towel.category, ["Home", "Textiles"]);
+    assert_eq!(towel.title(), "Tea Towel (control char)");
+    assert_eq!(towel.price(), Some(4.5));
+    assert_eq!(towel.currency(), Some("EUR"));
+    assert_eq!(towel.category(), ["Home", "Textiles"]);
     let mystery = product(&parsed, "sku-3");
-    assert_eq!((mystery.price, mystery.in_stock), (None, false));
-    assert_eq!(product(&parsed, "sku-4").tags, ["a", "b", "c"]);
+    assert_eq!((mystery.price(), mystery.in_stock()), (None, false));
+    assert_eq!(product(&parsed, "sku-4").tags(), ["a", "b", "c"]);
     let numeric = product(&parsed, "sku-7");
-    assert_eq!(numeric.title, "12345");
-    assert_eq!((numeric.brand.as_ref(), numeric.url.as_ref()), (None, None));
-    assert_eq!(product(&parsed, "sku-8").price, None);
+    assert_eq!(numeric.title(), "12345");
+    assert_eq!((numeric.brand(), numeric.url()), (None, None));
+    assert_eq!(product(&parsed, "sku-8").price(), None);
 
     let reasons: Vec<_> = skipped(&parsed)
         .into_iter()
@@ -476,9 +461,9 @@ fn hostile_inputs_never_panic() {
     }
     // Spot checks that these came back sensibly, not just without a panic.
     let long = parse(&long_title).unwrap();
-    assert_eq!(long.catalog.products()[0].title.chars().count(), 300);
+    assert_eq!(long.catalog.products()[0].title().chars().count(), 300);
     let tags = parse(&many_tags).unwrap();
-    assert_eq!(tags.catalog.products()[0].tags.len(), 64);
+    assert_eq!(tags.catalog.products()[0].tags().len(), 64);
     assert!(parse(&deep_array).is_err());
     assert!(parse(r#"[{"id": "a", "title": "t", "price": 1e999}]"#).is_err());
 }
@@ -653,15 +638,12 @@ fn mutated_fixtures_never_panic() {
             assert_same(&result, &from_text, &text);
             if let Ok(parsed) = result {
                 for p in parsed.catalog.products() {
-                    assert!(!p.id.is_empty() && !p.title.is_empty());
-                    assert!(p.title.chars().count() <= 300);
-                    assert!(p
-                        .description
-                        .as_ref()
-                        .is_none_or(|d| d.chars().count() <= 2000));
-                    assert!(p.price.is_none_or(|x| x.is_finite() && x >= 0.0));
-                    assert!(p.currency.as_ref().is_none_or(|c| c.len() == 3));
-                    assert!(!p.title.chars().any(char::is_control));
+                    assert!(!p.id().is_empty() && !p.title().is_empty());
+                    assert!(p.title().chars().count() <= 300);
+                    assert!(p.description().is_none_or(|d| d.chars().count() <= 2000));
+                    assert!(p.price().is_none_or(|x| x.is_finite() && x >= 0.0));
+                    assert!(p.currency().is_none_or(|c| c.len() == 3));
+                    assert!(!p.title().chars().any(char::is_control));
                 }
             }
             runs += 1;
@@ -809,5 +791,98 @@ fn reading_in_steps_matches_reading_at_once() {
             while !reader.step(budget) {}
             assert_same(&reader.finish(), &at_once, text);
         }
+    }
+}
+
+/// Every feed format's products through the one-allocation storage: each
+/// field reads back the same through the accessors, `parts`, a rebuild
+/// from the owned fields, JSON and the packed form; and the samples
+/// between them give every field a value, so none goes unchecked.
+#[test]
+fn every_format_keeps_every_field_through_the_compact_storage() {
+    use tailor::core::catalog::{pack, ProductFields};
+    // (sample, format, optional fields no product of it has)
+    let cases: [(&str, Format, &[&str]); 8] = [
+        ("shopify_products.json", Format::Shopify, &["currency"]),
+        (
+            "shopify_admin_products.json",
+            Format::Shopify,
+            &["currency"],
+        ),
+        ("woocommerce_store_api.json", Format::WooCommerce, &[]),
+        ("schema_org_itemlist.json", Format::SchemaOrg, &["tags"]),
+        ("schema_org_graph.json", Format::SchemaOrg, &[]),
+        (
+            "schema_org_array.json",
+            Format::SchemaOrg,
+            &["tags", "description"],
+        ),
+        ("tailor.json", Format::Tailor, &[]),
+        ("tailor_edge_cases.json", Format::Tailor, &[]),
+    ];
+    let optional = [
+        "url",
+        "image",
+        "price",
+        "currency",
+        "category",
+        "brand",
+        "tags",
+        "description",
+    ];
+    for (name, format, unset) in cases {
+        let parsed = read(name);
+        assert_eq!(parsed.format, format, "{name}");
+        // Which optional fields some product of this feed has.
+        let mut seen = [false; 8];
+        for p in parsed.catalog.products() {
+            let fields: ProductFields = p.to_fields();
+            let parts = p.parts();
+            assert_eq!(
+                (parts.id, parts.title, parts.url, parts.image),
+                (p.id(), p.title(), p.url(), p.image()),
+                "{name}"
+            );
+            assert_eq!(
+                (parts.currency, parts.brand, parts.description),
+                (p.currency(), p.brand(), p.description()),
+                "{name}"
+            );
+            assert_eq!(parts.category, fields.category, "{name}");
+            assert_eq!(parts.tags, fields.tags, "{name}");
+            assert_eq!(Product::from(&fields), *p, "{name} {}", p.id());
+            let json = serde_json::to_string(p).unwrap();
+            assert_eq!(json, serde_json::to_string(&fields).unwrap(), "{name}");
+            assert_eq!(
+                serde_json::from_str::<Product>(&json).unwrap(),
+                *p,
+                "{name}"
+            );
+            for (k, has) in [
+                fields.url.is_some(),
+                fields.image.is_some(),
+                fields.price.is_some(),
+                fields.currency.is_some(),
+                !fields.category.is_empty(),
+                fields.brand.is_some(),
+                !fields.tags.is_empty(),
+                fields.description.is_some(),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                seen[k] |= has;
+            }
+        }
+        let packed = pack::decode(&pack::encode(&parsed.catalog)).unwrap();
+        let widget: Vec<Product> = parsed
+            .catalog
+            .products()
+            .iter()
+            .map(pack::for_widget)
+            .collect();
+        assert_eq!(packed.products(), widget.as_slice(), "{name}: packed");
+        let never: Vec<&str> = (0..8).filter(|&k| !seen[k]).map(|k| optional[k]).collect();
+        assert_eq!(never, unset, "{name}: optional fields no product has");
     }
 }

@@ -80,21 +80,18 @@ fn ten_thousand_products_parse_valid_and_unique() {
     let mut departments = HashSet::new();
     let mut brands = HashSet::new();
     for p in parsed.catalog.products() {
-        assert!(ids.insert(p.id.clone()), "duplicate id {}", p.id);
-        assert!(!p.title.trim().is_empty());
-        assert_eq!(p.url.as_deref(), Some(format!("/p/{}.html", p.id).as_str()));
-        assert_eq!(
-            p.image.as_deref(),
-            Some(format!("/img/{}.svg", p.id).as_str())
-        );
-        let price = p.price.expect("every generated product has a price");
-        assert!(price > 0.0 && price < 1000.0, "{} at {price}", p.id);
-        assert_eq!(p.currency.as_deref(), Some("EUR"));
-        assert_eq!(p.category.len(), 2, "{}", p.id);
-        assert!(p.description.as_deref().is_some_and(|d| d.len() > 20));
-        assert!(!p.tags.is_empty());
-        departments.insert(p.category[0].clone());
-        brands.insert(p.brand.clone().unwrap());
+        assert!(ids.insert(p.id().to_string()), "duplicate id {}", p.id());
+        assert!(!p.title().trim().is_empty());
+        assert_eq!(p.url(), Some(format!("/p/{}.html", p.id()).as_str()));
+        assert_eq!(p.image(), Some(format!("/img/{}.svg", p.id()).as_str()));
+        let price = p.price().expect("every generated product has a price");
+        assert!(price > 0.0 && price < 1000.0, "{} at {price}", p.id());
+        assert_eq!(p.currency(), Some("EUR"));
+        assert_eq!(p.category().len(), 2, "{}", p.id());
+        assert!(p.description().is_some_and(|d| d.len() > 20));
+        assert!(!p.tags().is_empty());
+        departments.insert(p.category().first().unwrap().to_string());
+        brands.insert(p.brand().unwrap().to_string());
     }
     assert!(departments.len() >= 8, "{departments:?}");
     assert!(brands.len() >= 25, "{} brands", brands.len());
@@ -102,7 +99,7 @@ fn ten_thousand_products_parse_valid_and_unique() {
         .catalog
         .products()
         .iter()
-        .filter(|p| !p.in_stock)
+        .filter(|p| !p.in_stock())
         .count();
     assert!((100..1000).contains(&sold_out), "{sold_out} sold out");
 }
@@ -249,7 +246,12 @@ fn demo_builds_a_complete_csp_clean_shop() {
         "{} of 120 products in the model",
         model.len()
     );
-    let department = |id: &str| parsed.catalog.get(id).map(|p| p.category[0].clone());
+    let department = |id: &str| {
+        parsed
+            .catalog
+            .get(id)
+            .map(|p| p.category().first().unwrap().to_string())
+    };
     let (mut same, mut all) = (0, 0);
     for item in 0..model.len() {
         let closest = model
@@ -291,7 +293,7 @@ fn demo_builds_a_complete_csp_clean_shop() {
         .catalog
         .products()
         .iter()
-        .map(|p| p.category[0].clone())
+        .map(|p| p.category().first().unwrap().to_string())
         .collect();
     let category_pages = pages
         .iter()
@@ -326,20 +328,20 @@ fn demo_builds_a_complete_csp_clean_shop() {
     }
 
     for product in parsed.catalog.products() {
-        let html = std::fs::read_to_string(site.join(format!("p/{}.html", product.id))).unwrap();
+        let html = std::fs::read_to_string(site.join(format!("p/{}.html", product.id()))).unwrap();
         let ld = json_ld(&html);
         assert_eq!(ld["@type"], "Product");
-        assert_eq!(ld["sku"], product.id.as_str());
-        assert_eq!(ld["name"], product.title.as_str());
-        assert!(html.contains(&format!("data-tailor-product=\"{}\"", product.id)));
+        assert_eq!(ld["sku"], product.id());
+        assert_eq!(ld["name"], product.title());
+        assert!(html.contains(&format!("data-tailor-product=\"{}\"", product.id())));
         assert!(html.contains("<div data-tailor=\"similar\"></div>"));
         assert_eq!(
-            html.contains(&format!("data-tailor-add-to-cart=\"{}\"", product.id)),
-            product.in_stock,
+            html.contains(&format!("data-tailor-add-to-cart=\"{}\"", product.id())),
+            product.in_stock(),
             "{}: add-to-cart only when in stock",
-            product.id
+            product.id()
         );
-        let svg = std::fs::read_to_string(site.join(format!("img/{}.svg", product.id))).unwrap();
+        let svg = std::fs::read_to_string(site.join(format!("img/{}.svg", product.id()))).unwrap();
         assert!(svg.starts_with("<svg") && !svg.contains("<script"));
     }
 
@@ -353,7 +355,7 @@ fn demo_builds_a_complete_csp_clean_shop() {
         .catalog
         .products()
         .iter()
-        .map(|p| p.added.expect("every demo product has a date"))
+        .map(|p| p.added().expect("every demo product has a date"))
         .collect();
     assert!(added.iter().all(|&t| t <= built));
     let this_week = added.iter().filter(|&&t| t + 7 * 86_400 > built).count();

@@ -6,7 +6,7 @@
 //! value, and ranking stays finite and non-negative and does not let a
 //! clock that jumped fade the shopper's actions away.
 
-use tailor::core::catalog::{Catalog, Product};
+use tailor::core::catalog::{Catalog, Product, ProductFields};
 use tailor::core::events::{Event, EventKind, History};
 use tailor::core::rank::{Context, Engine, Pick, Request};
 use tailor::core::store::{self, Memory};
@@ -61,11 +61,13 @@ fn history(times: &[u64]) -> History {
 }
 
 fn engine() -> Engine {
-    let product = |id: &str, title: &str, category: &str| Product {
-        id: id.into(),
-        title: title.into(),
-        category: vec!["Home".into(), category.into()],
-        ..Product::default()
+    let product = |id: &str, title: &str, category: &str| {
+        Product::from(ProductFields {
+            id: id.into(),
+            title: title.into(),
+            category: vec!["Home".into(), category.into()],
+            ..ProductFields::default()
+        })
     };
     let (catalog, duplicates) = Catalog::from_products(vec![
         product("a", "Blue ceramic mug", "Kitchen"),

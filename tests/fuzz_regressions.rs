@@ -63,15 +63,17 @@ fn model_neighbour_deltas_that_overflow_are_refused() {
 /// turn it into a subnormal mess): scores stay finite and non-negative.
 #[test]
 fn rule_factors_at_the_limits_keep_scores_finite() {
-    use tailor::core::catalog::{Catalog, Product};
+    use tailor::core::catalog::{Catalog, Product, ProductFields};
     use tailor::core::events::{Event, EventKind};
     use tailor::core::rank::{Context, Engine, Request, Rules};
 
-    let product = |id: &str, category: &str| Product {
-        id: id.into(),
-        title: format!("{category} thing {id}"),
-        category: vec![category.into()],
-        ..Product::default()
+    let product = |id: &str, category: &str| {
+        Product::from(ProductFields {
+            id: id.into(),
+            title: format!("{category} thing {id}"),
+            category: vec![category.into()],
+            ..ProductFields::default()
+        })
     };
     let (catalog, _) = Catalog::from_products(vec![
         product("a", "Kitchen"),

@@ -82,7 +82,7 @@ fn hit_rate_on_a_fixed_slice_stays_above_its_floor() {
         let picks = engine.recommend(&request);
         let ids: Vec<&str> = picks
             .iter()
-            .map(|p| engine.catalog().products()[p.product].id.as_str())
+            .map(|p| engine.catalog().products()[p.product].id())
             .collect();
         tailor_m.add(&ids, targets, 10);
         popularity_m.add(&top_unseen(&popular, &shopper.events, 10), targets, 10);

@@ -1,7 +1,7 @@
 //! Site-owner rules, exclusions and diversity, end to end through
 //! `Engine::recommend`.
 
-use tailor::core::catalog::{Catalog, Product};
+use tailor::core::catalog::{Catalog, Product, ProductFields};
 use tailor::core::events::{Event, EventKind};
 use tailor::core::rank::{Context, Engine, Pick, Reason, Request, Rules, Weights};
 
@@ -13,15 +13,15 @@ fn product(
     tag: &str,
     in_stock: bool,
 ) -> Product {
-    Product {
+    Product::from(ProductFields {
         id: id.into(),
         title: title.into(),
         category: category.iter().map(|s| s.to_string()).collect(),
         brand: Some(brand.into()),
         tags: vec![tag.into()],
         in_stock,
-        ..Product::default()
-    }
+        ..ProductFields::default()
+    })
 }
 
 fn shop() -> Catalog {
@@ -81,17 +81,15 @@ fn shop() -> Catalog {
 fn ids(engine: &Engine, picks: &[Pick]) -> Vec<&'static str> {
     picks
         .iter()
-        .map(
-            |p| match engine.catalog().products()[p.product].id.as_str() {
-                "a" => "a",
-                "b" => "b",
-                "c" => "c",
-                "d" => "d",
-                "e" => "e",
-                "f" => "f",
-                other => panic!("unexpected {other}"),
-            },
-        )
+        .map(|p| match engine.catalog().products()[p.product].id() {
+            "a" => "a",
+            "b" => "b",
+            "c" => "c",
+            "d" => "d",
+            "e" => "e",
+            "f" => "f",
+            other => panic!("unexpected {other}"),
+        })
         .collect()
 }
 
@@ -252,7 +250,7 @@ fn exclusions_follow_the_request() {
         if case.name.starts_with("consumables") {
             let coffee = picks
                 .iter()
-                .find(|p| e.catalog().products()[p.product].id == "e")
+                .find(|p| e.catalog().products()[p.product].id() == "e")
                 .unwrap();
             assert_eq!(
                 coffee.reason,
@@ -316,7 +314,7 @@ fn diversity_breaks_up_near_duplicates() {
         let picks = e.recommend(&request);
         picks
             .iter()
-            .map(|p| e.catalog().products()[p.product].id.clone())
+            .map(|p| e.catalog().products()[p.product].id().to_string())
             .collect::<Vec<_>>()
     };
     assert!(!top3(0.0).contains(&"plate".to_string()), "{:?}", top3(0.0));

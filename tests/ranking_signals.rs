@@ -2,7 +2,7 @@
 //! signal alone must put the product it favours first, with the reason the
 //! UI will show.
 
-use tailor::core::catalog::{Catalog, Product};
+use tailor::core::catalog::{Catalog, Product, ProductFields};
 use tailor::core::events::{Event, EventKind};
 use tailor::core::model::{Model, TrainOptions};
 use tailor::core::profile::ProfileWeights;
@@ -16,15 +16,15 @@ fn product(
     tags: &[&str],
     price: f64,
 ) -> Product {
-    Product {
+    Product::from(ProductFields {
         id: id.into(),
         title: title.into(),
         category: category.iter().map(|s| s.to_string()).collect(),
         brand: Some(brand.into()),
         tags: tags.iter().map(|s| s.to_string()).collect(),
         price: Some(price),
-        ..Product::default()
-    }
+        ..ProductFields::default()
+    })
 }
 
 /// A small shop: first in feed order is `socks`; two mugs, two tees,
@@ -155,7 +155,7 @@ fn only(set: impl Fn(&mut Weights)) -> Weights {
 fn ids(engine: &Engine, picks: &[Pick]) -> Vec<String> {
     picks
         .iter()
-        .map(|p| engine.catalog().products()[p.product].id.clone())
+        .map(|p| engine.catalog().products()[p.product].id().to_string())
         .collect()
 }
 

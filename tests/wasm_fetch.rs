@@ -73,7 +73,10 @@ fn feeds() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("empty", Vec::new()),
         ("ascii", br#"[{"id":"a","title":"Mug"}]"#.to_vec()),
-        ("accents", "[{\"title\":\"Crème brûlée à la française\"}]".into()),
+        (
+            "accents",
+            "[{\"title\":\"Crème brûlée à la française\"}]".into(),
+        ),
         ("hebrew", "[{\"title\":\"כוס קפה\"}]".into()),
         ("chinese", "[{\"title\":\"陶瓷咖啡杯\"}]".into()),
         ("four-byte", "[{\"title\":\"gift 🎁 bag 🛍\"}]".into()),
@@ -81,9 +84,16 @@ fn feeds() -> Vec<(&'static str, Vec<u8>)> {
         ("only a byte-order mark", "\u{feff}".into()),
         (
             "invalid bytes",
-            [b"[{\"t\":\"".as_slice(), &[0xff, 0xfe, b'a', 0x80, 0xc3, b'"']].concat(),
+            [
+                b"[{\"t\":\"".as_slice(),
+                &[0xff, 0xfe, b'a', 0x80, 0xc3, b'"'],
+            ]
+            .concat(),
         ),
-        ("cut-off code point at the end", [b"ok ".as_slice(), &[0xe4, 0xb8]].concat()),
+        (
+            "cut-off code point at the end",
+            [b"ok ".as_slice(), &[0xe4, 0xb8]].concat(),
+        ),
         ("starts like a packed catalog, but short", b"TLR".to_vec()),
     ]
 }
@@ -94,7 +104,10 @@ async fn a_feed_reads_as_response_text_wherever_it_is_cut() {
         let expected = browser_text(&bytes).await;
         for cut in cuts(&bytes) {
             let body = read(&cut, Read::Feed).await;
-            assert!(matches!(body, Body::Text(_)), "{name}: {cut:?} read as bytes");
+            assert!(
+                matches!(body, Body::Text(_)),
+                "{name}: {cut:?} read as bytes"
+            );
             assert_eq!(body.into_text(), expected, "{name}: cut as {cut:?}");
         }
     }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
 use leptos::prelude::{Set, Update};
-use tailor::core::catalog::{Catalog, Product};
+use tailor::core::catalog::{Catalog, Product, ProductFields};
 use tailor::core::events::{Event, EventKind};
 use tailor::core::rank::Engine;
 use tailor::core::settings::Settings;
@@ -38,7 +38,7 @@ fn fixture(html: &str) -> HtmlElement {
 }
 
 fn product(id: &str, title: &str, category: &str) -> Product {
-    Product {
+    Product::from(ProductFields {
         id: id.into(),
         title: title.into(),
         url: Some(format!("/p/{id}.html")),
@@ -46,8 +46,8 @@ fn product(id: &str, title: &str, category: &str) -> Product {
         price: Some(12.5),
         currency: Some("EUR".into()),
         category: vec![category.into()],
-        ..Product::default()
-    }
+        ..ProductFields::default()
+    })
 }
 
 fn engine() -> Engine {
@@ -57,10 +57,10 @@ fn engine() -> Engine {
         product("pan-1", "Steel Frying Pan", "Kitchen"),
         product("tee-1", "Cotton T-Shirt", "Clothing"),
         product("tee-2", "Linen T-Shirt", "Clothing"),
-        Product {
+        Product::from(ProductFields {
             url: Some("javascript:alert(1)".into()),
-            ..product("bad-1", "<img src=x onerror=alert(1)> Mug", "Kitchen")
-        },
+            ..product("bad-1", "<img src=x onerror=alert(1)> Mug", "Kitchen").to_fields()
+        }),
     ];
     Engine::new(Catalog::from_products(products).0)
 }
@@ -329,19 +329,21 @@ async fn clicks_and_shows_are_reported() {
 /// who likes kitchen things.
 fn arrivals_engine(now: u64) -> Engine {
     let day = 86_400;
-    let dated = |id: &str, title: &str, category: &str, days_ago: u64| Product {
-        added: Some(now - days_ago * day),
-        ..product(id, title, category)
+    let dated = |id: &str, title: &str, category: &str, days_ago: u64| {
+        Product::from(ProductFields {
+            added: Some(now - days_ago * day),
+            ..product(id, title, category).to_fields()
+        })
     };
     let products = vec![
         dated("mug-1", "Blue Ceramic Mug", "Kitchen", 300),
         dated("kettle-1", "Copper Kettle", "Kitchen", 2),
         dated("bowl-1", "Stoneware Bowl", "Kitchen", 1),
         dated("tee-3", "Merino T-Shirt", "Clothing", 1),
-        Product {
+        Product::from(ProductFields {
             in_stock: false,
-            ..dated("jar-1", "Glass Jar", "Kitchen", 1)
-        },
+            ..dated("jar-1", "Glass Jar", "Kitchen", 1).to_fields()
+        }),
     ];
     Engine::new(Catalog::from_products(products).0)
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use gloo_events::EventListener;
 use leptos::prelude::Set;
-use tailor::core::catalog::{Catalog, Product};
+use tailor::core::catalog::{Catalog, Product, ProductFields};
 use tailor::core::commands::{Order, OrderItem};
 use tailor::core::events::{Event, EventKind};
 use tailor::core::rank::Engine;
@@ -42,7 +42,7 @@ fn fixture(html: &str) -> HtmlElement {
 }
 
 fn product(id: &str, title: &str, category: &str, price: f64) -> Product {
-    Product {
+    Product::from(ProductFields {
         id: id.into(),
         title: title.into(),
         url: Some(format!("/p/{id}.html")),
@@ -50,8 +50,8 @@ fn product(id: &str, title: &str, category: &str, price: f64) -> Product {
         price: Some(price),
         currency: Some("EUR".into()),
         category: vec![category.into()],
-        ..Product::default()
-    }
+        ..ProductFields::default()
+    })
 }
 
 fn engine() -> Engine {

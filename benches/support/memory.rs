@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use tailor::core::catalog::{pack, Catalog, FeedReader, Product};
+use tailor::core::catalog::{pack, Catalog, FeedReader};
 use tailor::core::rank::{Engine, EngineBuilder};
 
 /// Live and peak heap bytes, from the bench's counting allocator.
@@ -39,7 +39,7 @@ fn wasm_chunk(bytes: usize) -> usize {
     }
 }
 
-/// Bytes of one field's own allocations: (native, wasm32 estimate).
+/// Bytes of allocations: (native, wasm32 estimate).
 #[derive(Default, Clone, Copy)]
 struct Held {
     native: usize,
@@ -51,71 +51,28 @@ impl Held {
         self.native += bytes;
         self.wasm += wasm_chunk(bytes);
     }
-    fn string(&mut self, capacity: usize) {
-        self.add(capacity);
-    }
 }
 
-/// Size of `Product` on wasm32: nine 12-byte strings, vectors and optional
-/// strings, two 16-byte optional 8-byte numbers, a bool, 8-aligned.
-const WASM_PRODUCT: usize = 144;
+/// Size of `Product` on wasm32: a 4-byte pointer and length (its text),
+/// two 8-byte numbers, a u32 and the flags, 8-aligned.
+const WASM_PRODUCT: usize = 32;
 
 fn breakdown(catalog: &Catalog, n: usize) -> String {
     let products = catalog.products();
     let mut rows: Vec<(&str, Held)> = Vec::new();
-    let mut field = |name: &'static str, f: &dyn Fn(&Product, &mut Held)| {
-        let mut held = Held::default();
-        for p in products {
-            f(p, &mut held);
-        }
-        rows.push((name, held));
-    };
-    field("id", &|p, h| h.string(p.id.capacity()));
-    field("title", &|p, h| h.string(p.title.capacity()));
-    field("url", &|p, h| {
-        if let Some(s) = &p.url {
-            h.string(s.capacity())
-        }
-    });
-    field("image", &|p, h| {
-        if let Some(s) = &p.image {
-            h.string(s.capacity())
-        }
-    });
-    field("currency", &|p, h| {
-        if let Some(s) = &p.currency {
-            h.string(s.capacity())
-        }
-    });
-    field("category", &|p, h| {
-        h.native += p.category.capacity() * std::mem::size_of::<String>();
-        h.wasm += wasm_chunk(p.category.capacity() * 12);
-        for s in &p.category {
-            h.string(s.capacity());
-        }
-    });
-    field("brand", &|p, h| {
-        if let Some(s) = &p.brand {
-            h.string(s.capacity())
-        }
-    });
-    field("tags", &|p, h| {
-        h.native += p.tags.capacity() * std::mem::size_of::<String>();
-        h.wasm += wasm_chunk(p.tags.capacity() * 12);
-        for s in &p.tags {
-            h.string(s.capacity());
-        }
-    });
-    field("description", &|p, h| {
-        if let Some(s) = &p.description {
-            h.string(s.capacity())
-        }
-    });
-    let structs = Held {
-        native: std::mem::size_of_val(products),
-        wasm: products.len() * WASM_PRODUCT,
-    };
-    rows.insert(0, ("Product structs", structs));
+    rows.push((
+        "Product structs",
+        Held {
+            native: std::mem::size_of_val(products),
+            wasm: products.len() * WASM_PRODUCT,
+        },
+    ));
+    // Every string of a product is in its one text allocation.
+    let mut text = Held::default();
+    for p in products {
+        text.add(p.heap_bytes());
+    }
+    rows.push(("text (1 alloc)", text));
     // The id index: a u32 slot per product, at most half full, a power of two.
     let slots = (catalog.len() * 2).next_power_of_two().max(8);
     rows.push((

@@ -4,6 +4,7 @@
 //! and nothing here names a browser type: a test (`tests/architecture.rs`)
 //! keeps it that way, so all of it is tested natively.
 
+pub mod case;
 pub mod catalog;
 pub mod commands;
 pub mod css;
@@ -13,6 +14,7 @@ pub mod events;
 pub mod i18n;
 pub mod messages;
 pub mod model;
+pub mod number;
 pub mod outbox;
 pub mod present;
 pub mod privacy;

@@ -19,6 +19,7 @@ use std::fmt::Write;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::core::case::lowercase;
 use crate::core::catalog::Catalog;
 use crate::core::events::{Event, EventKind};
 use crate::core::store::{price_band, Interest};
@@ -108,11 +109,11 @@ struct FacetBuilder {
 impl FacetBuilder {
     /// The facets of a category path never read before, and the leaf
     /// category's stored-interest key made to stand for them.
-    fn new_path(&mut self, category: &[String]) -> PathFacets {
+    fn new_path(&mut self, category: crate::core::catalog::Strs<'_>) -> PathFacets {
         let start = self.path_facets.len() as u32;
         let mut raw = String::new();
         let mut path = String::new();
-        for (depth, level) in category.iter().take(MAX_CATEGORY_DEPTH).enumerate() {
+        for (depth, level) in category.clone().take(MAX_CATEGORY_DEPTH).enumerate() {
             raw.push('\u{1}');
             raw.push_str(level);
             path.clear();
@@ -121,11 +122,11 @@ impl FacetBuilder {
             path.push_str(&raw);
             let id = self.interner.intern(&path, || {
                 let mut path = String::new();
-                for (i, level) in category.iter().take(depth + 1).enumerate() {
+                for (i, level) in category.clone().take(depth + 1).enumerate() {
                     if i > 0 {
                         path.push_str(" > ");
                     }
-                    path.push_str(&level.trim().to_lowercase());
+                    path.push_str(&lowercase(level.trim()));
                 }
                 Facet::Category {
                     depth: depth as u8,
@@ -156,7 +157,7 @@ impl FacetBuilder {
         raw.push_str(brand);
         let id = self
             .interner
-            .intern(&raw, || Facet::Brand(brand.trim().to_lowercase()));
+            .intern(&raw, || Facet::Brand(lowercase(brand.trim())));
         stand_for(&mut self.by_key, format!("b:{}", text::fold(brand)), &[id]);
         id
     }
@@ -288,19 +289,21 @@ impl FacetIndexBuilder {
             ..
         } = self;
         for product in products {
+            // The header read once for all the fields.
+            let parts = product.parts();
             let from = of_product.len();
             product_start.push(from as u32);
-            if !product.category.is_empty() {
+            if !parts.category.is_empty() {
                 // The whole path, unambiguously: each level's length first.
                 raw.clear();
-                for level in &product.category {
+                for level in parts.category.clone() {
                     let _ = write!(raw, "{}:", level.len());
                     raw.push_str(level);
                 }
                 let facets = match builder.paths.get(raw.as_str()) {
                     Some(&facets) => facets,
                     None => {
-                        let facets = builder.new_path(&product.category);
+                        let facets = builder.new_path(parts.category.clone());
                         builder.paths.insert(raw.as_str().into(), facets);
                         facets
                     }
@@ -314,25 +317,25 @@ impl FacetIndexBuilder {
                     of_product.push(id);
                 }
             };
-            if let Some(brand) = &product.brand {
-                let id = match builder.brands.get(brand.as_str()) {
+            if let Some(brand) = parts.brand {
+                let id = match builder.brands.get(brand) {
                     Some(&id) => id,
                     None => {
                         let id = builder.new_brand(brand);
-                        builder.brands.insert(brand.as_str().into(), id);
+                        builder.brands.insert(brand.into(), id);
                         id
                     }
                 };
                 push(id);
             }
-            for tag in &product.tags {
+            for tag in parts.tags {
                 raw.clear();
                 raw.push('t');
                 raw.push_str(tag);
                 push(
                     builder
                         .interner
-                        .intern(raw, || Facet::Tag(tag.trim().to_lowercase())),
+                        .intern(raw, || Facet::Tag(lowercase(tag.trim()))),
                 );
             }
             let facets = &builder.interner.facets;
@@ -346,7 +349,7 @@ impl FacetIndexBuilder {
             );
             log_price.push(
                 product
-                    .price
+                    .price()
                     .filter(|&x| x > 0.0 && x.is_finite())
                     .map_or(f32::NAN, |price| (price as f32).ln()),
             );
@@ -701,6 +704,7 @@ fn median(values: Vec<f32>) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::catalog::ProductFields;
 
     #[test]
     fn median_is_the_middle_of_the_sorted_values() {
@@ -723,13 +727,15 @@ mod tests {
     use crate::core::catalog::Product;
 
     fn catalog() -> Catalog {
-        let p = |id: &str, cat: &[&str], brand: &str, price: f64| Product {
-            id: id.into(),
-            title: id.into(),
-            category: cat.iter().map(|s| s.to_string()).collect(),
-            brand: Some(brand.into()),
-            price: Some(price),
-            ..Product::default()
+        let p = |id: &str, cat: &[&str], brand: &str, price: f64| {
+            Product::from(ProductFields {
+                id: id.into(),
+                title: id.into(),
+                category: cat.iter().map(|s| s.to_string()).collect(),
+                brand: Some(brand.into()),
+                price: Some(price),
+                ..ProductFields::default()
+            })
         };
         Catalog::from_products(vec![
             p("cheap", &["Home", "Kitchen"], "A", 5.0),

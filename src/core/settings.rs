@@ -4,6 +4,7 @@
 
 use thiserror::Error;
 
+use crate::core::number::parse_f64;
 use crate::core::rank::Rules;
 use crate::core::survey::{Plan, SurveyKind, Trigger};
 
@@ -207,11 +208,11 @@ impl Settings {
                 self.survey.trigger =
                     Trigger::parse(value).ok_or_else(|| bad("purchase, views:N or manual"))?
             }
-            "survey-sample" => match value.trim_end_matches('%').parse::<f64>() {
-                Ok(n) if value.ends_with('%') && (0.0..=100.0).contains(&n) => {
+            "survey-sample" => match parse_f64(value.trim_end_matches('%')) {
+                Some(n) if value.ends_with('%') && (0.0..=100.0).contains(&n) => {
                     self.survey.sample = n / 100.0
                 }
-                Ok(n) if (0.0..=1.0).contains(&n) => self.survey.sample = n,
+                Some(n) if (0.0..=1.0).contains(&n) => self.survey.sample = n,
                 _ => return Err(bad("a share from 0 to 1 (or 0% to 100%)")),
             },
             // Names that belong to later features or to the loader are accepted silently.

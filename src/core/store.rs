@@ -200,13 +200,13 @@ impl Profile {
 /// The interests a product carries: its leaf category, brand and price band.
 pub fn product_keys(product: &Product) -> Vec<String> {
     let mut keys = Vec::new();
-    if let Some(category) = product.category.last() {
+    if let Some(category) = product.category().last() {
         keys.push(format!("c:{}", crate::core::text::fold(category)));
     }
-    if let Some(brand) = &product.brand {
+    if let Some(brand) = product.brand() {
         keys.push(format!("b:{}", crate::core::text::fold(brand)));
     }
-    if let Some(price) = product.price {
+    if let Some(price) = product.price() {
         keys.push(format!("p:{}", price_band(price)));
     }
     keys.retain(|k| k.len() > 2);
@@ -416,18 +416,19 @@ pub fn encode_consent(given: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::catalog::ProductFields;
 
     const NOW: u64 = 1_800_000_000;
 
     fn product(id: &str, category: &str, brand: &str, price: f64) -> Product {
-        Product {
+        Product::from(ProductFields {
             id: id.into(),
             title: id.into(),
             category: vec!["Home".into(), category.into()],
             brand: Some(brand.into()),
             price: Some(price),
-            ..Product::default()
-        }
+            ..ProductFields::default()
+        })
     }
 
     #[test]

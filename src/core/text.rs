@@ -14,6 +14,8 @@
 
 use std::ops::ControlFlow;
 
+use crate::core::case::push_lowercase;
+
 /// Splits `text` into normalised tokens for matching.
 ///
 /// Stop words are left out unless the text has nothing else (a product
@@ -115,7 +117,7 @@ fn walk_pieces(text: &str, mut emit: impl FnMut(Piece<'_>) -> ControlFlow<()>) -
             flush_cjk(&mut cjk, &mut emit)?;
             match fold_digit(c) {
                 Some(d) => word.push(d),
-                None => word.extend(c.to_lowercase()),
+                None => push_lowercase(c, &mut word),
             }
         } else if is_apostrophe(c) && !word.is_empty() {
             let next = chars.peek().copied();
@@ -631,5 +633,24 @@ mod tests {
         assert!(LATIN_FOLD
             .iter()
             .all(|b| b.is_ascii_lowercase() || *b == b'.'));
+    }
+
+    #[test]
+    fn capitals_of_every_cased_script_are_lower_cased() {
+        // Through `core::case` (the standard library's mappings, smaller):
+        // the dotted İ, the Kelvin and Ångström signs, a digraph, Deseret.
+        let cases: &[(&str, &[&str])] = &[
+            ("ПРИВЕТ МИР", &["привет", "мир"]),
+            ("ΟΔΟΣ Ἀθῆναι", &["οδοσ", "ἀθῆναι"]),
+            ("İSTANBUL", &["istanbul"]),
+            ("ԱՐԱՐԱՏ", &["արարատ"]),
+            ("𐐀𐐁", &["𐐨𐐩"]),
+            ("ǄEMAL", &["dzemal"]),
+            ("ΩMEGA Å K", &["ωmega", "a", "k"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(words(text), *want, "words({text:?})");
+            assert_eq!(tokens(text), *want, "tokens({text:?})");
+        }
     }
 }

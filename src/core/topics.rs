@@ -9,6 +9,8 @@
 //! which also covers scripts written without spaces (Chinese) and Hebrew and
 //! Arabic prefixes (ה־, ال).
 
+use crate::core::case::lowercase;
+
 /// The teams a comment can be routed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Topic {
@@ -353,7 +355,7 @@ const STEMS: &[(Topic, &[&str])] = &[
 
 /// The topic of a comment (see the module doc for how it is chosen).
 pub fn classify(comment: &str) -> Topic {
-    let text = comment.to_lowercase();
+    let text = lowercase(comment);
     let mut best = (0usize, Topic::Other);
     for (topic, stems) in STEMS {
         let hits = stems.iter().filter(|s| text.contains(*s)).count();

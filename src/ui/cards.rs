@@ -150,7 +150,7 @@ pub fn cards(
     let title_of = |id: &str| {
         catalog
             .get(id)
-            .map_or_else(|| id.to_string(), |p| p.title.clone())
+            .map_or_else(|| id.to_string(), |p| p.title().to_string())
     };
     let strings = &info.strings;
     let picks: Vec<(usize, (String, Vec<String>))> = match kind {
@@ -222,7 +222,7 @@ pub fn cards(
             timed(started);
             let picks: Vec<_> = ranked
                 .into_iter()
-                .filter(|pick| Some(catalog.products()[pick.product].id.as_str()) != on_screen)
+                .filter(|pick| Some(catalog.products()[pick.product].id()) != on_screen)
                 .collect();
             let evidence = engine.evidence(&request, &picks);
             picks
@@ -251,15 +251,14 @@ pub fn cards(
 
 /// The former price, formatted, when the product got cheaper since the shopper last saw it.
 fn price_drop(product: &Product, memory: &Memory, info: &PageInfo) -> Option<String> {
-    let price = product.price?;
-    let was = memory.recall.dropped_from(&product.id, price)?;
+    let price = product.price()?;
+    let was = memory.recall.dropped_from(product.id(), price)?;
     Some(format::price(was, currency_of(product, info), &info.locale))
 }
 
 fn currency_of<'a>(product: &'a Product, info: &'a PageInfo) -> &'a str {
     product
-        .currency
-        .as_deref()
+        .currency()
         .or(info.settings.currency.as_deref())
         .unwrap_or("USD")
 }
@@ -268,17 +267,14 @@ fn currency_of<'a>(product: &'a Product, info: &'a PageInfo) -> &'a str {
 pub fn card_for(product: &Product, reason: String, info: &PageInfo) -> Card {
     let currency = currency_of(product, info);
     Card {
-        id: product.id.clone(),
-        title: product.title.clone(),
-        href: product
-            .url
-            .as_deref()
-            .and_then(|u| safe_link(u, &info.host)),
-        image: product.image.as_deref().and_then(safe_image),
+        id: product.id().to_string(),
+        title: product.title().to_string(),
+        href: product.url().and_then(|u| safe_link(u, &info.host)),
+        image: product.image().and_then(safe_image),
         price: product
-            .price
+            .price()
             .map(|p| format::price(p, currency, &info.locale)),
-        amount: product.price,
+        amount: product.price(),
         was: None,
         reason,
         signals: Vec::new(),

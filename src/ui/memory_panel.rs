@@ -44,7 +44,7 @@ fn remembered(state: State) -> Vec<(String, String, String)> {
                 let title = engine
                     .as_ref()
                     .and_then(|e| e.catalog().get(id))
-                    .map_or_else(|| id.to_string(), |p| p.title.clone());
+                    .map_or_else(|| id.to_string(), |p| p.title().to_string());
                 (id.to_string(), title, actions.join(", "))
             })
             .collect()

@@ -50,7 +50,7 @@ pub fn ThankYou(
                 engine
                     .as_ref()
                     .and_then(|e| e.catalog().get(&item.id))
-                    .map(|p| p.title.clone())
+                    .map(|p| p.title().to_string())
             })
             .collect();
         let suggestions: Vec<Card> = engine
@@ -83,7 +83,7 @@ pub fn ThankYou(
                                 engine
                                     .catalog()
                                     .get(id)
-                                    .map_or_else(|| id.to_string(), |p| p.title.clone())
+                                    .map_or_else(|| id.to_string(), |p| p.title().to_string())
                             });
                         let mut card = card_for(product, reason, &info);
                         card.signals = signals;

@@ -83,7 +83,11 @@ pub fn check_bytes(name: &str, bytes: Vec<u8>, all: bool) -> Result<Checked, Cat
         products: parsed.catalog.len(),
         skipped: parsed.skipped.len(),
         warnings: parsed.warnings.len(),
-        first_product: parsed.catalog.products().first().map(|p| p.id.clone()),
+        first_product: parsed
+            .catalog
+            .products()
+            .first()
+            .map(|p| p.id().to_string()),
     })
 }
 
@@ -136,10 +140,13 @@ fn report(name: &str, encoding: Encoding, parsed: &Parsed, lines: &[usize], all:
         return out;
     }
     let percent = |n: usize| 100.0 * n as f64 / products.len() as f64;
-    let priced = products.iter().filter(|p| p.price.is_some()).count();
-    let in_stock = products.iter().filter(|p| p.in_stock).count();
-    let described = products.iter().filter(|p| p.description.is_some()).count();
-    let imaged = products.iter().filter(|p| p.image.is_some()).count();
+    let priced = products.iter().filter(|p| p.price().is_some()).count();
+    let in_stock = products.iter().filter(|p| p.in_stock()).count();
+    let described = products
+        .iter()
+        .filter(|p| p.description().is_some())
+        .count();
+    let imaged = products.iter().filter(|p| p.image().is_some()).count();
     let _ = writeln!(out, "summary:");
     let _ = writeln!(
         out,
@@ -179,7 +186,7 @@ fn report(name: &str, encoding: Encoding, parsed: &Parsed, lines: &[usize], all:
     };
     let top_categories: Vec<&str> = products
         .iter()
-        .filter_map(|p| p.category.first().map(String::as_str))
+        .filter_map(|p| p.category().first())
         .collect();
     let with_category = top_categories.len();
     lines_for(
@@ -188,16 +195,13 @@ fn report(name: &str, encoding: Encoding, parsed: &Parsed, lines: &[usize], all:
         with_category,
         &mut out,
     );
-    let brands: Vec<&str> = products.iter().filter_map(|p| p.brand.as_deref()).collect();
+    let brands: Vec<&str> = products.iter().filter_map(|p| p.brand()).collect();
     let with_brand = brands.len();
     lines_for("brands", brands, with_brand, &mut out);
-    let currencies: Vec<&str> = products
-        .iter()
-        .filter_map(|p| p.currency.as_deref())
-        .collect();
+    let currencies: Vec<&str> = products.iter().filter_map(|p| p.currency()).collect();
     let with_currency = currencies.len();
     lines_for("currencies", currencies, with_currency, &mut out);
-    let prices: Vec<f64> = products.iter().filter_map(|p| p.price).collect();
+    let prices: Vec<f64> = products.iter().filter_map(|p| p.price()).collect();
     if let (Some(low), Some(high)) = (
         prices.iter().copied().reduce(f64::min),
         prices.iter().copied().reduce(f64::max),

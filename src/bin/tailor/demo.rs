@@ -169,7 +169,7 @@ pub fn build(args: &Args) -> Result<Summary, DemoError> {
     let site = Site {
         currency: products
             .iter()
-            .find_map(|p| p.currency.clone())
+            .find_map(|p| p.currency().map(String::from))
             .unwrap_or_else(|| args.currency.to_ascii_uppercase()),
         departments: &departments,
     };
@@ -186,7 +186,7 @@ pub fn build(args: &Args) -> Result<Summary, DemoError> {
     }
     for p in &products {
         write(
-            &out.join("img").join(format!("{}.svg", file_stem(&p.id))),
+            &out.join("img").join(format!("{}.svg", file_stem(p.id()))),
             generate::product_svg(p).as_bytes(),
         )?;
     }
@@ -200,7 +200,7 @@ pub fn build(args: &Args) -> Result<Summary, DemoError> {
     }
     for p in &products {
         write(
-            &out.join("p").join(format!("{}.html", file_stem(&p.id))),
+            &out.join("p").join(format!("{}.html", file_stem(p.id()))),
             site.product(p)?.as_bytes(),
         )?;
     }
@@ -248,7 +248,8 @@ fn simulated_orders(products: &[Product], seed: u64) -> Vec<Vec<Event>> {
         return Vec::new();
     }
     let mut rng = SplitMix64::new(seed ^ 0x0DE5_0DE5);
-    let pick = |list: &[&Product], rng: &mut SplitMix64| list[rng.below(list.len())].id.clone();
+    let pick =
+        |list: &[&Product], rng: &mut SplitMix64| list[rng.below(list.len())].id().to_string();
     (0..SHOPPERS)
         .map(|_| {
             let home = rng.below(subs.len());
@@ -325,8 +326,8 @@ fn departments(products: &[Product]) -> Vec<Department<'_>> {
     let mut order: Vec<&str> = Vec::new();
     let mut by_name: BTreeMap<&str, Vec<(&str, Vec<&Product>)>> = BTreeMap::new();
     for p in products {
-        let name = p.category.first().map_or("Other", String::as_str);
-        let sub = p.category.get(1).map_or("All", String::as_str);
+        let name = p.category().first().unwrap_or("Other");
+        let sub = p.category().get(1).unwrap_or("All");
         let subs = by_name.entry(name).or_insert_with(|| {
             order.push(name);
             Vec::new()
@@ -418,20 +419,20 @@ impl Site<'_> {
     }
 
     fn home(&self, products: &[Product]) -> Result<String, DemoError> {
-        let in_stock: Vec<&Product> = products.iter().filter(|p| p.in_stock).collect();
+        let in_stock: Vec<&Product> = products.iter().filter(|p| p.in_stock()).collect();
         // One product from each department first, so the home page shows the
         // range of the shop rather than whatever the feed starts with.
         let mut featured: Vec<&Product> = self
             .departments
             .iter()
-            .filter_map(|d| d.subs.iter().flat_map(|(_, ps)| ps).find(|p| p.in_stock))
+            .filter_map(|d| d.subs.iter().flat_map(|(_, ps)| ps).find(|p| p.in_stock()))
             .copied()
             .collect();
         for p in &in_stock {
             if featured.len() >= 10 {
                 break;
             }
-            if !featured.iter().any(|f| f.id == p.id) {
+            if !featured.iter().any(|f| f.id() == p.id()) {
                 featured.push(p);
             }
         }
@@ -542,20 +543,20 @@ impl Site<'_> {
                 "    <li class=\"card\">\n      <a class=\"card-link\" href=\"{}\">\n        <img src=\"{}\" alt=\"\" width=\"400\" height=\"400\" loading=\"lazy\">\n        <span class=\"card-brand\">{}</span>\n        <span class=\"card-title\">{}</span>\n      </a>\n      <div class=\"card-foot\">\n        <span class=\"price\">{}</span>\n",
                 escape(&url),
                 escape(&image_of(p)),
-                escape(p.brand.as_deref().unwrap_or("")),
-                escape(&p.title),
+                escape(p.brand().unwrap_or("")),
+                escape(p.title()),
                 escape(&self.price_of(p)),
             );
-            if !p.in_stock {
+            if !p.in_stock() {
                 html.push_str("        <span class=\"badge badge-muted\">Sold out</span>\n");
             } else if quick_add {
                 let _ = writeln!(
                     html,
                     "        <button class=\"button button-small\" type=\"button\" {} aria-label=\"Add {} to cart\">Add</button>",
                     cart_data(p, &url, &self.currency),
-                    escape(&p.title)
+                    escape(p.title())
                 );
-            } else if p.tags.iter().any(|t| t == "new") {
+            } else if p.tags().any(|t| t == "new") {
                 html.push_str("        <span class=\"badge\">New</span>\n");
             }
             html.push_str("      </div>\n    </li>\n");
@@ -566,7 +567,7 @@ impl Site<'_> {
 
     fn product(&self, p: &Product) -> Result<String, DemoError> {
         let url = url_of(p);
-        let department = p.category.first().map_or("Other", String::as_str);
+        let department = p.category().first().unwrap_or("Other");
         let mut main = String::new();
         let _ = write!(
             main,
@@ -574,7 +575,7 @@ impl Site<'_> {
             slug(department),
             escape(department)
         );
-        if let Some(sub) = p.category.get(1) {
+        if let Some(sub) = p.category().get(1) {
             let _ = write!(
                 main,
                 "<li><a href=\"/c/{}.html#{}\">{}</a></li>",
@@ -586,32 +587,32 @@ impl Site<'_> {
         let _ = writeln!(
             main,
             "<li aria-current=\"page\">{}</li></ol></nav>",
-            escape(&p.title)
+            escape(p.title())
         );
         let _ = write!(
             main,
             "<article class=\"product\" data-tailor-product=\"{}\">\n  <div class=\"product-media\"><img src=\"{}\" alt=\"{}\" width=\"400\" height=\"400\"></div>\n  <div class=\"product-info\">\n    <p class=\"product-brand\">{}</p>\n    <h1 class=\"product-title\">{}</h1>\n    <p class=\"product-price\">{}</p>\n",
-            escape(&p.id),
+            escape(p.id()),
             escape(&image_of(p)),
-            escape(&p.title),
-            escape(p.brand.as_deref().unwrap_or("")),
-            escape(&p.title),
+            escape(p.title()),
+            escape(p.brand().unwrap_or("")),
+            escape(p.title()),
             escape(&self.price_of(p)),
         );
-        if p.in_stock {
+        if p.in_stock() {
             main.push_str(
                 "    <p class=\"stock stock-in\">In stock · ships in 1–2 working days</p>\n",
             );
             let _ = writeln!(
                 main,
                 "    <button class=\"button button-large\" type=\"button\" data-tailor-add-to-cart=\"{}\" {}>Add to cart</button>",
-                escape(&p.id),
+                escape(p.id()),
                 cart_data(p, &url, &self.currency)
             );
         } else {
             main.push_str("    <p class=\"stock stock-out\">Sold out · back soon</p>\n    <button class=\"button button-large\" type=\"button\" disabled>Sold out</button>\n");
         }
-        if let Some(description) = &p.description {
+        if let Some(description) = p.description() {
             let _ = writeln!(
                 main,
                 "    <p class=\"product-description\">{}</p>",
@@ -621,9 +622,9 @@ impl Site<'_> {
         main.push_str("    <ul class=\"perks\">\n      <li>Free delivery over ");
         main.push_str(&escape(&money(FREE_DELIVERY_FROM, &self.currency)));
         main.push_str("</li>\n      <li>30-day free returns</li>\n      <li>Secure checkout</li>\n    </ul>\n");
-        if !p.tags.is_empty() {
+        if !p.tags().is_empty() {
             main.push_str("    <ul class=\"tags\" aria-label=\"Tags\">");
-            for t in &p.tags {
+            for t in p.tags() {
                 let _ = write!(main, "<li>{}</li>", escape(t));
             }
             main.push_str("</ul>\n");
@@ -631,7 +632,7 @@ impl Site<'_> {
         let _ = write!(
             main,
             "    <p class=\"muted small\">Item number {}</p>\n  </div>\n</article>\n<section class=\"slot-section\">\n  <div data-tailor=\"similar\"></div>\n</section>\n",
-            escape(&p.id)
+            escape(p.id())
         );
         let head = format!(
             "<script type=\"application/ld+json\">{}</script>",
@@ -639,16 +640,16 @@ impl Site<'_> {
         );
         self.page(
             "product",
-            &p.title,
-            p.description.as_deref().unwrap_or(&p.title),
+            p.title(),
+            p.description().unwrap_or(p.title()),
             &head,
             &main,
         )
     }
 
     fn price_of(&self, p: &Product) -> String {
-        p.price.map_or_else(String::new, |price| {
-            money(price, p.currency.as_deref().unwrap_or(&self.currency))
+        p.price().map_or_else(String::new, |price| {
+            money(price, p.currency().unwrap_or(&self.currency))
         })
     }
 }
@@ -657,10 +658,10 @@ impl Site<'_> {
 fn cart_data(p: &Product, url: &str, currency: &str) -> String {
     format!(
         "data-add-to-cart data-product-id=\"{}\" data-title=\"{}\" data-price=\"{}\" data-currency=\"{}\" data-image=\"{}\" data-url=\"{}\"",
-        escape(&p.id),
-        escape(&p.title),
-        p.price.unwrap_or(0.0),
-        escape(p.currency.as_deref().unwrap_or(currency)),
+        escape(p.id()),
+        escape(p.title()),
+        p.price().unwrap_or(0.0),
+        escape(p.currency().unwrap_or(currency)),
         escape(&image_of(p)),
         escape(url)
     )
@@ -672,27 +673,27 @@ fn json_ld(p: &Product, url: &str, currency: &str) -> String {
     let mut value = json!({
         "@context": "https://schema.org",
         "@type": "Product",
-        "sku": p.id,
-        "productID": p.id,
-        "name": p.title,
+        "sku": p.id(),
+        "productID": p.id(),
+        "name": p.title(),
         "image": image_of(p),
         "url": url,
     });
-    if let Some(d) = &p.description {
+    if let Some(d) = p.description() {
         value["description"] = json!(d);
     }
-    if let Some(b) = &p.brand {
+    if let Some(b) = p.brand() {
         value["brand"] = json!({"@type": "Brand", "name": b});
     }
-    if !p.category.is_empty() {
-        value["category"] = json!(p.category.join(" > "));
+    if !p.category().is_empty() {
+        value["category"] = json!(p.category().collect::<Vec<_>>().join(" > "));
     }
-    if let Some(price) = p.price {
+    if let Some(price) = p.price() {
         value["offers"] = json!({
             "@type": "Offer",
             "price": format!("{price:.2}"),
-            "priceCurrency": p.currency.as_deref().unwrap_or(currency),
-            "availability": if p.in_stock { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
+            "priceCurrency": p.currency().unwrap_or(currency),
+            "availability": if p.in_stock() { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
             "url": url,
         });
     }
@@ -705,15 +706,15 @@ fn json_ld(p: &Product, url: &str, currency: &str) -> String {
 
 /// The demo's own page for a product (the feed's `url` may point elsewhere).
 fn url_of(p: &Product) -> String {
-    format!("/p/{}.html", file_stem(&p.id))
+    format!("/p/{}.html", file_stem(p.id()))
 }
 
 /// The feed's image when it is a site path or an https URL, else the
 /// generated SVG.
 fn image_of(p: &Product) -> String {
-    match &p.image {
-        Some(src) if src.starts_with('/') && !src.starts_with("//") => src.clone(),
-        _ => format!("/img/{}.svg", file_stem(&p.id)),
+    match p.image() {
+        Some(src) if src.starts_with('/') && !src.starts_with("//") => src.to_string(),
+        _ => format!("/img/{}.svg", file_stem(p.id())),
     }
 }
 
@@ -903,16 +904,16 @@ mod tests {
 
     #[test]
     fn json_ld_cannot_close_its_script() {
-        let p = Product {
+        let p = Product::from(tailor::core::catalog::ProductFields {
             id: "x-1".into(),
             title: "</script><script>alert(1)</script>".into(),
             price: Some(3.5),
-            ..Product::default()
-        };
+            ..tailor::core::catalog::ProductFields::default()
+        });
         let ld = json_ld(&p, "/p/x-1.html", "EUR");
         assert!(!ld.contains('<'));
         let back: serde_json::Value = serde_json::from_str(&ld).unwrap();
-        assert_eq!(back["name"], p.title);
+        assert_eq!(back["name"], p.title());
         assert_eq!(back["sku"], "x-1");
         assert_eq!(back["offers"]["price"], "3.50");
     }

@@ -12,7 +12,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use tailor::core::catalog::Product;
+use tailor::core::catalog::{Product, ProductFields};
 pub use tailor::core::splitmix::SplitMix64;
 use thiserror::Error;
 
@@ -127,7 +127,7 @@ pub fn write_feed(out: &mut impl Write, products: &[Product]) -> Result<(), Feed
     out.write_all(b"{\"products\": [\n")?;
     for (i, p) in products.iter().enumerate() {
         serde_json::to_writer(&mut *out, p).map_err(|source| FeedWriteError::Encode {
-            id: p.id.clone(),
+            id: p.id().to_string(),
             source,
         })?;
         out.write_all(if i + 1 < products.len() {
@@ -748,7 +748,7 @@ pub fn date_products(products: &mut [Product], seed: u64, newest: u64) {
         } else {
             8 * DAY + rng.below(730 * DAY as usize) as u64
         };
-        p.added = Some(newest.saturating_sub(age));
+        p.set_added(Some(newest.saturating_sub(age)));
     }
 }
 
@@ -802,7 +802,7 @@ fn product(
         rng.pick(department.benefits)
     );
 
-    Product {
+    Product::from(ProductFields {
         url: Some(format!("/p/{id}.html")),
         image: Some(format!("/img/{id}.svg")),
         price: Some(shop_price(rng, item.min, item.max)),
@@ -815,7 +815,7 @@ fn product(
         added: None,
         id,
         title,
-    }
+    })
 }
 
 /// A price in `[min, max]`, skewed to the cheaper end as real ranges are,
@@ -836,7 +836,7 @@ fn shop_price(rng: &mut SplitMix64, min: f64, max: f64) -> f64 {
 /// The department a product belongs to (by its first category), if it is
 /// one of the generator's.
 pub fn department_of(product: &Product) -> Option<&'static Department> {
-    let first = product.category.first()?;
+    let first = product.category().first()?;
     DEPARTMENTS.iter().find(|d| d.name == first)
 }
 
@@ -847,10 +847,10 @@ pub fn product_svg(product: &Product) -> String {
     let background = department_of(product).map_or("#eceff3", |d| d.colour);
     let fill = COLOURS
         .iter()
-        .find(|(name, _)| product.title.ends_with(&format!(", {name}")))
-        .map_or_else(|| fallback_fill(&product.id), |(_, hex)| *hex);
+        .find(|(name, _)| product.title().ends_with(&format!(", {name}")))
+        .map_or_else(|| fallback_fill(product.id()), |(_, hex)| *hex);
     let shape = shape_of(product);
-    let initials = initials(product.brand.as_deref().unwrap_or(&product.title));
+    let initials = initials(product.brand().unwrap_or(product.title()));
     let mut svg = String::with_capacity(900);
     let _ = writeln!(
         svg,
@@ -889,7 +889,7 @@ fn shape_of(product: &Product) -> Shape {
         .iter()
         .flat_map(|d| d.subs.iter())
         .flat_map(|s| s.items.iter())
-        .filter(|i| product.title.contains(i.noun))
+        .filter(|i| product.title().contains(i.noun))
         // The longest match wins: "Shirt Dress" is a dress, not a shirt.
         .max_by_key(|i| i.noun.len())
         .map_or(Shape::Box, |i| i.shape)
@@ -942,21 +942,21 @@ mod tests {
         date_products(&mut dated, 4, newest);
         let recent = dated
             .iter()
-            .filter(|p| p.added.is_some_and(|t| t > newest - 7 * DAY))
+            .filter(|p| p.added().is_some_and(|t| t > newest - 7 * DAY))
             .count();
         assert!(
             (60..=140).contains(&recent),
             "{recent} of 800 in the last week"
         );
         for (p, d) in plain.iter().zip(&dated) {
-            let t = d.added.unwrap();
+            let t = d.added().unwrap();
             assert!(t <= newest && t > newest - 740 * DAY, "{t}");
             assert_eq!(
                 *p,
-                Product {
+                Product::from(ProductFields {
                     added: None,
-                    ..d.clone()
-                }
+                    ..d.to_fields()
+                })
             );
         }
         let mut again = plain.clone();
@@ -987,19 +987,27 @@ mod tests {
         let products = generate(3000, 11, "USD");
         for d in DEPARTMENTS {
             assert!(
-                products.iter().filter(|p| p.category[0] == d.name).count() > 50,
+                products
+                    .iter()
+                    .filter(|p| p.category().first() == Some(d.name))
+                    .count()
+                    > 50,
                 "{} is too rare",
                 d.name
             );
         }
         for p in &products {
-            let price = p.price.unwrap();
-            assert!((1.0..=500.0).contains(&price), "{} costs {price}", p.title);
-            assert_eq!(p.currency.as_deref(), Some("USD"));
+            let price = p.price().unwrap();
+            assert!(
+                (1.0..=500.0).contains(&price),
+                "{} costs {price}",
+                p.title()
+            );
+            assert_eq!(p.currency(), Some("USD"));
             let cents = (price * 100.0).round() as u64 % 100;
             assert!([0, 49, 95, 99].contains(&cents), "{price}");
         }
-        let out_of_stock = products.iter().filter(|p| !p.in_stock).count();
+        let out_of_stock = products.iter().filter(|p| !p.in_stock()).count();
         assert!(
             (30..300).contains(&out_of_stock),
             "{out_of_stock} out of stock"
@@ -1009,11 +1017,11 @@ mod tests {
     #[test]
     fn titles_read_like_shop_titles() {
         for p in generate(500, 5, "EUR") {
-            let brand = p.brand.as_deref().unwrap();
-            assert!(p.title.starts_with(brand), "{}", p.title);
-            assert!(!p.title.contains("  "), "{}", p.title);
+            let brand = p.brand().unwrap();
+            assert!(p.title().starts_with(brand), "{}", p.title());
+            assert!(!p.title().contains("  "), "{}", p.title());
             let d = department_of(&p).unwrap();
-            assert_eq!(p.title.contains(", "), coloured(d.name), "{}", p.title);
+            assert_eq!(p.title().contains(", "), coloured(d.name), "{}", p.title());
         }
     }
 

@@ -134,7 +134,7 @@ pub(crate) fn recommend_ids(
     engine
         .recommend(&request)
         .into_iter()
-        .filter_map(|p| engine.catalog().at(p.product).map(|p| p.id.clone()))
+        .filter_map(|p| engine.catalog().at(p.product).map(|p| p.id().to_string()))
         .collect()
 }
 

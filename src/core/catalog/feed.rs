@@ -353,7 +353,7 @@ mod tests {
                         .products()
                         .iter()
                         .enumerate()
-                        .all(|(i, p)| b.catalog.position(&p.id) == Some(i))
+                        .all(|(i, p)| b.catalog.position(p.id()) == Some(i))
                     && a.skipped == b.skipped
                     && a.warnings == b.warnings
                     && a.format == b.format

@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use crate::core::number::parse_f64;
+
 use super::{html, Problem, SkipReason};
 
 /// Longest title kept, in characters.
@@ -260,7 +262,7 @@ fn price_text(s: &str) -> Option<f64> {
         digits.push('.');
         digits.push_str(fraction);
     }
-    digits.parse::<f64>().ok()
+    parse_f64(&digits)
 }
 
 /// A currency as an upper-case ISO 4217 code; a few unambiguous symbols are
@@ -391,9 +393,9 @@ pub fn date(notes: &mut Notes, field: &'static str, value: Option<&Value>) -> Op
         Value::String(s) if s.trim().is_empty() => return None,
         Value::String(s) => {
             let s = s.trim();
-            match s.parse::<f64>() {
-                Ok(n) => unix_seconds(n),
-                Err(_) => iso_date(s),
+            match parse_f64(s) {
+                Some(n) => unix_seconds(n),
+                None => iso_date(s),
             }
         }
         _ => None,

@@ -14,6 +14,7 @@ mod feed;
 mod fields;
 mod html;
 pub mod pack;
+mod product;
 mod schema_org;
 mod shopify;
 mod tailor_json;
@@ -71,7 +72,10 @@ impl IdIndex {
                 0 => return None,
                 slot => {
                     let position = slot - 1;
-                    if products.get(position as usize).is_some_and(|p| p.id == id) {
+                    if products
+                        .get(position as usize)
+                        .is_some_and(|p| p.id() == id)
+                    {
                         return Some(position);
                     }
                 }
@@ -91,7 +95,7 @@ impl IdIndex {
         let old = std::mem::replace(&mut self.slots, vec![0; slots]);
         for slot in old.into_iter().filter(|&s| s != 0) {
             if let Some(p) = products.get(slot as usize - 1) {
-                self.place(&p.id, slot);
+                self.place(p.id(), slot);
             }
         }
     }
@@ -109,7 +113,7 @@ impl IdIndex {
     /// Indexes `products[position]`, the last product, unless a product
     /// before it has the same id (then false, and nothing changes).
     fn insert(&mut self, products: &[Product], position: u32) -> bool {
-        let Some(id) = products.get(position as usize).map(|p| p.id.as_str()) else {
+        let Some(id) = products.get(position as usize).map(Product::id) else {
             return false;
         };
         if self.find(products, id).is_some() {
@@ -127,68 +131,14 @@ impl IdIndex {
     }
 }
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use thiserror::Error;
 
 pub use encoding::{decode, Encoding};
 pub use feed::FeedReader;
 pub use html::to_text as html_to_text;
-
-/// One product as Tailor uses it, whatever feed it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Product {
-    pub id: String,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// Category path, broadest first (`["Home", "Kitchen"]`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub category: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brand: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
-    /// Plain text (feeds' HTML is stripped when read).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default = "in_stock_default")]
-    pub in_stock: bool,
-    /// When the product was added to the shop (or first published), Unix
-    /// seconds: what "new since your last visit" goes by.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub added: Option<u64>,
-}
-
-fn in_stock_default() -> bool {
-    true
-}
-
-impl Default for Product {
-    /// An empty product that is in stock, as a feed record without `in_stock` is.
-    fn default() -> Self {
-        Self {
-            id: String::new(),
-            title: String::new(),
-            url: None,
-            image: None,
-            price: None,
-            currency: None,
-            category: Vec::new(),
-            brand: None,
-            tags: Vec::new(),
-            description: None,
-            in_stock: true,
-            added: None,
-        }
-    }
-}
+pub use product::{Parts, Product, ProductFields, Strs};
 
 /// The feed formats Tailor reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -499,16 +449,16 @@ impl Assembler {
         let index = self.index;
         self.index += 1;
         match record.result {
-            Ok(p) if self.catalog.position(&p.id).is_some() => self.skipped.push(Skipped {
+            Ok(p) if self.catalog.position(p.id()).is_some() => self.skipped.push(Skipped {
                 index,
-                id: Some(p.id.clone()),
-                reason: SkipReason::DuplicateId(p.id),
+                id: Some(p.id().to_string()),
+                reason: SkipReason::DuplicateId(p.id().to_string()),
             }),
             Ok(p) => {
                 self.warnings
                     .extend(record.problems.into_iter().map(|(field, problem)| Warning {
                         index: Some(index),
-                        id: Some(p.id.clone()),
+                        id: Some(p.id().to_string()),
                         field,
                         problem,
                     }));
@@ -606,12 +556,12 @@ mod tests {
         assert_eq!(parsed.format, Format::Tailor);
         assert_eq!(parsed.catalog.len(), 3 - 1);
         let mug = parsed.catalog.get("sku-1").unwrap();
-        assert_eq!(mug.title, "Mug");
-        assert_eq!(mug.price, Some(12.5));
-        assert_eq!(mug.category, ["Home", "Kitchen"]);
+        assert_eq!(mug.title(), "Mug");
+        assert_eq!(mug.price(), Some(12.5));
+        assert_eq!(mug.category(), ["Home", "Kitchen"]);
         let numbered = parsed.catalog.get("42").unwrap();
-        assert!(!numbered.in_stock);
-        assert_eq!(numbered.price, None);
+        assert!(!numbered.in_stock());
+        assert_eq!(numbered.price(), None);
         let reasons: Vec<_> = parsed
             .skipped
             .iter()
@@ -650,10 +600,10 @@ mod tests {
             catalog.by_id.reserve(&catalog.products, room);
             for (round, label) in [(0, "first"), (1, "repeat")] {
                 for id in ids {
-                    let product = Product {
+                    let product = Product::from(ProductFields {
                         id: id.clone(),
-                        ..Product::default()
-                    };
+                        ..ProductFields::default()
+                    });
                     let added = catalog.push(product);
                     assert_eq!(added, round == 0, "{label} {id:?}");
                     if !added {
@@ -671,19 +621,21 @@ mod tests {
         }
         let (catalog, duplicates) = Catalog::from_products(
             ["x", "y", "x", "z", "y"]
-                .map(|id| Product {
-                    id: id.into(),
-                    ..Product::default()
+                .map(|id| {
+                    Product::from(ProductFields {
+                        id: id.into(),
+                        ..ProductFields::default()
+                    })
                 })
                 .to_vec(),
         );
-        let kept: Vec<&str> = catalog.products().iter().map(|p| p.id.as_str()).collect();
+        let kept: Vec<&str> = catalog.products().iter().map(|p| p.id()).collect();
         assert_eq!(kept, ["x", "y", "z"]);
         assert_eq!(
             duplicates.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
             [2, 4]
         );
-        assert_eq!(catalog.get("z").map(|p| p.id.as_str()), Some("z"));
+        assert_eq!(catalog.get("z").map(|p| p.id()), Some("z"));
     }
 
     #[test]
@@ -701,7 +653,7 @@ mod tests {
     fn raw_control_characters_are_repaired_once() {
         let feed = "\u{feff}[{\"id\": \"a\", \"title\": \"Two\nlines\u{7}\"}]";
         let parsed = parse(feed).unwrap();
-        assert_eq!(parsed.catalog.get("a").unwrap().title, "Two lines");
+        assert_eq!(parsed.catalog.get("a").unwrap().title(), "Two lines");
         assert_eq!(parsed.warnings[0].problem, Problem::RepairedJson);
     }
 
@@ -754,7 +706,7 @@ mod tests {
         ];
         for (feed, id, want) in cases {
             let parsed = parse(feed).unwrap();
-            assert_eq!(parsed.catalog.get(id).unwrap().added, want, "{feed}");
+            assert_eq!(parsed.catalog.get(id).unwrap().added(), want, "{feed}");
             let warned = parsed.warnings.iter().any(|w| w.field == "added");
             assert_eq!(warned, feed.contains("soon"), "{feed}");
         }

@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{self, Markup, Notes};
-use super::{Product, SkipReason};
+use super::{Product, ProductFields, SkipReason};
 
 /// Deepest nesting of lists and graphs followed.
 const MAX_DEPTH: usize = 16;
@@ -166,7 +166,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
     }
     let offer_url = offers.iter().find_map(|o| o.get("url"));
     let (price, currency) = lowest_price(&offers, notes);
-    Ok(Product {
+    Ok(ProductFields {
         id,
         title,
         url: fields::link(notes, "url", first(map.get("url")).or(offer_url)),
@@ -193,7 +193,8 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
         added: ["releaseDate", "datePublished", "dateCreated"]
             .iter()
             .find_map(|key| fields::date(notes, key, map.get(*key))),
-    })
+    }
+    .into())
 }
 
 /// The first element of an array, or the value itself.

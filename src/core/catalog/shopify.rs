@@ -11,7 +11,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{self, Markup, Notes};
-use super::{Product, SkipReason};
+use super::{Product, ProductFields, SkipReason};
 
 /// Whether a record has fields only Shopify products have.
 pub(super) fn looks_like(record: &Value) -> bool {
@@ -56,7 +56,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
         _ => &[],
     };
     let (price, currency) = lowest_price(variants, notes);
-    Ok(Product {
+    Ok(ProductFields {
         id,
         title,
         url: handle.map(|h| format!("/products/{h}")),
@@ -87,7 +87,8 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
         ),
         in_stock: in_stock(variants),
         added: added(map, notes),
-    })
+    }
+    .into())
 }
 
 /// The lowest usable variant price, and its currency when the variant gives

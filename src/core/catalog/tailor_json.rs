@@ -14,7 +14,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde_json::Value;
 
 use super::fields::{self, Markup, Notes};
-use super::{assemble, Converted, Format, Parsed, Product, SkipReason};
+use super::{assemble, Converted, Format, Parsed, Product, ProductFields, SkipReason};
 
 pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, SkipReason> {
     let Value::Object(map) = record else {
@@ -38,7 +38,7 @@ fn from_fields<'a>(
         Markup::Plain,
     )
     .ok_or(SkipReason::MissingTitle)?;
-    Ok(Product {
+    Ok(ProductFields {
         id,
         title,
         url: fields::link(notes, "url", get("url")),
@@ -69,7 +69,8 @@ fn from_fields<'a>(
         ),
         in_stock: get("in_stock").and_then(fields::boolean).unwrap_or(true),
         added: fields::date(notes, "added", get("added")),
-    })
+    }
+    .into())
 }
 
 /// The fields [`from_fields`] reads; a record keeps only these.

@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{self, Markup, Notes};
-use super::{Problem, Product, SkipReason};
+use super::{Problem, Product, ProductFields, SkipReason};
 
 /// Whether a record has fields only WooCommerce Store API products have.
 pub(super) fn looks_like(record: &Value) -> bool {
@@ -74,7 +74,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
             Markup::Html,
         )
     });
-    Ok(Product {
+    Ok(ProductFields {
         id,
         title,
         url: fields::link(notes, "permalink", map.get("permalink")),
@@ -94,7 +94,8 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
         added: ["date_created_gmt", "date_created"]
             .iter()
             .find_map(|key| fields::date(notes, key, map.get(*key))),
-    })
+    }
+    .into())
 }
 
 /// `prices.price` (or, for variable products without one, the low end of

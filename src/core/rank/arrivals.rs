@@ -52,11 +52,13 @@ impl Engine {
         // the wasm free of another sort.
         let mut best: Vec<Fresh> = Vec::with_capacity(request.limit + 1);
         for (c, product) in self.catalog.products().iter().enumerate() {
-            let Some(added) = product.added else { continue };
+            let Some(added) = product.added() else {
+                continue;
+            };
             if excluded[c] || added <= since || added > request.now {
                 continue;
             }
-            let Some(leaf) = product.category.last().map(|c| text::fold(c)) else {
+            let Some(leaf) = product.category().last().map(text::fold) else {
                 continue;
             };
             let Some((_, liking)) = request.favourites.iter().find(|(name, _)| *name == leaf)
@@ -89,9 +91,9 @@ impl Engine {
                 score: f.score,
                 reason: Reason::NewIn {
                     category: self.catalog.products()[f.product]
-                        .category
+                        .category()
                         .last()
-                        .cloned()
+                        .map(String::from)
                         .unwrap_or_default(),
                 },
             })
@@ -129,6 +131,7 @@ impl Fresh {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::catalog::ProductFields;
     use crate::core::catalog::{Catalog, Product};
     use crate::core::events::EventKind;
     use crate::core::rank::{Rules, Selector};
@@ -151,14 +154,16 @@ mod tests {
             ("new-tea", "Tea", Some(5), true),
         ]
         .into_iter()
-        .map(|(id, leaf, days, in_stock)| Product {
-            id: id.into(),
-            title: id.into(),
-            category: vec!["Home".into(), leaf.into()],
-            in_stock,
-            // `future-mug` goes on sale tomorrow.
-            added: days.map(|d: u64| if d == 0 { NOW + DAY } else { NOW - d * DAY }),
-            ..Product::default()
+        .map(|(id, leaf, days, in_stock)| {
+            Product::from(ProductFields {
+                id: id.into(),
+                title: id.into(),
+                category: vec!["Home".into(), leaf.into()],
+                in_stock,
+                // `future-mug` goes on sale tomorrow.
+                added: days.map(|d: u64| if d == 0 { NOW + DAY } else { NOW - d * DAY }),
+                ..ProductFields::default()
+            })
         })
         .collect();
         Engine::new(Catalog::from_products(products).0).with_rules(rules)
@@ -358,16 +363,16 @@ mod tests {
             });
             let ids: Vec<&str> = picks
                 .iter()
-                .map(|p| engine.catalog().products()[p.product].id.as_str())
+                .map(|p| engine.catalog().products()[p.product].id())
                 .collect();
             assert_eq!(ids, want, "{case}");
             for pick in &picks {
                 let product = &engine.catalog().products()[pick.product];
-                assert!(product.in_stock, "{case}: out of stock never shows");
+                assert!(product.in_stock(), "{case}: out of stock never shows");
                 assert_eq!(
                     pick.reason,
                     Reason::NewIn {
-                        category: product.category[1].clone()
+                        category: product.category().get(1).unwrap().to_string()
                     },
                     "{case}"
                 );

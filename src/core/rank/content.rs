@@ -279,7 +279,9 @@ impl ContentBuilder {
 
     /// The tokens of a product with how much each field counts.
     fn add_fields(&mut self, product: &Product, from: usize) {
-        self.analyse(&product.title, usize::MAX);
+        // The header read once for all the fields.
+        let product = product.parts();
+        self.analyse(product.title, usize::MAX);
         let mut title = std::mem::take(&mut self.found);
         if title.len() > 1 {
             let mut key = std::mem::take(&mut self.key);
@@ -307,19 +309,19 @@ impl ContentBuilder {
         let mut raw = std::mem::take(&mut self.key);
         raw.clear();
         raw.push('c');
-        for (depth, level) in product.category.iter().enumerate() {
+        for (depth, level) in product.category.clone().enumerate() {
             let _ = write!(raw, "{}:", level.len());
             raw.push_str(level);
             let id = self.field_id(&raw, |key| {
                 let _ = write!(key, "c{depth}:");
-                for level in &product.category[..=depth] {
+                for level in product.category.clone().take(depth + 1) {
                     key.push('>');
                     key.push_str(&text::fold(level));
                 }
             });
             self.term(from, id, CATEGORY);
         }
-        if let Some(brand) = &product.brand {
+        if let Some(brand) = product.brand {
             raw.clear();
             raw.push('b');
             raw.push_str(brand);
@@ -329,7 +331,7 @@ impl ContentBuilder {
             });
             self.term(from, id, BRAND);
         }
-        for tag in &product.tags {
+        for tag in product.tags {
             raw.clear();
             raw.push('t');
             raw.push_str(tag);
@@ -340,7 +342,7 @@ impl ContentBuilder {
             self.term(from, id, TAG);
         }
         self.key = raw;
-        if let Some(description) = &product.description {
+        if let Some(description) = product.description {
             std::mem::swap(&mut title, &mut self.found);
             self.analyse(description, MAX_DESCRIPTION_TOKENS);
             std::mem::swap(&mut title, &mut self.found);
@@ -625,7 +627,7 @@ impl ContentIndex {
     pub fn build(catalog: &Catalog) -> Self {
         let mut builder = ContentBuilder::default();
         builder.add(catalog.products());
-        builder.finish(catalog.products().iter().map(|p| p.price))
+        builder.finish(catalog.products().iter().map(Product::price))
     }
 
     /// Product p's tokens, sorted (`id << FIELD_BITS | field`).
@@ -751,16 +753,17 @@ impl ContentIndex {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::core::catalog::ProductFields;
 
     fn product(id: &str, title: &str, price: Option<f64>, description: Option<&str>) -> Product {
-        Product {
+        Product::from(ProductFields {
             id: id.into(),
             title: title.into(),
             price,
             description: description.map(str::to_string),
             category: vec!["Home".into()],
-            ..Product::default()
-        }
+            ..ProductFields::default()
+        })
     }
 
     fn scores(catalog: &Catalog, seed: usize) -> Vec<f32> {
@@ -900,7 +903,7 @@ pub(super) mod tests {
                     _ => Some(words(i % 9)),
                 };
                 let depth = next(7);
-                Product {
+                Product::from(ProductFields {
                     id: format!("p{i}"),
                     title,
                     price: match next(6) {
@@ -919,8 +922,8 @@ pub(super) mod tests {
                         .map(|_| ["sale", "Sale", "new", "Zoë", ""][next(5)].into())
                         .collect(),
                     description,
-                    ..Product::default()
-                }
+                    ..ProductFields::default()
+                })
             })
             .collect()
     }
@@ -941,7 +944,7 @@ pub(super) mod tests {
                     None => terms.push((id, weight)),
                 }
             };
-            let title = text::tokens(&product.title);
+            let title = text::tokens(product.title());
             if title.len() > 1 {
                 term(format!("T:{}", title.join(" ")), FIELDS.whole_title);
             }
@@ -949,18 +952,18 @@ pub(super) mod tests {
                 term(token.clone(), FIELDS.title_word);
             }
             let mut path = String::new();
-            for (depth, level) in product.category.iter().enumerate() {
+            for (depth, level) in product.category().enumerate() {
                 path.push('>');
                 path.push_str(&text::fold(level));
                 term(format!("c{depth}:{path}"), FIELDS.category);
             }
-            if let Some(brand) = &product.brand {
+            if let Some(brand) = &product.brand() {
                 term(format!("b:{}", text::fold(brand)), FIELDS.brand);
             }
-            for tag in &product.tags {
+            for tag in product.tags() {
                 term(format!("t:{}", text::fold(tag)), FIELDS.tag);
             }
-            if let Some(description) = &product.description {
+            if let Some(description) = &product.description() {
                 for token in text::tokens_up_to(description, MAX_DESCRIPTION_TOKENS) {
                     term(token, FIELDS.description);
                 }
@@ -1006,7 +1009,7 @@ pub(super) mod tests {
             for chunk in products.chunks(batch) {
                 builder.add(chunk);
             }
-            let index = builder.finish(products.iter().map(|p| p.price));
+            let index = builder.finish(products.iter().map(|p| p.price()));
             let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); index.idf.len()];
             for (p, doc) in want.iter().enumerate() {
                 let got: Vec<(u32, f32)> = index
@@ -1104,9 +1107,10 @@ pub(super) mod tests {
                     id
                 };
                 let mut category_facets = Vec::new();
-                for depth in 0..product.category.len().min(4) {
-                    let path: Vec<String> = product.category[..=depth]
-                        .iter()
+                for depth in 0..product.category().len().min(4) {
+                    let path: Vec<String> = product
+                        .category()
+                        .take(depth + 1)
                         .map(|l| l.trim().to_lowercase())
                         .collect();
                     let facet = Facet::Category {
@@ -1116,20 +1120,18 @@ pub(super) mod tests {
                     category_facets.push(intern(facet, &mut own));
                 }
                 let brand = product
-                    .brand
-                    .as_ref()
+                    .brand()
                     .map(|b| intern(Facet::Brand(b.trim().to_lowercase()), &mut own));
-                for tag in &product.tags {
+                for tag in product.tags() {
                     intern(Facet::Tag(tag.trim().to_lowercase()), &mut own);
                 }
                 let keys = [
                     product
-                        .category
+                        .category()
                         .last()
                         .map(|c| (format!("c:{}", text::fold(c)), category_facets)),
                     product
-                        .brand
-                        .as_ref()
+                        .brand()
                         .map(|b| (format!("b:{}", text::fold(b)), brand.into_iter().collect())),
                 ];
                 for (key, stands_for) in keys.into_iter().flatten() {
@@ -1161,7 +1163,7 @@ pub(super) mod tests {
             };
             let log_price = |p: usize| {
                 catalog.products()[p]
-                    .price
+                    .price()
                     .filter(|&x| x > 0.0 && x.is_finite())
                     .map(|x| (x as f32).ln())
             };

@@ -109,11 +109,11 @@ impl Engine {
                         });
                         // The newest of the shopper's products in that category.
                         let newest = request.history.iter().rev().find(|e| {
-                            e.product != self.catalog.products()[pick.product].id
+                            e.product != self.catalog.products()[pick.product].id()
                                 && self
                                     .catalog
                                     .get(&e.product)
-                                    .is_some_and(|p| p.category.contains(category))
+                                    .is_some_and(|p| p.category().has(category))
                         });
                         out.extend(newest.and_then(|e| did(&e.product)));
                     }
@@ -133,7 +133,7 @@ impl Engine {
         let Some(product) = self.catalog.at(c) else {
             return Vec::new();
         };
-        let mut category: Option<(u8, &String)> = None;
+        let mut category: Option<(u8, &str)> = None;
         let mut brand = None;
         for &f in self.facets.of_product(c) {
             if affinity.get(f as usize).copied().unwrap_or(0.0) < NAMED_AFFINITY {
@@ -141,20 +141,20 @@ impl Engine {
             }
             match self.facets.facet(f) {
                 Some(Facet::Category { depth, .. }) => {
-                    if let Some(name) = product.category.get(usize::from(*depth)) {
+                    if let Some(name) = product.category().get(usize::from(*depth)) {
                         if category.is_none_or(|(d, _)| *depth > d) {
                             category = Some((*depth, name));
                         }
                     }
                 }
-                Some(Facet::Brand(_)) => brand = product.brand.clone(),
+                Some(Facet::Brand(_)) => brand = product.brand().map(String::from),
                 _ => {}
             }
         }
         let mut out = Vec::new();
         if let Some((_, name)) = category {
             out.push(Evidence::LikesCategory {
-                category: name.clone(),
+                category: name.to_string(),
             });
         }
         if let Some(brand) = brand {

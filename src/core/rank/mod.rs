@@ -20,7 +20,7 @@ mod rules;
 
 use serde::Serialize;
 
-use crate::core::catalog::Catalog;
+use crate::core::catalog::{Catalog, Product};
 use crate::core::events::{Event, EventKind};
 use crate::core::model::Model;
 use crate::core::profile::{Facet, FacetIndex, FacetIndexBuilder, Profile, ProfileWeights};
@@ -317,7 +317,7 @@ impl EngineBuilder {
                 let finishing = self
                     .content_finish
                     .get_or_insert_with(|| std::mem::take(&mut self.content).finishing());
-                let price = |p: usize| catalog.at(p).and_then(|p| p.price);
+                let price = |p: usize| catalog.at(p).and_then(Product::price);
                 if finishing.step(batch, &price) {
                     if let Some(finishing) = self.content_finish.take() {
                         engine.content = finishing.finish(&price);
@@ -563,7 +563,7 @@ impl Engine {
             } else {
                 profile.price_fit(
                     self.facets.relative_price(c),
-                    self.catalog.at(c).and_then(|p| p.price),
+                    self.catalog.at(c).and_then(Product::price),
                 )
             };
             let prior = match &self.copurchase {
@@ -659,7 +659,7 @@ impl Engine {
             .products()
             .iter()
             .zip(&self.rules.hidden)
-            .map(|(p, &hidden)| !p.in_stock || hidden)
+            .map(|(p, &hidden)| !p.in_stock() || hidden)
             .collect();
         if let Some(p) = on_screen {
             excluded[p] = true;
@@ -726,7 +726,7 @@ impl Engine {
         let id = |p: u32| {
             self.catalog
                 .at(p as usize)
-                .map(|p| p.id.clone())
+                .map(|p| p.id().to_string())
                 .unwrap_or_default()
         };
         let bought_before = request
@@ -759,9 +759,9 @@ impl Engine {
         }
         // Popular (or liked for its category) in a category the shopper likes.
         if let Some(depth) = liked_depth {
-            if let Some(category) = self.catalog.at(c).and_then(|p| p.category.get(depth)) {
+            if let Some(category) = self.catalog.at(c).and_then(|p| p.category().get(depth)) {
                 return Reason::PopularIn {
-                    category: category.clone(),
+                    category: category.to_string(),
                 };
             }
         }
@@ -826,12 +826,12 @@ impl Engine {
 /// hoodie), then more from such categories, then the bought categories,
 /// each group in rank order.
 pub fn complements(catalog: &Catalog, picks: Vec<Pick>, bought: &[&str], n: usize) -> Vec<Pick> {
-    let leaf = |p: usize| catalog.at(p).and_then(|p| p.category.last());
-    let bought_leaves: Vec<&String> = bought
+    let leaf = |p: usize| catalog.at(p).and_then(|p| p.category().last());
+    let bought_leaves: Vec<&str> = bought
         .iter()
-        .filter_map(|id| catalog.get(id)?.category.last())
+        .filter_map(|id| catalog.get(id)?.category().last())
         .collect();
-    let mut taken: Vec<&String> = Vec::new();
+    let mut taken: Vec<&str> = Vec::new();
     let group: Vec<u8> = picks
         .iter()
         .map(|pick| match leaf(pick.product) {
@@ -910,6 +910,7 @@ pub(crate) fn insertion_sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> std:
 mod tests {
     use super::*;
     use crate::core::catalog::Product;
+    use crate::core::catalog::ProductFields;
 
     #[test]
     fn insertion_sort_matches_the_standard_stable_sort() {
@@ -961,10 +962,10 @@ mod tests {
         let facets = &engine.facets;
         let mut keys: Vec<String> = Vec::new();
         for product in engine.catalog.products() {
-            if let Some(leaf) = product.category.last() {
+            if let Some(leaf) = product.category().last() {
                 keys.push(format!("c:{}", crate::core::text::fold(leaf)));
             }
-            if let Some(brand) = &product.brand {
+            if let Some(brand) = &product.brand() {
                 keys.push(format!("b:{}", crate::core::text::fold(brand)));
             }
         }
@@ -1172,15 +1173,17 @@ mod tests {
         let catalog = Catalog::from_products(
             products
                 .iter()
-                .map(|(id, leaf)| Product {
-                    id: (*id).into(),
-                    title: (*id).into(),
-                    category: if leaf.is_empty() {
-                        vec![]
-                    } else {
-                        vec!["Shop".into(), (*leaf).into()]
-                    },
-                    ..Product::default()
+                .map(|(id, leaf)| {
+                    Product::from(ProductFields {
+                        id: (*id).into(),
+                        title: (*id).into(),
+                        category: if leaf.is_empty() {
+                            vec![]
+                        } else {
+                            vec!["Shop".into(), (*leaf).into()]
+                        },
+                        ..ProductFields::default()
+                    })
                 })
                 .collect(),
         )
@@ -1226,7 +1229,7 @@ mod tests {
         for (ranked, bought, n, want) in cases {
             let got: Vec<&str> = complements(&catalog, picks(ranked), bought, n)
                 .iter()
-                .map(|p| catalog.at(p.product).unwrap().id.as_str())
+                .map(|p| catalog.at(p.product).unwrap().id())
                 .collect();
             assert_eq!(got, want, "{ranked:?} after buying {bought:?}");
         }

@@ -30,18 +30,17 @@ pub enum Selector {
 impl Selector {
     pub fn matches(&self, product: &Product) -> bool {
         match self {
-            Selector::Id(id) => product.id == *id,
+            Selector::Id(id) => product.id() == id,
             Selector::Category(name) => {
                 let name = text::fold(name);
-                product.category.iter().any(|c| text::fold(c) == name)
+                product.category().any(|c| text::fold(c) == name)
             }
             Selector::Brand(name) => product
-                .brand
-                .as_deref()
+                .brand()
                 .is_some_and(|b| text::fold(b) == text::fold(name)),
             Selector::Tag(name) => {
                 let name = text::fold(name);
-                product.tags.iter().any(|t| text::fold(t) == name)
+                product.tags().any(|t| text::fold(t) == name)
             }
         }
     }
@@ -277,17 +276,18 @@ fn sane_factor(value: f32, default: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::catalog::ProductFields;
 
     #[test]
     fn selectors_match_fields_loosely() {
-        let p = Product {
+        let p = Product::from(ProductFields {
             id: "sku-1".into(),
             title: "Mug".into(),
             category: vec!["Home".into(), "Cafés".into()],
             brand: Some("Acme".into()),
             tags: vec!["Sale".into()],
-            ..Product::default()
-        };
+            ..ProductFields::default()
+        });
         let cases = [
             (Selector::Id("sku-1".into()), true),
             (Selector::Id("SKU-1".into()), false),
