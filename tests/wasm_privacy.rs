@@ -217,7 +217,7 @@ async fn runtime_memory_consent_and_panel() {
         r#"<div data-tailor-product="page-1"></div><div data-tailor="privacy" id="privacy-slot"></div>"#,
     );
     let config = js_sys::JSON::parse(r#"{"retentionDays": "30"}"#).unwrap();
-    platform::boot(JsValue::NULL, config);
+    platform::boot(JsValue::NULL, config, JsValue::UNDEFINED);
 
     // Migration keeps the events; this page's view is added.
     assert_eq!(

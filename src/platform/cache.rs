@@ -107,23 +107,41 @@ pub struct Kept {
 pub struct Shelf {
     url: String,
     cache: Option<JsValue>,
+    /// What the loader found kept (a `Response`, or nothing), when it
+    /// opened the cache early.
+    found: Option<JsValue>,
 }
 
 impl Shelf {
-    pub async fn open(url: &str) -> Self {
+    /// Opens the cache, or takes it as the loader (`www/loader/tailor.js`)
+    /// opened it while the wasm downloaded and compiled: `early` is its
+    /// `[url, cache, found]` (`found`: the kept copy, already read into
+    /// memory, or nothing). When the loader read another file or failed
+    /// (`early` is then undefined), the cache is opened and read here.
+    pub async fn open(url: &str, early: &JsValue) -> Self {
+        let url = url.to_string();
+        if let Some((cache, found)) = early_read(early, &url) {
+            return Self {
+                url,
+                cache: Some(cache),
+                found: Some(found),
+            };
+        }
         Self {
-            url: url.to_string(),
+            url,
             cache: open().await,
+            found: None,
         }
     }
 
     /// The kept copy, or `None` when there is none (or no usable cache).
     pub async fn kept(&self) -> Option<Kept> {
         let url = self.url.as_str();
-        let response: Response = call(self.cache.as_ref()?, "match", &JsValue::from_str(url))
-            .await?
-            .dyn_into()
-            .ok()?;
+        let found = match &self.found {
+            Some(found) => found.clone(),
+            None => call(self.cache.as_ref()?, "match", &JsValue::from_str(url)).await?,
+        };
+        let response: Response = found.dyn_into().ok()?;
         let etag = response
             .headers()
             .get("etag")
@@ -142,6 +160,13 @@ impl Shelf {
             keep(cache.clone(), &self.url, response);
         }
     }
+}
+
+/// The cache and what it holds for `url` from the loader's early read.
+fn early_read(early: &JsValue, url: &str) -> Option<(JsValue, JsValue)> {
+    let read: &js_sys::Array = early.dyn_ref()?;
+    let cache = read.get(1);
+    (read.get(0).as_string()? == url && cache.is_object()).then(|| (cache, read.get(2)))
 }
 
 async fn read(url: &str, kept: Option<Response>, how: Read) -> Option<Body> {

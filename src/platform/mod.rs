@@ -161,9 +161,11 @@ fn with_runtime<R>(f: impl FnOnce(&Runtime) -> R) -> Option<R> {
 }
 
 /// Starts Tailor. Called once by the loader with its own script element
-/// (or null) and `window.tailorConfig` (or undefined).
+/// (or null), `window.tailorConfig` (or undefined) and its early read of
+/// the catalog kept on the device (see [`cache::Shelf::open`]; undefined
+/// when it did not start one).
 #[wasm_bindgen]
-pub fn boot(script: JsValue, config: JsValue) {
+pub fn boot(script: JsValue, config: JsValue, early: JsValue) {
     if RUNTIME.with(|r| r.borrow().is_some()) {
         report::warn("Tailor: already started on this page; ignoring the second start");
         return;
@@ -271,7 +273,7 @@ pub fn boot(script: JsValue, config: JsValue) {
         state.status.set(Status::Failed);
         return;
     };
-    wasm_bindgen_futures::spawn_local(load_catalog(url, owner_settings, state, viewed));
+    wasm_bindgen_futures::spawn_local(load_catalog(url, owner_settings, state, viewed, early));
 }
 
 /// Shows the catalog. A copy kept on the device that the shop can
@@ -280,10 +282,18 @@ pub fn boot(script: JsValue, config: JsValue) {
 /// nothing more happens; changed, the new feed is kept, read and shown on
 /// this same page view (a second `tailor:ready`, `catalog: "updated"`).
 /// Otherwise the feed is downloaded first. A failure is reported once.
-async fn load_catalog(url: String, owner: Settings, state: State, viewed: Vec<String>) {
+/// `early`: the loader's read of the kept copy, made while the wasm
+/// compiled; without it, the copy is read here.
+async fn load_catalog(
+    url: String,
+    owner: Settings,
+    state: State,
+    viewed: Vec<String>,
+    early: JsValue,
+) {
     let timeout_ms = owner.timeout_ms;
     let started = now_ms();
-    let shelf = cache::Shelf::open(&url).await;
+    let shelf = cache::Shelf::open(&url, &early).await;
     let kept = shelf.kept().await;
     let Some(cache::Kept {
         body,

@@ -10,7 +10,10 @@
 // - a feed that changed since it was kept replaces the kept copy on the
 //   same page view (a second tailor:ready, catalog "updated") and is kept;
 // - a browser whose Cache API is missing, throws or rejects gets a plain
-//   fetch, with no error anywhere.
+//   fetch, with no error anywhere;
+// - the loader reads the kept copy while the wasm compiles, and the widget
+//   uses that read (one Cache API read); a failed early read, or a damaged
+//   copy, still ends in the kept or the downloaded catalog, without errors.
 //
 // Run: npm run test:e2e (see harness.mjs for the environment it reads).
 
@@ -304,6 +307,121 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
       assert.deepEqual(await waitForSlotItems(page, 'recommendations'), now);
       await settle(page);
       assert.deepEqual(feed.log.at(-1), ['"b"', 304]);
+      assert.equal(await count(page, 'tailor:ready'), 1);
+      assertClean(problems, await tailorEvents(page));
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Notes every Cache API read of a kept file (the feed's URL, when) and
+  // when the wasm was instantiated, without changing what either does.
+  function watchCacheReads() {
+    window.__cacheReads = [];
+    const match = Cache.prototype.match;
+    Cache.prototype.match = function (request, options) {
+      window.__cacheReads.push({ url: String(request && request.url ? request.url : request), at: performance.now() });
+      return match.call(this, request, options);
+    };
+    for (const name of ['instantiateStreaming', 'instantiate']) {
+      const original = WebAssembly[name];
+      WebAssembly[name] = function (...args) {
+        return original.apply(this, args).then((result) => {
+          window.__instantiatedAt = performance.now();
+          return result;
+        });
+      };
+    }
+  }
+
+  // The first view downloads the packed feed and keeps it; `feedUrl` is
+  // then in the cache and the page's recommendations are returned.
+  async function keepPackedFeed(page) {
+    const feedUrl = `${server.url}${DIR}/${FEEDS.packed}`;
+    await page.goto(`${server.url}${DIR}/packed.html`);
+    assert.equal((await ready(page)).timings.catalog, 'network', 'first view downloads');
+    const first = await waitForSlotItems(page, 'recommendations');
+    await page.waitForFunction(async (url) => Boolean(await (await caches.open('tailor-catalog')).match(url)), feedUrl, {
+      timeout: 10_000,
+      polling: 100,
+    });
+    return { feedUrl, first };
+  }
+
+  // The feed's Cache API reads and network requests before tailor:ready.
+  async function readsBeforeReady(page) {
+    const events = await tailorEvents(page);
+    const readyAt = events.find((e) => e.type === 'tailor:ready').at;
+    return page.evaluate((readyAt) => ({
+      reads: window.__cacheReads.filter((r) => r.at < readyAt),
+      instantiatedAt: window.__instantiatedAt,
+    }), readyAt);
+  }
+
+  it('reads the kept catalog once, from the loader while the wasm compiles, and revalidates it once', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    try {
+      const { feedUrl, first } = await keepPackedFeed(page);
+      await context.addInitScript(watchCacheReads);
+      const requests = [];
+      page.on('request', (r) => {
+        if (r.url() === feedUrl) requests.push(r.headers()['if-none-match'] ?? null);
+      });
+      await page.reload();
+      assert.equal((await ready(page)).timings.catalog, 'cached', 'the kept copy is shown');
+      assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+      const { reads, instantiatedAt } = await readsBeforeReady(page);
+      assert.deepEqual(reads.map((r) => r.url), [`/${DIR}/${FEEDS.packed}`], 'one Cache API read of the feed');
+      assert.ok(reads[0].at < instantiatedAt, `the read started (${reads[0].at} ms) before the wasm was instantiated (${instantiatedAt} ms)`);
+      await settle(page);
+      assert.equal(requests.length, 1, 'one request for the feed: the revalidation');
+      assert.ok(requests[0], 'sent with the kept ETag');
+      assert.equal(await count(page, 'tailor:ready'), 1, 'read and shown once');
+      assertClean(problems, await tailorEvents(page));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('reads the kept catalog itself when the loader could not (its read failed)', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    try {
+      const { first } = await keepPackedFeed(page);
+      await context.addInitScript(watchCacheReads);
+      // The loader reads the body with arrayBuffer(); the widget streams it.
+      await context.addInitScript(() => {
+        Response.prototype.arrayBuffer = () => Promise.reject(new TypeError('host page: no arrayBuffer here'));
+      });
+      await page.reload();
+      assert.equal((await ready(page)).timings.catalog, 'cached', 'the kept copy is still shown at once');
+      assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+      const { reads } = await readsBeforeReady(page);
+      assert.equal(reads.length, 2, 'the loader and then the widget read the cache');
+      await settle(page);
+      assert.equal(await count(page, 'tailor:ready'), 1);
+      assertClean(problems, await tailorEvents(page));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('replaces a damaged kept catalog read early by the shop\'s feed, without an error', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    try {
+      const { feedUrl, first } = await keepPackedFeed(page);
+      await page.evaluate(async (url) => {
+        const cache = await caches.open('tailor-catalog');
+        await cache.put(url, new Response('not a catalog \u0000\u0001', { headers: { etag: '"damaged"' } }));
+      }, feedUrl);
+      await page.reload();
+      assert.equal((await ready(page)).timings.catalog, 'network', 'the damaged copy is not shown: the feed is downloaded');
+      assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+      await page.waitForFunction(
+        async (url) => (await (await caches.open('tailor-catalog')).match(url))?.headers.get('etag') !== '"damaged"',
+        feedUrl,
+        { timeout: 10_000, polling: 100 },
+      );
+      await settle(page);
       assert.equal(await count(page, 'tailor:ready'), 1);
       assertClean(problems, await tailorEvents(page));
     } finally {

@@ -29,6 +29,22 @@
     w.tailor = function () { (w.tailor.q = w.tailor.q || []).push(arguments); };
   }
 
+  // A returning shopper's catalog, kept on the device (Cache API; see
+  // src/platform/cache.rs), is read now, while the wasm downloads and
+  // compiles, not after; the widget starts once both are done, with
+  // [url, cache, found] (found: the kept copy read into memory, or nothing).
+  // On any failure the read gives nothing, and the widget opens and reads
+  // the cache itself.
+  var early;
+  try {
+    var at = (script && script.getAttribute('data-catalog')) || w.tailorConfig.catalog;
+    early = w.caches.open('tailor-catalog').then(function (cache) {
+      return cache.match(at).then(function (found) {
+        return found && found.arrayBuffer().then(function (bytes) { return new Response(bytes, found); });
+      }).then(function (found) { return [at, cache, found]; });
+    }).then(0, function () {});
+  } catch (ignored) { /* no tailorConfig, no Cache API: boot reads it */ }
+
   /*__WASM_BINDGEN_GLUE__*/
 
   function run(args) {
@@ -38,9 +54,9 @@
     try { wasm_bindgen.command(copy); } catch (error) { warn('command failed', error); }
   }
 
-  function start() {
+  function start(kept) {
     try {
-      wasm_bindgen.boot(script || null, w.tailorConfig);
+      wasm_bindgen.boot(script || null, w.tailorConfig, kept);
     } catch (error) {
       warn('could not start', error);
       return;
@@ -52,7 +68,7 @@
   }
 
   try {
-    wasm_bindgen({ module_or_path: base + 'tailor_bg.wasm' }).then(start, function (error) {
+    wasm_bindgen({ module_or_path: base + 'tailor_bg.wasm' }).then(function () { return early; }).then(start, function (error) {
       warn('could not load ' + base + 'tailor_bg.wasm (the page CSP needs script-src \'wasm-unsafe-eval\')', error);
     });
   } catch (error) {
