@@ -405,6 +405,30 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
     }
   });
 
+  it('starts without the loader\'s read when the Cache API never answers it', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    try {
+      const { first } = await keepPackedFeed(page);
+      // The first caches.open (the loader's) never settles; later ones work.
+      await context.addInitScript(() => {
+        const open = CacheStorage.prototype.open;
+        let calls = 0;
+        CacheStorage.prototype.open = function (...args) {
+          calls += 1;
+          return calls === 1 ? new Promise(() => {}) : open.apply(this, args);
+        };
+      });
+      await page.reload();
+      assert.equal((await ready(page)).timings.catalog, 'cached', 'the widget read the kept copy itself');
+      assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+      assert.equal(await page.evaluate(() => window.tailor.loaded), true);
+      await settle(page);
+      assertClean(problems, await tailorEvents(page));
+    } finally {
+      await context.close();
+    }
+  });
+
   it('replaces a damaged kept catalog read early by the shop\'s feed, without an error', async () => {
     const { context, page, problems } = await shopperPage(browser);
     try {
