@@ -152,9 +152,8 @@ impl Shelf {
         Some(Kept { body, etag })
     }
 
-    /// Keeps the body of `response`, about to be read, as the file's copy:
-    /// a copy of its stream is stored in the background while the widget
-    /// reads the original (for [`fetch::get`]'s `on_response`).
+    /// Keeps `copy`, a body read whole, as the file's copy, in the
+    /// background (for [`fetch::get`]'s `on_response`).
     pub fn keep(&self, response: &Response) {
         if let Some(cache) = &self.cache {
             keep(cache.clone(), &self.url, response);
@@ -183,18 +182,16 @@ async fn open() -> Option<JsValue> {
     call(&storage, "open", &JsValue::from_str(CACHE_NAME)).await
 }
 
-/// Keeps the body of `response` (not read yet) as the copy of `url`, in
-/// the background: the browser streams a clone into the cache while the
-/// widget reads the original, so the bytes never pass through the widget's
-/// memory twice. A body that fails on the way (cut off, aborted as too
-/// large) is not kept; any other failure (quota, storage blocked) only
+/// Keeps `copy` (a body read whole, see [`fetch::OnResponse`]) as the copy
+/// of `url`, in the background; a failure (quota, storage blocked) only
 /// means the next page view downloads again.
-fn keep(cache: JsValue, url: &str, response: &Response) {
-    // The server's own response is kept, its headers (the ETag) with it.
-    let (Ok(copy), Some(put)) = (response.clone(), method(&cache, "put")) else {
+fn keep(cache: JsValue, url: &str, copy: &Response) {
+    let Some(put) = method(&cache, "put") else {
         return;
     };
     let request = JsValue::from_str(url);
+    // The handle, not `Response.clone()`.
+    let copy: Response = Clone::clone(copy);
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(promise) = put.call2(&cache, &request, &copy) {
             let _ = JsFuture::from(Promise::resolve(&promise)).await;

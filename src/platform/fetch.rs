@@ -12,9 +12,10 @@
 //! chunk as it arrives, in slices that yield to the browser: a packed
 //! catalog or a model as bytes, a JSON feed decoded to text on the way
 //! (`TextDecoder`, streaming), so no single task copies or checks the whole
-//! of a large feed. `platform::cache` keeps the file on the device from a
-//! copy of the response's own stream and revalidates it with the ETag this
-//! module reports.
+//! of a large feed. `platform::cache` keeps the file on the device from
+//! the chunks, which are already in JavaScript (one `Blob`, no copy out of
+//! the widget's memory), and revalidates it with the ETag this module
+//! reports.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -86,8 +87,8 @@ pub enum Read {
     Feed,
 }
 
-/// Told of a response about to be read (status and type checked), to keep
-/// a copy of it: a clone taken now streams alongside the read.
+/// Given a copy of a body read whole (its chunks as one `Blob`, with the
+/// ETag), to keep it. A body cut off or refused is never handed over.
 pub type OnResponse<'a> = Option<&'a dyn Fn(&Response)>;
 
 /// A body read whole, or the server's word that the copy held is current.
@@ -103,8 +104,8 @@ pub enum Fetched {
 
 /// Fetches `url` with credentials only for the same origin, giving up
 /// after `timeout_ms` (headers and body together). With `etag`, asks only
-/// for a body that changed (`If-None-Match`). `on_response` sees a
-/// response that passed the checks before its body is read.
+/// for a body that changed (`If-None-Match`). `on_response` gets a copy of
+/// the body once it is read whole.
 pub async fn get(
     url: &str,
     timeout_ms: u32,
@@ -178,13 +179,15 @@ pub async fn get(
         });
     }
     let etag = header("etag");
-    if let Some(on_response) = on_response {
-        on_response(&response);
-    }
     let size_hint = declared.map_or(0, |n| n as usize);
-    let body = read_body(url, &response, Some(&controller), read, size_hint)
+    let mut chunks = Vec::new();
+    let keep = on_response.is_some().then_some(&mut chunks);
+    let body = read_capped(&response, Some(&controller), read, size_hint, keep)
         .await
-        .map_err(failed)?;
+        .map_err(|e| failed(e.into_error(url)))?;
+    if let Some(copy) = on_response.zip(copy_of(&chunks, etag.as_deref())) {
+        (copy.0)(&copy.1);
+    }
     Ok(Fetched::Body { body, etag })
 }
 
@@ -197,22 +200,45 @@ pub async fn read_body(
     read: Read,
     size_hint: usize,
 ) -> Result<Body, FetchError> {
-    read_capped(response, controller, read, size_hint)
+    read_capped(response, controller, read, size_hint, None)
         .await
-        .map_err(|e| match e {
-            Capped::TooLarge => FetchError::TooLarge {
-                url: url.to_string(),
-                limit: MAX_BODY,
-            },
-            Capped::Unreadable => FetchError::Body {
-                url: url.to_string(),
-            },
-        })
+        .map_err(|e| e.into_error(url))
+}
+
+/// A response holding a body's `chunks`, just read, and its ETag, to keep.
+/// A `Blob` of the chunks already in JavaScript: the widget's own copy is
+/// not copied back out, and the Cache API stores it without the page's help.
+fn copy_of(chunks: &[js_sys::Uint8Array], etag: Option<&str>) -> Option<Response> {
+    let parts = js_sys::Array::new_with_length(chunks.len() as u32);
+    for (at, chunk) in chunks.iter().enumerate() {
+        parts.set(at as u32, chunk.into());
+    }
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).ok()?;
+    let headers = Headers::new().ok()?;
+    if let Some(etag) = etag {
+        headers.set("etag", etag).ok()?;
+    }
+    let init = web_sys::ResponseInit::new();
+    init.set_headers(&headers);
+    Response::new_with_opt_blob_and_init(Some(&blob), &init).ok()
 }
 
 enum Capped {
     TooLarge,
     Unreadable,
+}
+
+impl Capped {
+    fn into_error(self, url: &str) -> FetchError {
+        let url = url.to_string();
+        match self {
+            Capped::TooLarge => FetchError::TooLarge {
+                url,
+                limit: MAX_BODY,
+            },
+            Capped::Unreadable => FetchError::Body { url },
+        }
+    }
 }
 
 /// Reads the body chunk by chunk, counting the bytes as they arrive: a body
@@ -226,6 +252,7 @@ async fn read_capped(
     controller: Option<&AbortController>,
     read: Read,
     size_hint: usize,
+    mut keep: Option<&mut Vec<js_sys::Uint8Array>>,
 ) -> Result<Body, Capped> {
     let mut sink = Sink::Undecided {
         read,
@@ -259,12 +286,16 @@ async fn read_capped(
             }
             return Err(Capped::TooLarge);
         }
+        if let Some(kept) = keep.as_deref_mut() {
+            kept.push(chunk.clone());
+        }
         // The network hands over up to a few MB at once: decoding that in
         // one go would be a long task of its own, so it goes in pieces.
         let length = chunk.length();
         let mut at = 0;
         while at < length {
             let end = length.min(at.saturating_add(PIECE));
+            sink.make_room((length - at) as usize);
             sink = sink.take(&chunk.subarray(at, end));
             at = end;
             slices.pause_if_due().await;
@@ -329,6 +360,26 @@ impl Sink {
                     Sink::Bytes(bytes)
                 }
             }
+        }
+    }
+
+    /// Makes room for the `length` bytes left of a chunk (decoded text is
+    /// no longer than its bytes). A chunk as large as everything before it
+    /// (a kept copy comes whole) gets exactly its room: doubling would leave a
+    /// 36 MB feed in a 64 MB buffer, and wasm memory never shrinks.
+    fn make_room(&mut self, length: usize) {
+        let (held, free) = match self {
+            Sink::Bytes(bytes) => (bytes.len(), bytes.capacity() - bytes.len()),
+            Sink::Text { text, .. } => (text.len(), text.capacity() - text.len()),
+            Sink::Undecided { .. } => return,
+        };
+        if free >= length || length < held {
+            return;
+        }
+        match self {
+            Sink::Bytes(bytes) => bytes.reserve_exact(length),
+            Sink::Text { text, .. } => text.reserve_exact(length),
+            Sink::Undecided { .. } => {}
         }
     }
 

@@ -346,7 +346,7 @@ async fn load_catalog(
     let ((answer, fetch_ms), (painted, extras)) =
         futures::future::join(revalidation, painted).await;
     let fresh = match answer {
-        // Kept (`keep_copy`) while it was read.
+        // Kept (`keep_copy`) once read whole.
         Ok(fetch::Fetched::Body { body, .. }) => Ok((body, fetch_ms)),
         // Current, or the shop unreachable: the copy shown stands.
         Ok(fetch::Fetched::NotModified) | Err(_) if painted => return,
@@ -389,7 +389,7 @@ async fn download(
 ) -> Result<(fetch::Body, cache::Source), String> {
     let keep_copy = |response: &web_sys::Response| shelf.keep(response);
     match fetch::get(url, timeout_ms, None, fetch::Read::Feed, Some(&keep_copy)).await {
-        // Kept (`keep_copy`) while it was read.
+        // Kept (`keep_copy`) once read whole.
         Ok(fetch::Fetched::Body { body, .. }) => Ok((body, cache::Source::Network)),
         // Only answered to a request that carried an ETag.
         Ok(fetch::Fetched::NotModified) => Err(fetch::FetchError::Body {
