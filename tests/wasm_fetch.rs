@@ -7,7 +7,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
-use tailor::platform::fetch::{read_body, Body, Read};
+use tailor::platform::fetch::{get, read_body, Body, Fetched, Read};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -141,5 +141,67 @@ async fn packed_catalogs_and_models_stay_bytes() {
                 Body::Text(_) => panic!("{name}: bytes asked for, text given"),
             }
         }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_body_is_read_whole_whatever_length_it_declares() {
+    // Declared exactly (a kept copy, an uncompressed feed), not at all, too
+    // short (a compressed feed's length) or too long: the room reserved
+    // differs, the text may not. One chunk of several pieces, with a
+    // multi-byte code point across every piece boundary.
+    let text = format!("[\"{}\"]", "ü€🎁".repeat(60_000));
+    let exact = text.len();
+    for hint in [exact, 0, exact / 3, exact + 7, 1] {
+        let body = read_body(
+            "feed.json",
+            &response_of(&[text.as_bytes()]),
+            None,
+            Read::Feed,
+            hint,
+        )
+        .await
+        .unwrap();
+        assert!(body.into_text() == text, "declared {hint} of {exact}");
+    }
+}
+
+/// A URL serving `bytes` (a `blob:` URL: fetched like the shop's feed).
+fn served(bytes: &[u8]) -> String {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_copy_to_keep_holds_the_body_whole_with_its_length() {
+    // Several MB, so the browser hands it over in chunks, each kept as a
+    // Blob of its own and the copy made of them.
+    let text = format!(
+        "{{\"products\":[\"{}\"]}}",
+        "Crème brûlée 陶瓷 🎁 ".repeat(150_000)
+    );
+    let packed = [b"TLRP".as_slice(), &vec![0xc3; 3_000_000]].concat();
+    for (name, bytes, how) in [
+        ("a JSON feed", text.as_bytes(), Read::Feed),
+        ("a packed catalog", packed.as_slice(), Read::Feed),
+        ("a model", packed.as_slice(), Read::Bytes),
+    ] {
+        let url = served(bytes);
+        let copy = std::cell::RefCell::new(None);
+        let keep = |response: &Response| *copy.borrow_mut() = Some(Clone::clone(response));
+        let fetched = get(&url, 30_000, None, how, Some(&keep)).await.unwrap();
+        let Fetched::Body { body, .. } = fetched else {
+            panic!("{name}: no body");
+        };
+        assert!(body.into_bytes() == bytes, "{name}: the body read");
+        let copy = copy.borrow_mut().take().expect("a copy to keep");
+        assert_eq!(
+            copy.headers().get("content-length").unwrap(),
+            Some(bytes.len().to_string()),
+            "{name}: kept with its length"
+        );
+        let kept = JsFuture::from(copy.array_buffer().unwrap()).await.unwrap();
+        assert!(Uint8Array::new(&kept).to_vec() == bytes, "{name}: the copy");
     }
 }

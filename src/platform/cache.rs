@@ -169,7 +169,10 @@ fn early_read(early: &JsValue, url: &str) -> Option<(JsValue, JsValue)> {
 }
 
 async fn read(url: &str, kept: Option<Response>, how: Read) -> Option<Body> {
-    fetch::read_body(url, &kept?, None, how, 0).await.ok()
+    let kept = kept?;
+    // Kept with its length (and the loader's read gives it too).
+    let length = fetch::declared_length(&kept);
+    fetch::read_body(url, &kept, None, how, length).await.ok()
 }
 
 /// Tailor's cache, or `None` when the browser has none or refuses it.
@@ -193,6 +196,9 @@ fn keep(cache: JsValue, url: &str, copy: &Response) {
     // The handle, not `Response.clone()`.
     let copy: Response = Clone::clone(copy);
     wasm_bindgen_futures::spawn_local(async move {
+        // In a task of its own: the call takes a few milliseconds, and the
+        // body was just read to its end in the current one.
+        super::yield_to_browser().await;
         if let Ok(promise) = put.call2(&cache, &request, &copy) {
             let _ = JsFuture::from(Promise::resolve(&promise)).await;
         }

@@ -475,6 +475,9 @@ async fn load_engine(
     source: cache::Source,
     fetch_ms: f64,
 ) -> Result<(Engine, usize, Timings), String> {
+    // Reading starts in a task of its own: the body's last slice (and, on a
+    // first visit, building the copy to keep) ran in the current one.
+    yield_to_browser().await;
     let fetched = now_ms();
     // A packed catalog (`tailor catalog pack`) is told by its content,
     // whatever the file is called. Both forms are read in slices that

@@ -45,6 +45,9 @@ const FEEDS = {
   'packed-as-json': 'packed.json',
   // Served by the tests themselves (page.route), to change it between views.
   changing: 'changing.json',
+  // 20,000 generated products (about 7 MB, accented titles among them): the
+  // Cache API hands a kept copy of it over in many chunks.
+  large: 'large.json',
 };
 
 function hostPage(feed) {
@@ -113,6 +116,10 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
     });
     assert.equal(packed.status, 0, 'tailor catalog pack');
     copyFileSync(path.join(dir, 'catalog.bin'), path.join(dir, 'packed.json'));
+    const large = spawnSync(bin, ['catalog', 'generate', '--count', '20000', '--seed', '7', '--out', path.join(dir, FEEDS.large)], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    assert.equal(large.status, 0, 'tailor catalog generate');
     for (const [name, feed] of Object.entries(FEEDS)) writeFileSync(path.join(dir, `${name}.html`), hostPage(feed));
     server = await startServer(bin, site, ['--csp', 'strict']);
     browser = await launchBrowser();
@@ -396,9 +403,16 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
     try {
       const { first } = await keepPackedFeed(page);
       await context.addInitScript(watchCacheReads);
-      // The loader reads the body with arrayBuffer(); the widget streams it.
+      // The loader's is the page's first stream reader: it fails; the
+      // widget's, later, works.
       await context.addInitScript(() => {
-        Response.prototype.arrayBuffer = () => Promise.reject(new TypeError('host page: no arrayBuffer here'));
+        const getReader = ReadableStream.prototype.getReader;
+        let calls = 0;
+        ReadableStream.prototype.getReader = function (...args) {
+          calls += 1;
+          if (calls === 1) throw new TypeError('host page: no reader here');
+          return getReader.apply(this, args);
+        };
       });
       await page.reload();
       assert.equal((await ready(page)).timings.catalog, 'cached', 'the kept copy is still shown at once');
@@ -407,6 +421,44 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
       assert.equal(reads.length, 2, 'the loader and then the widget read the cache');
       await settle(page);
       assert.equal(await count(page, 'tailor:ready'), 1);
+      assertClean(problems, await tailorEvents(page));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('reads a large kept feed chunk by chunk in the loader, never whole, and keeps it with its length', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    try {
+      const feedUrl = `${server.url}${DIR}/${FEEDS.large}`;
+      const size = readFileSync(path.join(site, DIR, FEEDS.large)).length;
+      await page.goto(`${server.url}${DIR}/large.html`);
+      assert.equal((await ready(page)).timings.catalog, 'network', 'first view downloads');
+      const first = await waitForSlotItems(page, 'recommendations');
+      await page.waitForFunction(async (url) => Boolean(await (await caches.open('tailor-catalog')).match(url)), feedUrl, {
+        timeout: 10_000,
+        polling: 100,
+      });
+      const kept = await page.evaluate(async (url) => {
+        const found = await (await caches.open('tailor-catalog')).match(url);
+        return { length: found.headers.get('content-length'), bytes: (await found.arrayBuffer()).byteLength };
+      }, feedUrl);
+      assert.deepEqual(kept, { length: String(size), bytes: size }, 'kept whole, with its length');
+      await context.addInitScript(watchCacheReads);
+      // Reading a body whole is what the loader must not do (one long task).
+      await context.addInitScript(() => {
+        for (const name of ['arrayBuffer', 'blob', 'text', 'json']) {
+          Response.prototype[name] = () => Promise.reject(new TypeError(`no ${name}() for Tailor`));
+        }
+      });
+      await page.reload();
+      const detail = await ready(page);
+      assert.equal(detail.timings.catalog, 'cached', 'the kept copy is shown');
+      assert.equal(detail.products, 20000, 'every product read');
+      assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+      const { reads } = await readsBeforeReady(page);
+      assert.equal(reads.length, 1, 'the loader\'s read was used');
+      await settle(page);
       assertClean(problems, await tailorEvents(page));
     } finally {
       await context.close();

@@ -40,10 +40,37 @@
     var at = (script && script.getAttribute('data-catalog')) || w.tailorConfig.catalog;
     early = w.caches.open('tailor-catalog').then(function (cache) {
       return cache.match(at).then(function (found) {
-        return found && found.arrayBuffer().then(function (bytes) { return new Response(bytes, found); });
+        return found && inMemory(found);
       }).then(function (found) { return [at, cache, found]; });
     }).then(0, function () {});
   } catch (ignored) { /* no tailorConfig, no Cache API: boot reads it */ }
+
+  // The kept copy read chunk by chunk as the browser hands it over, and
+  // given back as a Response over those same chunks, with its length (the
+  // widget takes it in exactly that room). Not arrayBuffer() and a Response
+  // over it: for a 36 MB feed each of those copied the whole file in one
+  // task, and the widget's first read of it a third time.
+  function inMemory(found) {
+    var reader = found.body.getReader();
+    var chunks = [];
+    var size = 0;
+    function next(step) {
+      if (step.done) {
+        var headers = new Headers(found.headers);
+        headers.set('content-length', String(size));
+        return new Response(new ReadableStream({
+          start: function (stream) {
+            for (var i = 0; i < chunks.length; i++) { stream.enqueue(chunks[i]); }
+            stream.close();
+          }
+        }), { status: found.status, statusText: found.statusText, headers: headers });
+      }
+      chunks[chunks.length] = step.value;
+      size += step.value.length;
+      return reader.read().then(next);
+    }
+    return reader.read().then(next);
+  }
 
   /*__WASM_BINDGEN_GLUE__*/
 
