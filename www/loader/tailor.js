@@ -62,6 +62,9 @@
           start: function (stream) {
             for (var i = 0; i < chunks.length; i++) { stream.enqueue(chunks[i]); }
             stream.close();
+            // The stream keeps this function: each chunk is then let go
+            // once the widget has read it, not when the page ends.
+            chunks = null;
           }
         }), { status: found.status, statusText: found.statusText, headers: headers });
       }
