@@ -20,7 +20,8 @@
 // Note: Playwright enables the DevTools Network domain, which makes Chrome
 // keep and decode a copy of each text response (up to a size limit):
 // `ResponseBodyLoader::DidFinishLoadingBody` / `TextResourceDecoder::Decode`
-// tasks are that copy, not the widget's work.
+// tasks are that copy, not the widget's work (scripts/trace-bare.mjs loads
+// the page without it).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
