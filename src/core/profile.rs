@@ -679,6 +679,16 @@ impl Profile {
     /// relative price, falling towards 0 a factor e away; without priced
     /// events, the share of the product's price band among the stored
     /// interests; 0.5 when unknown.
+    /// At least [`Self::price_fit`] for a product with this relative price,
+    /// without an `exp` (e^x ≥ 1 + x, so e^−d ≤ 1 / (1 + d); the 1e-3
+    /// margin covers rounding): what the ranking checks first.
+    pub fn price_fit_bound(&self, product_relative_price: Option<f32>) -> f32 {
+        match (self.relative_price, product_relative_price) {
+            (Some(mine), Some(theirs)) => 1.001 / (1.0 + (mine - theirs).abs()),
+            _ => 1.0,
+        }
+    }
+
     pub fn price_fit(&self, product_relative_price: Option<f32>, price: Option<f64>) -> f32 {
         match (self.relative_price, product_relative_price) {
             (Some(mine), Some(theirs)) => (-(mine - theirs).abs()).exp(),
