@@ -557,6 +557,29 @@ fn serve_csp_options() {
 }
 
 #[test]
+fn serve_isolates_pages_only_when_asked() {
+    let dir = scratch("serve-isolated");
+    std::fs::write(dir.join("index.html"), "hi").unwrap();
+    let isolation = |server: &Server, path: &str| {
+        let (_, headers, _) = server.get(path, &[]);
+        (
+            header(&headers, "cross-origin-opener-policy").map(str::to_string),
+            header(&headers, "cross-origin-embedder-policy").map(str::to_string),
+        )
+    };
+    let plain = Server::start(&dir, &[]);
+    assert_eq!(isolation(&plain, "/"), (None, None));
+    let isolated = Server::start(&dir, &["--isolated"]);
+    for path in ["/", "/missing"] {
+        assert_eq!(
+            isolation(&isolated, path),
+            (Some("same-origin".into()), Some("require-corp".into())),
+            "{path}"
+        );
+    }
+}
+
+#[test]
 fn serve_refuses_a_missing_directory() {
     let out = Command::new(TAILOR)
         .args(["serve", "/definitely/not/here", "--port", "0"])

@@ -171,3 +171,11 @@ impl Linker {
 pub(crate) fn catalog_order_prior(position: usize) -> f32 {
     1.0 / (1.0 + (1.0 + position as f32).ln())
 }
+
+/// At least [`catalog_order_prior`] of `position`, without a logarithm:
+/// with 2^k ≤ 1 + position, ln(1 + position) ≥ k ln 2, and the 1e-3 margin
+/// covers the rounding of both.
+pub(crate) fn order_prior_bound(position: usize) -> f32 {
+    let k = position.saturating_add(1).ilog2() as f32;
+    1.001 / (1.0 + k * std::f32::consts::LN_2)
+}

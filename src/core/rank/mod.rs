@@ -31,7 +31,7 @@ pub use content::{ContentBuilder, ContentIndex};
 pub use evidence::{strongest_action, Evidence};
 pub use rules::{Rules, RulesError, Selector};
 
-use self::copurchase::{catalog_order_prior, CoPurchase, Linker};
+use self::copurchase::{catalog_order_prior, order_prior_bound, CoPurchase, Linker};
 use self::rules::{CompiledRules, RulesCompiler};
 
 /// How much each signal counts. The one place ranking weights live.
@@ -466,6 +466,14 @@ impl Engine {
 
     /// Ranks the catalog for one request, best first.
     pub fn recommend(&self, request: &Request) -> Vec<Pick> {
+        self.recommend_pruned(request, true)
+    }
+
+    /// [`Self::recommend`], with or without skipping the costly part of a
+    /// candidate's score (price fit, catalog-order prior) when an upper
+    /// bound already shows it cannot enter the pool. Both give the same
+    /// picks (a test checks); `false` is the reference.
+    fn recommend_pruned(&self, request: &Request, prune: bool) -> Vec<Pick> {
         let n = self.catalog.len();
         if n == 0 || request.limit == 0 {
             return Vec::new();
@@ -516,11 +524,17 @@ impl Engine {
             &mut Vec::new(),
             &mut Vec::new(),
         );
-        let mut co = vec![0f32; n];
-        let mut co_best = vec![(0f32, u32::MAX); n];
-        if let Some(model) = &self.copurchase {
-            model.scores(&weights_only(&copurchase_seeds), &mut co, &mut co_best);
-        }
+        // Without a model there is nothing to fill: no per-product arrays.
+        let (co, co_best) = match &self.copurchase {
+            Some(model) => {
+                let mut co = vec![0f32; n];
+                let mut co_best = vec![(0f32, u32::MAX); n];
+                model.scores(&weights_only(&copurchase_seeds), &mut co, &mut co_best);
+                (co, co_best)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        let co_of = |c: usize| co.get(c).copied().unwrap_or(0.0);
         let profile = self.profile(request.history, request.interests, now);
         let affinity = profile.dense(self.facets.len());
 
@@ -552,44 +566,88 @@ impl Engine {
         let popularity_weight = w.popularity * popularity_share;
         let popularity_lift = w.popularity_lift * popularity_share;
         let mut scored: Vec<(usize, f32, Reason)> = Vec::new();
-        let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(n);
+        let pool = request.limit.saturating_mul(w.diversity_pool.max(1));
+        // The pool, best first, filled as the catalog is scanned: the same
+        // products, in the same order, as scoring every candidate and then
+        // selecting (`by_score` is a total order).
+        let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(pool.min(n) + 1);
+        // A candidate's price fit and catalog-order prior are each at most 1
+        // (and the fit is 0 without a profile); with every weight and the
+        // owner's factor not negative, the score with both at 1 bounds the
+        // real one from above (rounding is monotone), so a candidate whose
+        // bound cannot enter the full pool is skipped before computing them
+        // (an `exp` and a `ln` per product).
+        let prune = prune
+            && content_weight >= 0.0
+            && w.copurchase >= 0.0
+            && affinity_scale >= 0.0
+            && popularity_lift >= 0.0
+            && [w.category, w.brand, w.tag, w.price_fit, w.catalog_order]
+                .iter()
+                .all(|&x| x >= 0.0);
+        let fit_bound: f32 = if profile.is_empty() { 0.0 } else { 1.0 };
+        let cannot_enter = |candidates: &[(usize, f32)], item: (usize, f32)| {
+            candidates.len() >= pool
+                && candidates
+                    .last()
+                    .is_some_and(|worst| by_score(&item, worst).is_ge())
+        };
         for c in 0..n {
             if excluded[c] {
                 continue;
             }
-            let (category, brand, tag) = self.affinity_parts(c, &affinity);
+            let factor = self.rules.factor[c];
+            let score_of = |(category, brand, tag): (f32, f32, f32), fit: f32, order_prior: f32| {
+                let prior = match &self.copurchase {
+                    Some(m) => popularity_weight * m.popularity[c],
+                    None => w.catalog_order * order_prior,
+                };
+                let relevance = content_weight * content[c]
+                    + w.copurchase * co_of(c)
+                    + affinity_scale
+                        * (w.category * category
+                            + w.brand * brand
+                            + w.tag * tag
+                            + w.price_fit * fit);
+                let lift = match &self.copurchase {
+                    Some(m) => 1.0 + popularity_lift * m.popularity[c],
+                    None => 1.0,
+                };
+                (relevance + prior) * lift * factor
+            };
+            let parts = self.affinity_parts(c, &affinity);
+            let relative_price = self.facets.relative_price(c);
+            if prune
+                && factor >= 0.0
+                && cannot_enter(
+                    &candidates,
+                    (
+                        c,
+                        score_of(
+                            parts,
+                            fit_bound.min(profile.price_fit_bound(relative_price)),
+                            order_prior_bound(c),
+                        ),
+                    ),
+                )
+            {
+                continue;
+            }
             let fit = if profile.is_empty() {
                 0.0
             } else {
-                profile.price_fit(
-                    self.facets.relative_price(c),
-                    self.catalog.at(c).and_then(Product::price),
-                )
+                profile.price_fit(relative_price, self.catalog.at(c).and_then(Product::price))
             };
-            let prior = match &self.copurchase {
-                Some(m) => popularity_weight * m.popularity[c],
-                None => w.catalog_order * catalog_order_prior(c),
+            let order_prior = match &self.copurchase {
+                Some(_) => 0.0,
+                None => catalog_order_prior(c),
             };
-            let relevance = content_weight * content[c]
-                + w.copurchase * co[c]
-                + affinity_scale
-                    * (w.category * category + w.brand * brand + w.tag * tag + w.price_fit * fit);
-            let lift = match &self.copurchase {
-                Some(m) => 1.0 + popularity_lift * m.popularity[c],
-                None => 1.0,
-            };
-            let score = (relevance + prior) * lift * self.rules.factor[c];
-            candidates.push((c, score));
+            keep_best(
+                &mut candidates,
+                pool,
+                (c, score_of(parts, fit, order_prior)),
+            );
         }
-        let pool = request
-            .limit
-            .saturating_mul(w.diversity_pool.max(1))
-            .min(candidates.len());
-        if pool < candidates.len() {
-            select_by_score(&mut candidates, pool);
-            candidates.truncate(pool);
-        }
-        insertion_sort_by(&mut candidates, by_score);
         let order = diversity::rerank(&candidates, request.limit, w.diversity, |a, b| {
             let similarity = self.content.cosine(a, b);
             if similarity >= w.near_duplicate {
@@ -612,7 +670,11 @@ impl Engine {
                 request,
                 [
                     (content_weight * content[c], content_best[c].1, 0),
-                    (w.copurchase * co[c], co_best[c].1, 1),
+                    (
+                        w.copurchase * co_of(c),
+                        co_best.get(c).map_or(u32::MAX, |b| b.1),
+                        1,
+                    ),
                 ],
                 (
                     affinity_scale * w.category * self.affinity_parts(c, &affinity).0,
@@ -885,6 +947,21 @@ pub(crate) fn by_score(a: &(usize, f32), b: &(usize, f32)) -> std::cmp::Ordering
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
+/// Adds `item` to `best`, the `k` best items so far in [`by_score`] order,
+/// kept sorted, when it is among them.
+fn keep_best(best: &mut Vec<(usize, f32)>, k: usize, item: (usize, f32)) {
+    if best.len() >= k {
+        match best.last() {
+            Some(worst) if by_score(&item, worst).is_lt() => {
+                best.pop();
+            }
+            _ => return,
+        }
+    }
+    let at = best.partition_point(|x| by_score(x, &item).is_lt());
+    best.insert(at, item);
+}
+
 /// Puts the item at position `k` in [`by_score`] order at `k`, smaller
 /// positions before it, as `select_nth_unstable_by`. One copy of the
 /// standard selection code in the wasm, shared with the profile's medians.
@@ -997,6 +1074,11 @@ mod tests {
     /// Recommendations (ids, scores to the bit, reasons) for a few shoppers
     /// in every context.
     fn recommendations(engine: &Engine) -> Vec<String> {
+        recommendations_pruned(engine, true, 12)
+    }
+
+    /// [`recommendations`] with or without the ranking's pruning, `limit` picks.
+    fn recommendations_pruned(engine: &Engine, prune: bool, limit: usize) -> Vec<String> {
         let n = engine.catalog.len();
         let id = |i: usize| format!("p{}", i % n.max(1));
         let at = |i: usize| 1_700_000_000 + i as u64 * 60;
@@ -1020,7 +1102,7 @@ mod tests {
                 },
                 Context::Order,
             ] {
-                let picks = engine.recommend(&Request::new(history, context, 12));
+                let picks = engine.recommend_pruned(&Request::new(history, context, limit), prune);
                 out.push(format!(
                     "{context:?} after {} events: {:?}",
                     history.len(),
@@ -1034,34 +1116,34 @@ mod tests {
         out
     }
 
-    #[test]
-    fn an_engine_built_in_steps_is_the_engine_built_at_once_to_the_bit() {
-        use super::content::tests::generated_products;
+    /// Shoppers who buy runs of neighbouring products, and one id the
+    /// catalog lacks: a model that links partly.
+    fn model_of(n: usize, prefix: &str) -> crate::core::model::Model {
         use crate::core::model::{Model, TrainOptions};
-        // Shoppers who buy runs of neighbouring products, and one id the
-        // catalog lacks: a model that links partly.
-        let model_of = |n: usize, prefix: &str| {
-            let histories: Vec<Vec<Event>> = (0..60)
-                .map(|u| {
-                    (0..6)
-                        .map(|e| {
-                            let product = if e == 5 {
-                                "not-in-the-catalog".to_string()
-                            } else {
-                                format!("{prefix}{}", (u * 13 + e) % n.max(1))
-                            };
-                            Event::new(product, EventKind::Purchase, 1_700_000_000 + e as u64)
-                        })
-                        .collect()
-                })
-                .collect();
-            let options = TrainOptions {
-                min_shared_shoppers: 1,
-                ..TrainOptions::default()
-            };
-            Model::train(histories.iter().map(Vec::as_slice), &options)
+        let histories: Vec<Vec<Event>> = (0..60)
+            .map(|u| {
+                (0..6)
+                    .map(|e| {
+                        let product = if e == 5 {
+                            "not-in-the-catalog".to_string()
+                        } else {
+                            format!("{prefix}{}", (u * 13 + e) % n.max(1))
+                        };
+                        Event::new(product, EventKind::Purchase, 1_700_000_000 + e as u64)
+                    })
+                    .collect()
+            })
+            .collect();
+        let options = TrainOptions {
+            min_shared_shoppers: 1,
+            ..TrainOptions::default()
         };
-        let rules = Rules {
+        Model::train(histories.iter().map(Vec::as_slice), &options)
+    }
+
+    /// Owner's rules touching every kind of selector.
+    fn owner_rules() -> Rules {
+        Rules {
             pin: vec!["p9".into(), "missing".into(), "p2".into(), "p9".into()],
             boost: vec![
                 Selector::Category("KÜCHE".into()),
@@ -1075,7 +1157,55 @@ mod tests {
             repurchasable: vec![Selector::Category("home".into())],
             boost_factor: 2.0,
             bury_factor: 0.25,
-        };
+        }
+    }
+
+    #[test]
+    fn the_order_prior_bound_is_above_the_prior_and_close_to_it() {
+        let positions = (0..2_000).chain((1..=27).flat_map(|k| {
+            let p = 1usize << k;
+            [p - 2, p - 1, p, p + 1, p * 3 / 2]
+        }));
+        for position in positions.chain([usize::MAX - 1, usize::MAX]) {
+            let (prior, bound) = (catalog_order_prior(position), order_prior_bound(position));
+            assert!(bound >= prior, "{position}: {bound} < {prior}");
+            assert!(
+                bound <= prior * 1.5,
+                "{position}: {bound} far above {prior}"
+            );
+        }
+    }
+
+    #[test]
+    fn pruning_candidates_changes_no_pick_score_or_reason() {
+        use super::content::tests::generated_products;
+        let rules = owner_rules();
+        // (products, seed of the generated catalog)
+        for (n, seed) in [(1, 2), (40, 3), (700, 4), (3_000, 6)] {
+            let catalog = || Catalog::from_products(generated_products(n, seed)).0;
+            let engines = [
+                Engine::new(catalog()),
+                Engine::new(catalog()).with_rules(&rules),
+                Engine::new(catalog())
+                    .with_rules(&rules)
+                    .with_model(model_of(n, "p")),
+            ];
+            for (e, engine) in engines.iter().enumerate() {
+                for limit in [1, 3, 12, 200] {
+                    assert_eq!(
+                        recommendations_pruned(engine, true, limit),
+                        recommendations_pruned(engine, false, limit),
+                        "catalog {n}, engine {e}, limit {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_engine_built_in_steps_is_the_engine_built_at_once_to_the_bit() {
+        use super::content::tests::generated_products;
+        let rules = owner_rules();
         // (products, seed of the generated catalog)
         for (n, seed) in [(0, 1), (1, 2), (40, 3), (700, 4), (2_500, 5)] {
             let catalog = || Catalog::from_products(generated_products(n, seed)).0;
