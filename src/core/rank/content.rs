@@ -148,6 +148,15 @@ impl ContentBuilder {
         self.raw_start.is_empty()
     }
 
+    /// Makes room for reading the next `batch` of `total` products.
+    pub fn reserve(&mut self, total: usize, batch: usize) {
+        let read = self.raw_start.len();
+        if read == 0 {
+            let _ = self.raw_start.try_reserve_exact(total + 1);
+        }
+        super::reserve_projected(&mut self.raw_terms, read, total, batch);
+    }
+
     /// Reads the tokens of the next products.
     pub fn add(&mut self, products: &[Product]) {
         for product in products {
