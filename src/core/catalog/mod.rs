@@ -293,10 +293,8 @@ impl Catalog {
             by_id: IdIndex::with_capacity(products.len()),
         };
         let mut duplicates = Vec::new();
-        // Products made one by one share nothing yet: intern what they have in common.
-        let mut writer = ProductWriter::default();
         for (i, p) in products.into_iter().enumerate() {
-            if !catalog.push(writer.adopt(&p)) {
+            if !catalog.push(p) {
                 if let Some(p) = catalog.products.pop() {
                     duplicates.push((i, p));
                 }

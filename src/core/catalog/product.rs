@@ -784,6 +784,7 @@ impl ProductWriter {
 
     /// `product` again, its shared part interned with this writer's (a
     /// product made on its own has a shared part of its own).
+    #[cfg(test)]
     pub(super) fn adopt(&mut self, product: &Product) -> Product {
         self.write(&product.to_fields())
     }
