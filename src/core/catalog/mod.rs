@@ -138,7 +138,7 @@ use thiserror::Error;
 pub use encoding::{decode, Encoding};
 pub use feed::FeedReader;
 pub use html::to_text as html_to_text;
-use product::ProductWriter;
+use self::product::ProductWriter;
 pub use product::{Parts, Product, ProductFields, Strs};
 
 /// The feed formats Tailor reads.
