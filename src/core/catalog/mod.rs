@@ -135,10 +135,10 @@ use serde::Serialize;
 use serde_json::Value;
 use thiserror::Error;
 
+use self::product::ProductWriter;
 pub use encoding::{decode, Encoding};
 pub use feed::FeedReader;
 pub use html::to_text as html_to_text;
-use self::product::ProductWriter;
 pub use product::{Parts, Product, ProductFields, Strs};
 
 /// The feed formats Tailor reads.
