@@ -161,6 +161,13 @@ fn put_varint(out: &mut String, mut v: usize) {
     }
 }
 
+/// `s`'s length to `header`, `s` to `out`.
+#[inline(never)]
+fn put(header: &mut String, out: &mut String, s: &str) {
+    put_varint(header, s.len());
+    out.push_str(s);
+}
+
 /// The varint at `*at` in `bytes` (0 past the end: only a damaged text,
 /// which the constructors never make).
 fn get_varint(bytes: &[u8], at: &mut usize) -> usize {
@@ -827,10 +834,10 @@ impl ProductWriter {
             let Some(link) = link else { continue };
             match pattern {
                 Some((prefix, suffix))
-                    if link.len() == prefix.len() + id.len() + suffix.len()
-                        && link.starts_with(&**prefix)
-                        && link.ends_with(&**suffix)
-                        && link.get(prefix.len()..prefix.len() + id.len()) == Some(id) =>
+                    if link
+                        .strip_prefix(&**prefix)
+                        .and_then(|rest| rest.strip_suffix(&**suffix))
+                        == Some(id) =>
                 {
                     flags |= [URL_PATTERN, IMAGE_PATTERN][which];
                     used[which] = (prefix, suffix);
@@ -850,8 +857,7 @@ impl ProductWriter {
         header.clear();
         put_varint(header, lists[0].len());
         for &range in &lists[0] {
-            key.push_str(get(range));
-            put_varint(header, get(range).len());
+            put(header, key, get(range));
         }
         let brand = single(Field::Brand);
         let currency = single(Field::Currency);
@@ -863,8 +869,7 @@ impl ProductWriter {
             used[1].0,
             used[1].1,
         ] {
-            key.push_str(s);
-            put_varint(header, s.len());
+            put(header, key, s);
         }
         let shared_header = key.len() as u32;
         let shared_flags =
@@ -887,32 +892,27 @@ impl ProductWriter {
                 new
             }
         };
-        // The product's own text: the header's length, the header, the strings.
+        // The product's own text: the header's length, the header, the
+        // strings (gathered in `key`, free again).
         header.clear();
-        let title = single(Field::Title).unwrap_or("");
-        let description = description.unwrap_or("");
-        let mut len = 0;
-        for s in [id, title, spelled[0], spelled[1]] {
-            put_varint(header, s.len());
-            len += s.len();
+        key.clear();
+        for s in [
+            id,
+            single(Field::Title).unwrap_or(""),
+            spelled[0],
+            spelled[1],
+        ] {
+            put(header, key, s);
         }
         put_varint(header, lists[1].len());
         for &range in &lists[1] {
-            put_varint(header, get(range).len());
-            len += get(range).len();
+            put(header, key, get(range));
         }
-        put_varint(header, description.len());
-        len += description.len();
-        let mut text = String::with_capacity(len + header.len() + 3);
+        put(header, key, description.unwrap_or(""));
+        let mut text = String::with_capacity(key.len() + header.len() + 3);
         put_varint(&mut text, header.len());
         text.push_str(header);
-        for s in [id, title, spelled[0], spelled[1]] {
-            text.push_str(s);
-        }
-        for &range in &lists[1] {
-            text.push_str(get(range));
-        }
-        text.push_str(description);
+        text.push_str(key);
         Product {
             text: text.into_boxed_str(),
             shared,
