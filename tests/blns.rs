@@ -152,8 +152,8 @@ fn catalogs_of_naughty_text_parse_and_rank_in_every_format() {
             // through `present`, which must never let script through.
             let link = product
                 .url()
-                .and_then(|u| present::safe_link(u, "shop.example"));
-            let image = product.image().and_then(present::safe_image);
+                .and_then(|u| present::safe_link(&u, "shop.example"));
+            let image = product.image().and_then(|u| present::safe_image(&u));
             for url in [link, image].into_iter().flatten() {
                 assert!(
                     !runs_script(&url),

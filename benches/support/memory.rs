@@ -54,7 +54,8 @@ impl Held {
 }
 
 /// Size of `Product` on wasm32: a 4-byte pointer and length (its text),
-/// two 8-byte numbers, a u32 and the flags, 8-aligned.
+/// the shared part's 4-byte pointer, two 8-byte numbers and the flags,
+/// 8-aligned.
 const WASM_PRODUCT: usize = 32;
 
 fn breakdown(catalog: &Catalog, n: usize) -> String {
@@ -73,6 +74,16 @@ fn breakdown(catalog: &Catalog, n: usize) -> String {
         text.add(p.heap_bytes());
     }
     rows.push(("text (1 alloc)", text));
+    // What products share (category, brand, currency, link patterns): once each.
+    let mut shared = Held::default();
+    let mut seen = std::collections::HashSet::new();
+    for p in products {
+        let (identity, bytes) = p.shared_heap();
+        if seen.insert(identity) {
+            shared.add(bytes);
+        }
+    }
+    rows.push(("shared parts", shared));
     // The id index: a u32 slot per product, at most half full, a power of two.
     let slots = (catalog.len() * 2).next_power_of_two().max(8);
     rows.push((

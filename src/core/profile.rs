@@ -277,6 +277,17 @@ impl FacetIndexBuilder {
         self.log_price.is_empty()
     }
 
+    /// Makes room for reading the next `batch` of `total` products.
+    pub fn reserve(&mut self, total: usize, batch: usize) {
+        let read = self.product_start.len();
+        if read == 0 {
+            let _ = self.product_start.try_reserve_exact(total + 1);
+            let _ = self.log_price.try_reserve_exact(total);
+            let _ = self.leaf.try_reserve_exact(total);
+        }
+        crate::core::rank::reserve_projected(&mut self.of_product, read, total, batch);
+    }
+
     /// Reads the facets of the next products.
     pub fn add(&mut self, products: &[crate::core::catalog::Product]) {
         let Self {
@@ -363,12 +374,14 @@ impl FacetIndexBuilder {
         let Self {
             builder,
             mut product_start,
-            of_product,
+            mut of_product,
             log_price,
             leaf,
             ..
         } = self;
         product_start.push(of_product.len() as u32);
+        // Room was made for the projected count (a shrink stays in place).
+        of_product.shrink_to_fit();
         let FacetBuilder {
             interner,
             mut by_key,

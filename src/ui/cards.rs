@@ -269,8 +269,8 @@ pub fn card_for(product: &Product, reason: String, info: &PageInfo) -> Card {
     Card {
         id: product.id().to_string(),
         title: product.title().to_string(),
-        href: product.url().and_then(|u| safe_link(u, &info.host)),
-        image: product.image().and_then(safe_image),
+        href: product.url().and_then(|u| safe_link(&u, &info.host)),
+        image: product.image().and_then(|u| safe_image(&u)),
         price: product
             .price()
             .map(|p| format::price(p, currency, &info.locale)),

@@ -713,7 +713,7 @@ fn url_of(p: &Product) -> String {
 /// generated SVG.
 fn image_of(p: &Product) -> String {
     match p.image() {
-        Some(src) if src.starts_with('/') && !src.starts_with("//") => src.to_string(),
+        Some(src) if src.starts_with('/') && !src.starts_with("//") => src.into_owned(),
         _ => format!("/img/{}.svg", file_stem(p.id())),
     }
 }

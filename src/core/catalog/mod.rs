@@ -135,6 +135,7 @@ use serde::Serialize;
 use serde_json::Value;
 use thiserror::Error;
 
+use self::product::ProductWriter;
 pub use encoding::{decode, Encoding};
 pub use feed::FeedReader;
 pub use html::to_text as html_to_text;
@@ -401,7 +402,7 @@ fn convert(format: Format, record: &Value) -> Converted {
 /// One record read: the product, or why it was skipped and its id if it
 /// had one; and the field problems noted while reading it.
 struct Converted {
-    result: Result<Product, (SkipReason, Option<String>)>,
+    result: Result<ProductFields, (SkipReason, Option<String>)>,
     problems: Vec<(&'static str, Problem)>,
 }
 
@@ -423,6 +424,9 @@ struct Assembler {
     warnings: Vec<Warning>,
     /// Position of the next record in the feed's product list.
     index: usize,
+    /// Interns what products have in common (each format reads a
+    /// record into a product of its own).
+    writer: ProductWriter,
 }
 
 impl Assembler {
@@ -449,19 +453,20 @@ impl Assembler {
         let index = self.index;
         self.index += 1;
         match record.result {
-            Ok(p) if self.catalog.position(p.id()).is_some() => self.skipped.push(Skipped {
+            Ok(p) if self.catalog.position(&p.id).is_some() => self.skipped.push(Skipped {
                 index,
-                id: Some(p.id().to_string()),
-                reason: SkipReason::DuplicateId(p.id().to_string()),
+                id: Some(p.id.clone()),
+                reason: SkipReason::DuplicateId(p.id),
             }),
             Ok(p) => {
                 self.warnings
                     .extend(record.problems.into_iter().map(|(field, problem)| Warning {
                         index: Some(index),
-                        id: Some(p.id().to_string()),
+                        id: Some(p.id.clone()),
                         field,
                         problem,
                     }));
+                let p = self.writer.write(&p);
                 self.catalog.push(p);
             }
             Err((reason, id)) => self.skipped.push(Skipped { index, id, reason }),

@@ -27,7 +27,7 @@
 
 use thiserror::Error;
 
-use super::product::{Field, ProductWriter};
+use super::product::{Field, List, ProductWriter};
 use super::{Catalog, IdIndex, Product, ProductFields};
 use crate::core::text;
 
@@ -386,7 +386,10 @@ impl<'a> PackReader<'a> {
             Column::Titles | Column::Links { image: false } => {
                 let image = self.column != Column::Titles;
                 rows.links[usize::from(image)] = match r.link_pattern(n)? {
-                    Some((prefix, suffix, present)) => Link::Pattern(prefix, suffix, present),
+                    Some((prefix, suffix, present)) => {
+                        self.writer.set_pattern(usize::from(image), prefix, suffix);
+                        Link::Pattern(prefix, suffix, present)
+                    }
                     None => Link::Spelled(r.clone()),
                 };
                 Column::Links { image }
@@ -512,12 +515,12 @@ impl<'a> PackReader<'a> {
         let category = r.index(paths.len() + 1)?.checked_sub(1);
         match category.and_then(|c| paths.get(c as usize)) {
             Some(path) => {
-                w.list(path.bytes().filter(|&b| b == 0x1f).count() + 1);
+                w.list(List::Category);
                 for level in path.split('\u{1f}') {
                     w.item(level);
                 }
             }
-            None => w.list(0),
+            None => w.list(List::Category),
         }
         // Brand: new in its category, or one of the category's recent ones.
         let r = &mut rows.brands;
@@ -602,7 +605,7 @@ impl<'a> PackReader<'a> {
         // Tags: a word of the title, new in the category, or a recent one.
         let r = &mut rows.tags;
         let k = r.count(1)?;
-        w.list(k);
+        w.list(List::Tags);
         for _ in 0..k {
             let code = r.uint()?;
             let mark = w.mark();
@@ -905,19 +908,24 @@ impl Writer {
 
     /// Mode 0: one `prefix{id}suffix` pattern (absent values marked in a
     /// presence list); mode 1: every value spelled out ("" for absent).
-    fn pattern_column(&mut self, products: &[Product], field: impl Fn(&Product) -> Option<&str>) {
-        let pattern = products.iter().find_map(|p| {
-            let value = field(p)?;
-            let at = value.find(p.id())?;
-            Some((&value[..at], &value[at + p.id().len()..]))
+    fn pattern_column<'p>(
+        &mut self,
+        products: &'p [Product],
+        field: impl Fn(&'p Product) -> Option<std::borrow::Cow<'p, str>>,
+    ) {
+        let values: Vec<_> = products.iter().map(|p| (p.id(), field(p))).collect();
+        let pattern = values.iter().find_map(|(id, value)| {
+            let value = value.as_deref()?;
+            let at = value.find(id)?;
+            Some((&value[..at], &value[at + id.len()..]))
         });
         let fits = pattern.is_some_and(|(prefix, suffix)| {
-            products.iter().all(|p| {
-                field(p).is_none_or(|v| {
-                    v.len() == prefix.len() + p.id().len() + suffix.len()
+            values.iter().all(|(id, v)| {
+                v.as_deref().is_none_or(|v| {
+                    v.len() == prefix.len() + id.len() + suffix.len()
                         && v.starts_with(prefix)
                         && v.ends_with(suffix)
-                        && v[prefix.len()..v.len() - suffix.len()] == *p.id()
+                        && v[prefix.len()..v.len() - suffix.len()] == **id
                 })
             })
         });
@@ -926,12 +934,12 @@ impl Writer {
                 self.uint(0);
                 self.str(prefix);
                 self.str(suffix);
-                self.bits(products.iter().map(|p| field(p).is_some()));
+                self.bits(values.iter().map(|(_, v)| v.is_some()));
             }
             _ => {
                 self.uint(1);
-                for p in products {
-                    self.str(field(p).unwrap_or(""));
+                for (_, v) in &values {
+                    self.str(v.as_deref().unwrap_or(""));
                 }
             }
         }

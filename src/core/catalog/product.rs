@@ -1,39 +1,61 @@
-//! How a product is kept in memory: [`Product`] holds every string of a
-//! product (id, title, links, currency, brand, description, category path,
-//! tags) in ONE allocation, with the numbers beside it, so a 100k catalog is
-//! 100k allocations instead of 1.5 million and a product's struct is 32
-//! bytes in the browser instead of 144 (issue 8: wasm heap at 100k products).
-//! [`ProductFields`] is the same product as separate owned values: what feed
-//! readers, tools and tests fill in, turned into a [`Product`] once.
+//! How a product is kept in memory: [`Product`] holds the strings that are
+//! its own (id, title, links that follow no pattern, tags, description) in
+//! ONE allocation, with the numbers beside it, and shares what many
+//! products have in common (category path, brand, currency, and the
+//! `prefix{id}suffix` patterns of urls and images) with the other products
+//! of its catalog: one copy per distinct combination, interned while the
+//! catalog is read (issue 8: wasm heap at 100k products). A product's
+//! struct is 32 bytes in the browser. [`ProductFields`] is the same product
+//! as separate owned values: what feed readers, tools and tests fill in,
+//! turned into a [`Product`] once.
 //!
-//! The text is the strings back to back, then a header: a run of ASCII
-//! varints (6 bits each, 0x40 marks that more follow, so the whole text
-//! stays valid UTF-8 and is sliced as `&str` without copying or unsafe
-//! code) giving the byte length of each string in the same order: id, the
-//! number of category levels and each level, brand, title, url, image,
-//! currency, the number of tags and each tag, description. That is the
-//! order the packed catalog's columns come in, so its reader writes each
-//! product's strings once into a buffer and copies them in one go. Which
-//! optional strings are present (as opposed to empty) is kept in `flags`.
+//! A product's text is a header, then its strings back to back. The header
+//! is a run of ASCII varints (6 bits each, 0x40 marks that more follow, so
+//! the whole text stays valid UTF-8 and is sliced as `&str` without copying
+//! or unsafe code): the header's own length, then the byte length of each
+//! string: id, title, url and image (0 when absent or rebuilt from the
+//! pattern), the number of tags and each tag, description. The shared part
+//! is kept the same way (levels, brand, currency, the two patterns). Which
+//! optional strings are present (as opposed to empty), and which links
+//! follow the pattern, is kept in flags.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One product as Tailor uses it, whatever feed it came from, stored
 /// compactly (see the module documentation); read it through its
 /// accessors, build it from [`ProductFields`].
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Product {
-    /// Header and strings (see the module documentation).
+    /// The header's length, the header, then the product's own strings
+    /// (see the module documentation).
     text: Box<str>,
-    /// Where the header starts in `text` (the strings' length).
-    header: u32,
-    /// Presence bits (`URL` … `ADDED`) and `IN_STOCK`.
+    /// What it has in common with other products of its catalog.
+    shared: Arc<Shared>,
+    /// Presence bits (`URL` … `ADDED`), `IN_STOCK`, and which links
+    /// follow the shared pattern.
     flags: u8,
-    /// 0 when there is no price (so equal products compare equal).
+    /// 0 when there is no price.
     price: f64,
     /// 0 when there is no date.
     added: u64,
+}
+
+/// What products of a catalog have in common, kept once per catalog and
+/// shared ([`ProductWriter`] interns them while reading): category path,
+/// brand, currency and the url and image patterns. Strings back to back,
+/// then their header (the level count, then every string's length).
+#[derive(Debug, PartialEq, Eq)]
+struct Shared {
+    text: Box<str>,
+    /// Where the header starts in `text`.
+    header: u32,
+    /// `S_BRAND`, `S_CURRENCY`.
+    flags: u8,
 }
 
 /// The same product as separate owned values, field for field what the
@@ -104,28 +126,26 @@ pub(super) enum Field {
     Description,
 }
 
+/// A product's list fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum List {
+    Category = 0,
+    Tags,
+}
+
+// Product flags.
 const URL: u8 = 1;
 const IMAGE: u8 = 2;
-const CURRENCY: u8 = 4;
-const BRAND: u8 = 8;
+/// The url is the shared pattern's prefix, the id and its suffix.
+const URL_PATTERN: u8 = 4;
+const IMAGE_PATTERN: u8 = 8;
 const DESCRIPTION: u8 = 16;
 const PRICE: u8 = 32;
 const ADDED: u8 = 64;
 const IN_STOCK: u8 = 128;
-
-impl Field {
-    /// The presence bit of an optional field (0 for id and title).
-    fn bit(self) -> u8 {
-        match self {
-            Field::Id | Field::Title => 0,
-            Field::Url => URL,
-            Field::Image => IMAGE,
-            Field::Currency => CURRENCY,
-            Field::Brand => BRAND,
-            Field::Description => DESCRIPTION,
-        }
-    }
-}
+// Shared flags.
+const S_BRAND: u8 = 1;
+const S_CURRENCY: u8 = 2;
 
 // One copy, not one per caller: this is in the browser build (size).
 #[inline(never)]
@@ -139,6 +159,13 @@ fn put_varint(out: &mut String, mut v: usize) {
         }
         out.push(char::from(low | 0x40));
     }
+}
+
+/// `s`'s length to `header`, `s` to `out`.
+#[inline(never)]
+fn put(header: &mut String, out: &mut String, s: &str) {
+    put_varint(header, s.len());
+    out.push_str(s);
 }
 
 /// The varint at `*at` in `bytes` (0 past the end: only a damaged text,
@@ -159,20 +186,61 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> usize {
     v
 }
 
-/// Walks a product's header: each string's place in the text in turn.
+/// Walks a header: each string's place in the text in turn.
 struct Cursor<'a> {
+    text: &'a str,
     header: &'a [u8],
     at: usize,
     /// Where the next string starts.
     start: usize,
+    /// Where the strings end.
+    end: usize,
 }
 
-impl Cursor<'_> {
-    /// The next string's (start, end).
-    fn take(&mut self) -> (usize, usize) {
+impl<'a> Cursor<'a> {
+    /// The next string.
+    fn take(&mut self) -> &'a str {
         let start = self.start;
         self.start += get_varint(self.header, &mut self.at);
-        (start, self.start)
+        self.text.get(start..self.start).unwrap_or("")
+    }
+
+    /// The list whose count is next, which the cursor passes.
+    fn list(&mut self) -> Strs<'a> {
+        let left = get_varint(self.header, &mut self.at);
+        let list = Strs {
+            lengths: self.header.get(self.at..).unwrap_or_default(),
+            rest: self.text.get(self.start..self.end).unwrap_or_default(),
+            left,
+        };
+        for _ in 0..left {
+            self.take();
+        }
+        list
+    }
+}
+
+impl Shared {
+    fn cursor(&self) -> Cursor<'_> {
+        let end = self.header as usize;
+        Cursor {
+            text: &self.text,
+            header: self.text.as_bytes().get(end..).unwrap_or_default(),
+            at: 0,
+            start: 0,
+            end,
+        }
+    }
+
+    /// Category, brand, currency, url pattern, image pattern.
+    #[allow(clippy::type_complexity)]
+    fn parts(&self) -> (Strs<'_>, &str, &str, [(&str, &str); 2]) {
+        let mut c = self.cursor();
+        let category = c.list();
+        let brand = c.take();
+        let currency = c.take();
+        let links = [(c.take(), c.take()), (c.take(), c.take())];
+        (category, brand, currency, links)
     }
 }
 
@@ -180,8 +248,7 @@ impl Product {
     /// The first string: read without the rest of the header (the id
     /// lookup compares ids while reading a catalog).
     pub fn id(&self) -> &str {
-        let (start, end) = self.cursor().take();
-        self.text.get(start..end).unwrap_or("")
+        self.cursor().take()
     }
 
     #[inline]
@@ -189,14 +256,36 @@ impl Product {
         self.parts().title
     }
 
+    /// The url, rebuilt from the catalog's pattern when it follows one.
     #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.parts().url
+    pub fn url(&self) -> Option<Cow<'_, str>> {
+        self.link(0)
     }
 
+    /// The image, rebuilt from the catalog's pattern when it follows one.
     #[inline]
-    pub fn image(&self) -> Option<&str> {
-        self.parts().image
+    pub fn image(&self) -> Option<Cow<'_, str>> {
+        self.link(1)
+    }
+
+    /// Url (`which` 0) or image (1).
+    fn link(&self, which: usize) -> Option<Cow<'_, str>> {
+        let (present, pattern) = [(URL, URL_PATTERN), (IMAGE, IMAGE_PATTERN)][which];
+        if self.flags & pattern != 0 {
+            let (prefix, suffix) = self.shared.parts().3[which];
+            let id = self.id();
+            let mut out = String::with_capacity(prefix.len() + id.len() + suffix.len());
+            out.push_str(prefix);
+            out.push_str(id);
+            out.push_str(suffix);
+            return Some(Cow::Owned(out));
+        }
+        if self.flags & present == 0 {
+            return None;
+        }
+        let mut c = self.cursor();
+        let s = [c.take(), c.take(), c.take(), c.take()][2 + which];
+        Some(Cow::Borrowed(s))
     }
 
     #[inline]
@@ -207,18 +296,20 @@ impl Product {
     /// A three-letter currency code.
     #[inline]
     pub fn currency(&self) -> Option<&str> {
-        self.parts().currency
+        let (_, _, currency, _) = self.shared.parts();
+        (self.shared.flags & S_CURRENCY != 0).then_some(currency)
     }
 
     /// Category path, broadest first (`["Home", "Kitchen"]`).
     #[inline]
     pub fn category(&self) -> Strs<'_> {
-        self.parts().category
+        self.shared.parts().0
     }
 
     #[inline]
     pub fn brand(&self) -> Option<&str> {
-        self.parts().brand
+        let (_, brand, _, _) = self.shared.parts();
+        (self.shared.flags & S_BRAND != 0).then_some(brand)
     }
 
     #[inline]
@@ -246,57 +337,39 @@ impl Product {
 
     pub fn set_price(&mut self, price: Option<f64>) {
         self.price = price.unwrap_or(0.0);
-        self.set_flag(PRICE, price.is_some());
+        self.flags = with_flag(self.flags, PRICE, price.is_some());
     }
 
     pub fn set_in_stock(&mut self, in_stock: bool) {
-        self.set_flag(IN_STOCK, in_stock);
+        self.flags = with_flag(self.flags, IN_STOCK, in_stock);
     }
 
     pub fn set_added(&mut self, added: Option<u64>) {
         self.added = added.unwrap_or(0);
-        self.set_flag(ADDED, added.is_some());
+        self.flags = with_flag(self.flags, ADDED, added.is_some());
     }
 
-    fn set_flag(&mut self, bit: u8, on: bool) {
-        if on {
-            self.flags |= bit;
-        } else {
-            self.flags &= !bit;
-        }
-    }
-
-    /// Every string at once, the header read once: for code that reads
-    /// most fields of every product (indexing), where the accessors would
-    /// each walk the header again.
+    /// Every string but the links at once, each header read once: for
+    /// code that reads most fields of every product (indexing), where the
+    /// accessors would each walk the headers again.
     pub fn parts(&self) -> Parts<'_> {
         let mut c = self.cursor();
-        let text: &str = &self.text;
-        let single = |c: &mut Cursor<'_>| {
-            let (start, end) = c.take();
-            text.get(start..end).unwrap_or("")
-        };
-        let flags = self.flags;
-        let present = move |bit: u8, s| (flags & bit != 0).then_some(s);
-        let id = single(&mut c);
-        let category = self.list(&mut c);
-        let brand = single(&mut c);
-        let title = single(&mut c);
-        let url = single(&mut c);
-        let image = single(&mut c);
-        let currency = single(&mut c);
-        let tags = self.list(&mut c);
-        let description = single(&mut c);
+        let id = c.take();
+        let title = c.take();
+        c.take();
+        c.take();
+        let tags = c.list();
+        let description = c.take();
+        let (category, brand, currency, _) = self.shared.parts();
+        let present = |flags: u8, bit: u8, s| (flags & bit != 0).then_some(s);
         Parts {
             id,
             title,
-            url: present(URL, url),
-            image: present(IMAGE, image),
-            currency: present(CURRENCY, currency),
+            currency: present(self.shared.flags, S_CURRENCY, currency),
             category,
-            brand: present(BRAND, brand),
+            brand: present(self.shared.flags, S_BRAND, brand),
             tags,
-            description: present(DESCRIPTION, description),
+            description: present(self.flags, DESCRIPTION, description),
         }
     }
 
@@ -305,8 +378,8 @@ impl Product {
         ProductFields {
             id: self.id().to_string(),
             title: self.title().to_string(),
-            url: self.url().map(String::from),
-            image: self.image().map(String::from),
+            url: self.url().map(Cow::into_owned),
+            image: self.image().map(Cow::into_owned),
             price: self.price(),
             currency: self.currency().map(String::from),
             category: self.category().map(String::from).collect(),
@@ -318,49 +391,70 @@ impl Product {
         }
     }
 
-    /// Heap bytes this product holds beyond its struct (its text).
+    /// Heap bytes this product holds beyond its struct (its own text).
     pub fn heap_bytes(&self) -> usize {
         self.text.len()
     }
 
-    fn cursor(&self) -> Cursor<'_> {
-        Cursor {
-            header: self
-                .text
-                .as_bytes()
-                .get(self.header as usize..)
-                .unwrap_or_default(),
-            at: 0,
-            start: 0,
-        }
+    /// What it shares with other products: an identity (the same for
+    /// every product sharing it) and its heap bytes, for the memory report.
+    pub fn shared_heap(&self) -> (usize, usize) {
+        (
+            Arc::as_ptr(&self.shared) as usize,
+            std::mem::size_of::<Shared>()
+                + 2 * std::mem::size_of::<usize>()
+                + self.shared.text.len(),
+        )
     }
 
-    /// The list whose count is next in `c`, which passes it.
-    fn list<'a>(&'a self, c: &mut Cursor<'a>) -> Strs<'a> {
-        let header = c.header;
-        let left = get_varint(header, &mut c.at);
-        let list = Strs {
-            lengths: header.get(c.at..).unwrap_or_default(),
-            rest: self
-                .text
-                .get(c.start..self.header as usize)
-                .unwrap_or_default(),
-            left,
-        };
-        for _ in 0..left {
-            c.take();
+    fn cursor(&self) -> Cursor<'_> {
+        let bytes = self.text.as_bytes();
+        let mut at = 0;
+        let len = get_varint(bytes, &mut at);
+        let start = at.saturating_add(len);
+        Cursor {
+            text: &self.text,
+            header: bytes.get(at..start).unwrap_or_default(),
+            at: 0,
+            start,
+            end: self.text.len(),
         }
-        list
     }
 }
 
-/// A product's strings, read at once ([`Product::parts`]).
+fn with_flag(flags: u8, bit: u8, on: bool) -> u8 {
+    if on {
+        flags | bit
+    } else {
+        flags & !bit
+    }
+}
+
+impl PartialEq for Product {
+    /// Equal fields, however they are kept (a url spelled out or rebuilt
+    /// from the catalog's pattern).
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.parts(), other.parts());
+        a.id == b.id
+            && a.title == b.title
+            && a.currency == b.currency
+            && a.category.clone().eq(b.category)
+            && a.brand == b.brand
+            && a.tags.clone().eq(b.tags)
+            && a.description == b.description
+            && self.url() == other.url()
+            && self.image() == other.image()
+            && self.price() == other.price()
+            && self.in_stock() == other.in_stock()
+            && self.added() == other.added()
+    }
+}
+
+/// A product's strings but its links, read at once ([`Product::parts`]).
 #[derive(Debug, Clone)]
 pub struct Parts<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub url: Option<&'a str>,
-    pub image: Option<&'a str>,
     pub currency: Option<&'a str>,
     pub category: Strs<'a>,
     pub brand: Option<&'a str>,
@@ -458,27 +552,7 @@ impl From<ProductFields> for Product {
 
 impl From<&ProductFields> for Product {
     fn from(p: &ProductFields) -> Self {
-        let mut w = ProductWriter::default();
-        w.clear();
-        w.field(Field::Id, Some(&p.id));
-        w.list(p.category.len());
-        for level in &p.category {
-            w.item(level);
-        }
-        w.field(Field::Brand, p.brand.as_deref());
-        w.field(Field::Title, Some(&p.title));
-        w.field(Field::Url, p.url.as_deref());
-        w.field(Field::Image, p.image.as_deref());
-        w.field(Field::Currency, p.currency.as_deref());
-        w.list(p.tags.len());
-        for tag in &p.tags {
-            w.item(tag);
-        }
-        w.field(Field::Description, p.description.as_deref());
-        w.set_price(p.price);
-        w.set_added(p.added);
-        w.set_in_stock(p.in_stock);
-        w.product()
+        ProductWriter::default().write(p)
     }
 }
 
@@ -534,8 +608,8 @@ impl Serialize for Product {
             Some(v) => out.serialize_field(key, v),
             None => out.skip_field(key),
         };
-        optional(&mut out, "url", self.url())?;
-        optional(&mut out, "image", self.image())?;
+        optional(&mut out, "url", self.url().as_deref())?;
+        optional(&mut out, "image", self.image().as_deref())?;
         match self.price() {
             Some(price) => out.serialize_field("price", &price)?,
             None => out.skip_field("price")?,
@@ -568,26 +642,54 @@ impl<'de> Deserialize<'de> for Product {
     }
 }
 
-/// Builds products one after another into one reused buffer, their
-/// strings written in the text's order (see the module documentation):
-/// each product's text is then one exact-size allocation and one copy,
-/// with no string per field.
+/// Builds products one after another from one reused buffer, their
+/// strings written in any order: each product's own text is then one
+/// exact-size allocation and one copy, with no string per field; what it
+/// has in common with the products before it (category path, brand,
+/// currency, link patterns) is interned, one copy per catalog. The url
+/// and image patterns are given by the packed catalog, or learned from
+/// the first link that holds its product's id.
 #[derive(Default)]
 pub(super) struct ProductWriter {
     /// The strings written so far for the current product.
     buffer: String,
-    /// Their lengths (and the lists' counts), as the text's header.
-    header: String,
+    /// Each single field's range in `buffer` (by [`Field`]), present or not.
+    singles: [(u32, u32); 7],
+    present: u8,
+    /// Category levels and tags: their ranges in `buffer`.
+    lists: [Vec<(u32, u32)>; 2],
+    /// The list [`Self::item`] adds to.
+    list: usize,
     flags: u8,
     price: f64,
     added: u64,
+    /// Scratch: a header, a shared part's key.
+    header: String,
+    key: String,
+    /// Url and image: `prefix{id}suffix`.
+    patterns: [Option<(Box<str>, Box<str>)>; 2],
+    /// The shared parts made so far, and their positions by key (their
+    /// text; the same map type as the content index's, one copy in the wasm).
+    shared: Vec<Arc<Shared>>,
+    shelf: FxHashMap<Box<str>, u32>,
+}
+
+impl std::fmt::Debug for ProductWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProductWriter")
+            .field("shared", &self.shelf.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ProductWriter {
     /// Starts a new product (in stock, no price, no date, no strings).
     pub(super) fn clear(&mut self) {
         self.buffer.clear();
-        self.header.clear();
+        self.present = 0;
+        self.lists[0].clear();
+        self.lists[1].clear();
+        self.list = 0;
         self.flags = IN_STOCK;
         self.price = 0.0;
         self.added = 0;
@@ -606,11 +708,11 @@ impl ProductWriter {
     /// What was written since `mark` is `field` (present).
     #[inline(never)]
     pub(super) fn end(&mut self, field: Field, mark: usize) {
-        put_varint(&mut self.header, self.buffer.len() - mark);
-        self.flags |= field.bit();
+        self.singles[field as usize] = (mark as u32, self.buffer.len() as u32);
+        self.present |= 1 << field as u8;
     }
 
-    /// The next single string, `None` when the product has none.
+    /// A single string, `None` when the product has none.
     #[inline(never)]
     pub(super) fn field(&mut self, field: Field, value: Option<&str>) {
         match value {
@@ -619,59 +721,204 @@ impl ProductWriter {
                 self.buffer.push_str(value);
                 self.end(field, mark);
             }
-            None => put_varint(&mut self.header, 0),
+            None => self.present &= !(1 << field as u8),
         }
     }
 
-    /// A list of `count` strings follows (category levels or tags).
-    pub(super) fn list(&mut self, count: usize) {
-        put_varint(&mut self.header, count);
+    /// The strings of `list` follow ([`Self::item`], [`Self::end_item`]).
+    pub(super) fn list(&mut self, list: List) {
+        self.list = list as usize;
     }
 
     /// What was written since `mark` is the list's next string.
     pub(super) fn end_item(&mut self, mark: usize) {
-        put_varint(&mut self.header, self.buffer.len() - mark);
+        let end = self.buffer.len() as u32;
+        self.lists[self.list].push((mark as u32, end));
     }
 
     #[inline(never)]
     pub(super) fn item(&mut self, value: &str) {
+        let mark = self.mark();
         self.buffer.push_str(value);
-        put_varint(&mut self.header, value.len());
+        self.end_item(mark);
+    }
+
+    /// Url (`which` 0) or image (1) links are mostly `prefix{id}suffix`.
+    pub(super) fn set_pattern(&mut self, which: usize, prefix: &str, suffix: &str) {
+        if let Some(p) = self.patterns.get_mut(which) {
+            *p = Some((prefix.into(), suffix.into()));
+        }
     }
 
     pub(super) fn set_price(&mut self, price: Option<f64>) {
         self.price = price.unwrap_or(0.0);
-        self.set_flag(PRICE, price.is_some());
+        self.flags = with_flag(self.flags, PRICE, price.is_some());
     }
 
     pub(super) fn set_in_stock(&mut self, in_stock: bool) {
-        self.set_flag(IN_STOCK, in_stock);
+        self.flags = with_flag(self.flags, IN_STOCK, in_stock);
     }
 
     pub(super) fn set_added(&mut self, added: Option<u64>) {
         self.added = added.unwrap_or(0);
-        self.set_flag(ADDED, added.is_some());
+        self.flags = with_flag(self.flags, ADDED, added.is_some());
     }
 
-    fn set_flag(&mut self, bit: u8, on: bool) {
-        if on {
-            self.flags |= bit;
-        } else {
-            self.flags &= !bit;
+    /// `fields` as a product, its shared part interned with the ones
+    /// this writer made before.
+    pub(super) fn write(&mut self, p: &ProductFields) -> Product {
+        self.clear();
+        self.field(Field::Id, Some(&p.id));
+        self.list(List::Category);
+        for level in &p.category {
+            self.item(level);
         }
+        self.field(Field::Brand, p.brand.as_deref());
+        self.field(Field::Title, Some(&p.title));
+        self.field(Field::Url, p.url.as_deref());
+        self.field(Field::Image, p.image.as_deref());
+        self.field(Field::Currency, p.currency.as_deref());
+        self.list(List::Tags);
+        for tag in &p.tags {
+            self.item(tag);
+        }
+        self.field(Field::Description, p.description.as_deref());
+        self.set_price(p.price);
+        self.set_added(p.added);
+        self.set_in_stock(p.in_stock);
+        self.product()
+    }
+
+    /// `product` again, its shared part interned with this writer's (a
+    /// product made on its own has a shared part of its own).
+    #[cfg(test)]
+    pub(super) fn adopt(&mut self, product: &Product) -> Product {
+        self.write(&product.to_fields())
     }
 
     /// The product written since [`Self::clear`].
-    pub(super) fn product(&self) -> Product {
-        let mut text = String::with_capacity(self.buffer.len() + self.header.len());
-        text.push_str(&self.buffer);
-        text.push_str(&self.header);
+    pub(super) fn product(&mut self) -> Product {
+        let Self {
+            buffer,
+            singles,
+            present,
+            lists,
+            header,
+            key,
+            patterns,
+            shared,
+            shelf,
+            flags: base_flags,
+            price,
+            added,
+            ..
+        } = self;
+        let get = |(start, end): (u32, u32)| buffer.get(start as usize..end as usize).unwrap_or("");
+        let single = |field: Field| {
+            (*present & (1 << field as u8) != 0).then(|| get(singles[field as usize]))
+        };
+        let id = single(Field::Id).unwrap_or("");
+        // The links: rebuilt from a pattern, or spelled out.
+        let mut flags = *base_flags;
+        let mut spelled = ["", ""];
+        let mut used = [("", ""), ("", "")];
+        let links = [single(Field::Url), single(Field::Image)];
+        for (link, pattern) in links.iter().zip(patterns.iter_mut()) {
+            if let (Some(link), None, false) = (link, &pattern, id.is_empty()) {
+                if let Some(at) = link.find(id) {
+                    *pattern = Some((link[..at].into(), link[at + id.len()..].into()));
+                }
+            }
+        }
+        for (which, (link, pattern)) in links.into_iter().zip(patterns.iter()).enumerate() {
+            let Some(link) = link else { continue };
+            match pattern {
+                Some((prefix, suffix))
+                    if link
+                        .strip_prefix(&**prefix)
+                        .and_then(|rest| rest.strip_suffix(&**suffix))
+                        == Some(id) =>
+                {
+                    flags |= [URL_PATTERN, IMAGE_PATTERN][which];
+                    used[which] = (prefix, suffix);
+                }
+                _ => {
+                    flags |= [URL, IMAGE][which];
+                    spelled[which] = link;
+                }
+            }
+        }
+        let description = single(Field::Description);
+        if description.is_some() {
+            flags |= DESCRIPTION;
+        }
+        // The shared part: its strings, header and flags are its key.
+        key.clear();
+        header.clear();
+        put_varint(header, lists[0].len());
+        for &range in &lists[0] {
+            put(header, key, get(range));
+        }
+        let brand = single(Field::Brand);
+        let currency = single(Field::Currency);
+        for s in [
+            brand.unwrap_or(""),
+            currency.unwrap_or(""),
+            used[0].0,
+            used[0].1,
+            used[1].0,
+            used[1].1,
+        ] {
+            put(header, key, s);
+        }
+        let shared_header = key.len() as u32;
+        let shared_flags =
+            u8::from(brand.is_some()) * S_BRAND + u8::from(currency.is_some()) * S_CURRENCY;
+        key.push_str(header);
+        key.push(char::from(shared_flags));
+        let shared = match shelf
+            .get(key.as_str())
+            .and_then(|&i| shared.get(i as usize))
+        {
+            Some(shared) => Arc::clone(shared),
+            None => {
+                let new = Arc::new(Shared {
+                    text: key.as_str().into(),
+                    header: shared_header,
+                    flags: shared_flags,
+                });
+                shelf.insert(key.as_str().into(), shared.len() as u32);
+                shared.push(Arc::clone(&new));
+                new
+            }
+        };
+        // The product's own text: the header's length, the header, the
+        // strings (gathered in `key`, free again).
+        header.clear();
+        key.clear();
+        for s in [
+            id,
+            single(Field::Title).unwrap_or(""),
+            spelled[0],
+            spelled[1],
+        ] {
+            put(header, key, s);
+        }
+        put_varint(header, lists[1].len());
+        for &range in &lists[1] {
+            put(header, key, get(range));
+        }
+        put(header, key, description.unwrap_or(""));
+        let mut text = String::with_capacity(key.len() + header.len() + 3);
+        put_varint(&mut text, header.len());
+        text.push_str(header);
+        text.push_str(key);
         Product {
             text: text.into_boxed_str(),
-            header: self.buffer.len() as u32,
-            flags: self.flags,
-            price: self.price,
-            added: self.added,
+            shared,
+            flags,
+            price: *price,
+            added: *added,
         }
     }
 }
@@ -725,20 +972,8 @@ mod tests {
             assert_eq!(product, Product::from(product.to_fields()));
             let parts = product.parts();
             assert_eq!(
-                (
-                    parts.id,
-                    parts.title,
-                    parts.url,
-                    parts.image,
-                    parts.currency
-                ),
-                (
-                    product.id(),
-                    product.title(),
-                    product.url(),
-                    product.image(),
-                    product.currency()
-                )
+                (parts.id, parts.title, parts.currency),
+                (product.id(), product.title(), product.currency())
             );
             assert_eq!(
                 (parts.brand, parts.description),
@@ -779,7 +1014,7 @@ mod tests {
             writer.clear();
             // As the packed reader writes: strings piece by piece.
             writer.field(Field::Id, Some(&f.id));
-            writer.list(f.category.len());
+            writer.list(List::Category);
             for level in &f.category {
                 let mark = writer.mark();
                 for part in level.split_inclusive(' ') {
@@ -794,7 +1029,7 @@ mod tests {
             writer.field(Field::Url, f.url.as_deref());
             writer.field(Field::Image, f.image.as_deref());
             writer.field(Field::Currency, f.currency.as_deref());
-            writer.list(f.tags.len());
+            writer.list(List::Tags);
             for tag in &f.tags {
                 writer.item(tag);
             }
@@ -808,8 +1043,114 @@ mod tests {
     }
 
     #[test]
+    fn links_follow_the_pattern_or_are_kept_as_they_are() {
+        // (id, url, image): read one writer after another, so the first
+        // link that holds its id sets the pattern for the rest.
+        let cases: [(&str, Option<&str>, Option<&str>); 10] = [
+            ("a-1", Some("/p/a-1.html"), Some("/img/a-1.svg")),
+            ("a-2", Some("/p/a-2.html"), None),
+            ("a-3", Some("/other/a-3"), Some("/img/a-3.jpg")),
+            ("a-4", Some(""), Some("")),
+            ("é-5", Some("/p/é-5.html"), Some("/img/é-5.svg")),
+            ("a-6", Some("/p/a-6.html?x=a-6"), Some("/img/a-66.svg")),
+            ("a-7", None, Some("/img/a-7.svg")),
+            ("", Some("/p/.html"), Some("/img/.svg")),
+            (
+                "a-9",
+                Some("https://shop.example/p/a-9.html"),
+                Some("/IMG/a-9.svg"),
+            ),
+            ("a-1", Some("/p/a-1.html"), Some("/img/a-1.svg")),
+        ];
+        let mut writer = ProductWriter::default();
+        let mut products = Vec::new();
+        for (id, url, image) in cases {
+            let fields = ProductFields {
+                id: id.into(),
+                title: "T".into(),
+                url: url.map(String::from),
+                image: image.map(String::from),
+                ..ProductFields::default()
+            };
+            let alone = Product::from(&fields);
+            let shared = writer.adopt(&alone);
+            for p in [&alone, &shared] {
+                assert_eq!(p.url().as_deref(), url, "{id}");
+                assert_eq!(p.image().as_deref(), image, "{id}");
+                assert_eq!(p.to_fields(), fields, "{id}");
+            }
+            assert_eq!(alone, shared);
+            products.push(shared);
+        }
+        // What follows the pattern is rebuilt, not kept.
+        let rebuilt = |p: &Product| p.flags & (URL_PATTERN | IMAGE_PATTERN);
+        let kept = |p: &Product| p.flags & (URL | IMAGE);
+        assert_eq!(rebuilt(&products[0]), URL_PATTERN | IMAGE_PATTERN);
+        assert_eq!(kept(&products[0]), 0);
+        assert_eq!(
+            (rebuilt(&products[2]), kept(&products[2])),
+            (0, URL | IMAGE)
+        );
+        assert_eq!(rebuilt(&products[4]), URL_PATTERN | IMAGE_PATTERN);
+        assert_eq!(kept(&products[5]), URL | IMAGE);
+        // Products with the same category, brand, currency and patterns
+        // share one copy of them.
+        assert!(Arc::ptr_eq(&products[0].shared, &products[9].shared));
+        assert!(Arc::ptr_eq(&products[0].shared, &products[4].shared));
+        assert!(!Arc::ptr_eq(&products[0].shared, &products[2].shared));
+    }
+
+    #[test]
+    fn shared_parts_read_back_and_are_shared() {
+        // (category, brand, currency): absent, empty and non-ASCII values.
+        let cases: [(&[&str], Option<&str>, Option<&str>); 7] = [
+            (&[], None, None),
+            (&[""], Some(""), Some("")),
+            (&["Home", "Kitchen"], Some("Brand"), Some("EUR")),
+            (&["Home", "Kitchen"], Some("Brand"), None),
+            (
+                &["Maison", "Cuisine à l'été", "日本"],
+                Some("Ünïcode"),
+                Some("EUR"),
+            ),
+            (&["Home"], None, Some("EUR")),
+            (&["Home", "Kitchen"], Some("Brand"), Some("EUR")),
+        ];
+        let mut writer = ProductWriter::default();
+        let mut products = Vec::new();
+        for (i, (category, brand, currency)) in cases.into_iter().enumerate() {
+            let fields = ProductFields {
+                id: format!("p{i}"),
+                title: format!("Title {i}"),
+                category: category.iter().map(|s| s.to_string()).collect(),
+                brand: brand.map(String::from),
+                currency: currency.map(String::from),
+                tags: vec!["x".into(), "é".into()],
+                description: Some("d".into()),
+                ..ProductFields::default()
+            };
+            let p = writer.adopt(&Product::from(&fields));
+            assert_eq!(p.to_fields(), fields, "{i}");
+            assert_eq!(p.category(), *category, "{i}");
+            assert_eq!((p.brand(), p.currency()), (brand, currency), "{i}");
+            let parts = p.parts();
+            assert_eq!((parts.brand, parts.currency), (brand, currency), "{i}");
+            assert_eq!(parts.category, *category, "{i}");
+            products.push(p);
+        }
+        assert!(Arc::ptr_eq(&products[2].shared, &products[6].shared));
+        for (a, b) in [(2, 3), (0, 1), (2, 5)] {
+            assert!(
+                !Arc::ptr_eq(&products[a].shared, &products[b].shared),
+                "{a} {b}"
+            );
+        }
+    }
+
+    #[test]
     fn a_product_is_small() {
-        // One pointer-sized box, two 8-byte numbers, a u32 and the flags.
-        assert!(std::mem::size_of::<Product>() <= 40);
+        // Its text (a pointer and a length), the shared part's pointer, two
+        // 8-byte numbers and the flags: 32 bytes on wasm32, 48 natively.
+        assert!(std::mem::size_of::<Product>() <= 3 * std::mem::size_of::<usize>() + 24);
     }
 }

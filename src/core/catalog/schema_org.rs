@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{self, Markup, Notes};
-use super::{Product, ProductFields, SkipReason};
+use super::{ProductFields, SkipReason};
 
 /// Deepest nesting of lists and graphs followed.
 const MAX_DEPTH: usize = 16;
@@ -126,7 +126,7 @@ pub(super) fn record_id(record: &Value) -> Option<String> {
         .find_map(|key| map.get(*key).and_then(fields::plain_id))
 }
 
-pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, SkipReason> {
+pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<ProductFields, SkipReason> {
     let Value::Object(map) = record else {
         return Err(SkipReason::NotAnObject);
     };
@@ -193,8 +193,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
         added: ["releaseDate", "datePublished", "dateCreated"]
             .iter()
             .find_map(|key| fields::date(notes, key, map.get(*key))),
-    }
-    .into())
+    })
 }
 
 /// The first element of an array, or the value itself.

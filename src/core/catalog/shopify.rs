@@ -11,7 +11,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{self, Markup, Notes};
-use super::{Product, ProductFields, SkipReason};
+use super::{ProductFields, SkipReason};
 
 /// Whether a record has fields only Shopify products have.
 pub(super) fn looks_like(record: &Value) -> bool {
@@ -24,7 +24,7 @@ pub(super) fn looks_like(record: &Value) -> bool {
         || (map.contains_key("handle") && map.contains_key("vendor"))
 }
 
-pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, SkipReason> {
+pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<ProductFields, SkipReason> {
     let Value::Object(map) = record else {
         return Err(SkipReason::NotAnObject);
     };
@@ -87,8 +87,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
         ),
         in_stock: in_stock(variants),
         added: added(map, notes),
-    }
-    .into())
+    })
 }
 
 /// The lowest usable variant price, and its currency when the variant gives

@@ -14,9 +14,9 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde_json::Value;
 
 use super::fields::{self, Markup, Notes};
-use super::{assemble, Converted, Format, Parsed, Product, ProductFields, SkipReason};
+use super::{assemble, Converted, Format, Parsed, ProductFields, SkipReason};
 
-pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, SkipReason> {
+pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<ProductFields, SkipReason> {
     let Value::Object(map) = record else {
         return Err(SkipReason::NotAnObject);
     };
@@ -27,7 +27,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
 fn from_fields<'a>(
     get: impl Fn(&str) -> Option<&'a Value>,
     notes: &mut Notes,
-) -> Result<Product, SkipReason> {
+) -> Result<ProductFields, SkipReason> {
     let id = fields::id(get("id"))?;
     let present = |key| get(key).filter(|v| !v.is_null());
     let title = fields::text(
@@ -69,8 +69,7 @@ fn from_fields<'a>(
         ),
         in_stock: get("in_stock").and_then(fields::boolean).unwrap_or(true),
         added: fields::date(notes, "added", get("added")),
-    }
-    .into())
+    })
 }
 
 /// The fields [`from_fields`] reads; a record keeps only these.

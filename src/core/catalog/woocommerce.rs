@@ -10,7 +10,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{self, Markup, Notes};
-use super::{Problem, Product, ProductFields, SkipReason};
+use super::{Problem, ProductFields, SkipReason};
 
 /// Whether a record has fields only WooCommerce Store API products have.
 pub(super) fn looks_like(record: &Value) -> bool {
@@ -31,7 +31,7 @@ pub(super) fn record_id(record: &Value) -> Option<String> {
         .or_else(|| record.get("id").and_then(fields::plain_id))
 }
 
-pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, SkipReason> {
+pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<ProductFields, SkipReason> {
     let Value::Object(map) = record else {
         return Err(SkipReason::NotAnObject);
     };
@@ -94,8 +94,7 @@ pub(super) fn product(record: &Value, notes: &mut Notes) -> Result<Product, Skip
         added: ["date_created_gmt", "date_created"]
             .iter()
             .find_map(|key| fields::date(notes, key, map.get(*key))),
-    }
-    .into())
+    })
 }
 
 /// `prices.price` (or, for variable products without one, the low end of

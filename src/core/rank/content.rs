@@ -81,14 +81,17 @@ const MAX_ID: u32 = u32::MAX >> FIELD_BITS;
 /// bytes per entry instead of 8 on both sides halves the index.
 #[derive(Debug, Clone, Default)]
 pub struct ContentIndex {
-    /// Product p's tokens (`id << FIELD_BITS | field`), sorted by token:
-    /// `doc_terms[doc_start[p]..doc_start[p + 1]]`.
+    /// Product p's tokens (`id << FIELD_BITS | field`), sorted by token,
+    /// as varints of the difference to the previous entry ([`Entries`]):
+    /// `doc_terms[doc_start[p]..doc_start[p + 1]]` (bytes).
     doc_start: Vec<u32>,
-    doc_terms: Vec<u32>,
-    /// Token t's products (`position << FIELD_BITS | field`), in catalog order:
-    /// `post_items[post_start[t]..post_start[t + 1]]`.
+    doc_terms: Vec<u8>,
+    /// Token t's products (`position << FIELD_BITS | field`), in catalog
+    /// order, the same way: `post_items[post_start[t]..post_start[t + 1]]`.
+    /// A common token's next product is a few positions on, one byte: both
+    /// lists take about half what 4 bytes an entry took (issue 8: memory).
     post_start: Vec<u32>,
-    post_items: Vec<u32>,
+    post_items: Vec<u8>,
     /// ln(N / document frequency) + 0.1 per token.
     idf: Vec<f32>,
     /// Length of each product's weighted token vector (1 when empty).
@@ -143,6 +146,15 @@ impl ContentBuilder {
 
     pub fn is_empty(&self) -> bool {
         self.raw_start.is_empty()
+    }
+
+    /// Makes room for reading the next `batch` of `total` products.
+    pub fn reserve(&mut self, total: usize, batch: usize) {
+        let read = self.raw_start.len();
+        if read == 0 {
+            let _ = self.raw_start.try_reserve_exact(total + 1);
+        }
+        super::reserve_projected(&mut self.raw_terms, read, total, batch);
     }
 
     /// Reads the tokens of the next products.
@@ -391,6 +403,11 @@ impl ContentBuilder {
             norm: Vec::with_capacity(products),
             doc_start: Vec::with_capacity(products + 1),
             kept: 0,
+            doc_byte_start: Vec::with_capacity(products + 1),
+            doc_total: 0,
+            doc_bytes: Vec::new(),
+            post_bytes: vec![0u32; terms],
+            last: vec![0u32; terms],
             post_start: Vec::new(),
             post_items: Vec::new(),
             log_price: Vec::with_capacity(products),
@@ -436,9 +453,73 @@ pub struct ContentFinish {
     norm: Vec<f32>,
     doc_start: Vec<u32>,
     kept: usize,
+    /// Each product's first byte in `doc_bytes` (then the end).
+    doc_byte_start: Vec<u32>,
+    /// The bytes of the documents kept so far.
+    doc_total: u32,
+    doc_bytes: Vec<u8>,
+    /// Per token: the bytes of its postings, then the last position put
+    /// in them (the next entry is a difference to it).
+    post_bytes: Vec<u32>,
+    last: Vec<u32>,
     post_start: Vec<u32>,
-    post_items: Vec<u32>,
+    post_items: Vec<u8>,
     log_price: Vec<f32>,
+}
+
+/// Bytes of `v` as a varint (7 bits a byte).
+fn varint_len(v: u32) -> u32 {
+    1 + (31 - (v | 1).leading_zeros()) / 7
+}
+
+/// Writes `v` as a varint at `*at` in `out` (sized for it beforehand).
+fn put_varint(out: &mut [u8], at: &mut u32, mut v: u32) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if let Some(slot) = out.get_mut(*at as usize) {
+            *slot = if v == 0 { byte } else { byte | 0x80 };
+        }
+        *at += 1;
+        if v == 0 {
+            return;
+        }
+    }
+}
+
+/// The entries of a document or a posting list: varints of
+/// `(difference to the previous id or position) << FIELD_BITS | field`,
+/// given back as `id << FIELD_BITS | field`.
+#[derive(Clone)]
+pub(crate) struct Entries<'a> {
+    bytes: &'a [u8],
+    base: u32,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        let (&first, mut rest) = self.bytes.split_first()?;
+        let mut v = u32::from(first & 0x7f);
+        let mut shift = 7;
+        let mut byte = first;
+        while byte & 0x80 != 0 {
+            let Some((&b, tail)) = rest.split_first() else {
+                break;
+            };
+            rest = tail;
+            byte = b;
+            if shift < 32 {
+                v |= u32::from(b & 0x7f) << shift;
+            }
+            shift += 7;
+        }
+        self.bytes = rest;
+        self.base = self.base.wrapping_add(v >> FIELD_BITS);
+        Some(self.base << FIELD_BITS | (v & FIELD_MASK))
+    }
 }
 
 impl ContentFinish {
@@ -488,17 +569,20 @@ impl ContentFinish {
                 }
                 let to = end(self.at, self.terms);
                 let mut total = self.post_start.last().copied().unwrap_or(0);
-                for &df in &self.document_frequency[self.at..to] {
-                    if df <= self.cap {
-                        total += df;
-                    }
+                // Only kept tokens have bytes.
+                for &bytes in &self.post_bytes[self.at..to] {
+                    total += bytes;
                     self.post_start.push(total);
                 }
                 if to == self.terms {
-                    // Reused as each token's next free slot.
+                    // Reused as each token's next free byte.
                     self.document_frequency
                         .copy_from_slice(&self.post_start[..self.terms]);
-                    self.post_items = vec![0u32; self.raw_terms.len()];
+                    self.post_bytes = Vec::new();
+                    self.last.fill(0);
+                    self.post_items = vec![0u8; total as usize];
+                    let doc_total = self.doc_byte_start.last().copied().unwrap_or(0);
+                    self.doc_bytes = vec![0u8; doc_total as usize];
                 }
                 self.advance(to, self.terms);
             }
@@ -507,15 +591,28 @@ impl ContentFinish {
                 let next = &mut self.document_frequency;
                 for p in self.at..to {
                     let (start, end) = (self.doc_start[p] as usize, self.doc_start[p + 1] as usize);
+                    let mut at = self.doc_byte_start[p];
+                    let mut previous = 0;
                     for &t in &self.raw_terms[start..end] {
-                        let slot = &mut next[(t >> FIELD_BITS) as usize];
-                        self.post_items[*slot as usize] =
-                            (p as u32) << FIELD_BITS | (t & FIELD_MASK);
-                        *slot += 1;
+                        let token = t >> FIELD_BITS;
+                        let field = t & FIELD_MASK;
+                        let last = &mut self.last[token as usize];
+                        let v = (p as u32 - *last) << FIELD_BITS | field;
+                        *last = p as u32;
+                        put_varint(&mut self.post_items, &mut next[token as usize], v);
+                        put_varint(
+                            &mut self.doc_bytes,
+                            &mut at,
+                            (token - previous) << FIELD_BITS | field,
+                        );
+                        previous = token;
                     }
                 }
                 if to == self.products {
                     self.document_frequency = Vec::new();
+                    self.last = Vec::new();
+                    self.raw_terms = Vec::new();
+                    self.doc_start = std::mem::take(&mut self.doc_byte_start);
                 }
                 self.advance(to, self.products);
             }
@@ -564,6 +661,10 @@ impl ContentFinish {
             doc_start,
             kept,
             cap,
+            doc_byte_start,
+            doc_total,
+            post_bytes,
+            last,
             ..
         } = self;
         let weight =
@@ -593,6 +694,21 @@ impl ContentFinish {
             super::insertion_sort_by(&mut raw_terms[first..*kept], |a, b| {
                 (a >> FIELD_BITS).cmp(&(b >> FIELD_BITS))
             });
+            // The bytes each entry will take, in the document and in its
+            // token's postings, so both are made at their exact size.
+            doc_byte_start.push(*doc_total);
+            let mut previous = 0;
+            for &t in &raw_terms[first..*kept] {
+                let (token, field) = (t >> FIELD_BITS, t & FIELD_MASK);
+                *doc_total += varint_len((token - previous) << FIELD_BITS | field);
+                previous = token;
+                let last = &mut last[token as usize];
+                post_bytes[token as usize] += varint_len((p as u32 - *last) << FIELD_BITS | field);
+                *last = p as u32;
+            }
+        }
+        if to + 1 == raw_start.len() {
+            doc_byte_start.push(*doc_total);
         }
     }
 
@@ -601,13 +717,21 @@ impl ContentFinish {
         while !self.step(usize::MAX, price) {}
         ContentIndex {
             doc_start: self.doc_start,
-            doc_terms: self.raw_terms,
+            doc_terms: self.doc_bytes,
             post_start: self.post_start,
             post_items: self.post_items,
             idf: self.idf,
             norm: self.norm,
             log_price: self.log_price,
         }
+    }
+}
+
+/// The bytes of list `i` in `bytes` by its `start` offsets (empty when out of range).
+fn slice<'a>(bytes: &'a [u8], start: &[u32], i: usize) -> &'a [u8] {
+    match (start.get(i), start.get(i + 1)) {
+        (Some(&from), Some(&to)) => bytes.get(from as usize..to as usize).unwrap_or(&[]),
+        _ => &[],
     }
 }
 
@@ -631,13 +755,10 @@ impl ContentIndex {
     }
 
     /// Product p's tokens, sorted (`id << FIELD_BITS | field`).
-    fn document(&self, p: usize) -> &[u32] {
-        match (self.doc_start.get(p), self.doc_start.get(p + 1)) {
-            (Some(&start), Some(&end)) => self
-                .doc_terms
-                .get(start as usize..end as usize)
-                .unwrap_or(&[]),
-            _ => &[],
+    fn document(&self, p: usize) -> Entries<'_> {
+        Entries {
+            bytes: slice(&self.doc_terms, &self.doc_start, p),
+            base: 0,
         }
     }
 
@@ -651,14 +772,11 @@ impl ContentIndex {
         (FIELD_WEIGHT[(t & FIELD_MASK) as usize] * idf) / self.norm.get(p).copied().unwrap_or(1.0)
     }
 
-    fn postings(&self, t: u32) -> &[u32] {
-        let t = t as usize;
-        match (self.post_start.get(t), self.post_start.get(t + 1)) {
-            (Some(&start), Some(&end)) => self
-                .post_items
-                .get(start as usize..end as usize)
-                .unwrap_or(&[]),
-            _ => &[],
+    /// Token t's products, in catalog order (`position << FIELD_BITS | field`).
+    fn postings(&self, t: u32) -> Entries<'_> {
+        Entries {
+            bytes: slice(&self.post_items, &self.post_start, t as usize),
+            base: 0,
         }
     }
 
@@ -692,13 +810,13 @@ impl ContentIndex {
                 continue;
             }
             touched.clear();
-            for &entry in self.document(seed) {
+            for entry in self.document(seed) {
                 let seed_weight = self.weight(entry, seed);
                 let token = entry >> FIELD_BITS;
                 let idf = self.idf[token as usize];
                 // Each field's weight for this token, as `weight` makes it.
                 let field_idf = FIELD_WEIGHT.map(|w| w * idf);
-                for &item in self.postings(token) {
+                for item in self.postings(token) {
                     let c = (item >> FIELD_BITS) as usize;
                     let [dot, norm] = &mut scratch[c];
                     let candidate_weight = field_idf[(item & FIELD_MASK) as usize] / *norm;
@@ -722,16 +840,16 @@ impl ContentIndex {
 
     /// Cosine of two products' token vectors (for diversity).
     pub fn cosine(&self, a: usize, b: usize) -> f32 {
-        let (x, y) = (self.document(a), self.document(b));
-        let (mut i, mut j, mut dot) = (0, 0, 0f32);
-        while i < x.len() && j < y.len() {
-            match (x[i] >> FIELD_BITS).cmp(&(y[j] >> FIELD_BITS)) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
+        let (mut x, mut y) = (self.document(a), self.document(b));
+        let (mut i, mut j, mut dot) = (x.next(), y.next(), 0f32);
+        while let (Some(s), Some(t)) = (i, j) {
+            match (s >> FIELD_BITS).cmp(&(t >> FIELD_BITS)) {
+                std::cmp::Ordering::Less => i = x.next(),
+                std::cmp::Ordering::Greater => j = y.next(),
                 std::cmp::Ordering::Equal => {
-                    dot += self.weight(x[i], a) * self.weight(y[j], b);
-                    i += 1;
-                    j += 1;
+                    dot += self.weight(s, a) * self.weight(t, b);
+                    i = x.next();
+                    j = y.next();
                 }
             }
         }
@@ -740,13 +858,13 @@ impl ContentIndex {
 
     /// Heap bytes held, for the memory-per-product report.
     pub fn heap_bytes(&self) -> usize {
-        4 * (self.doc_start.capacity()
-            + self.doc_terms.capacity()
-            + self.post_start.capacity()
+        self.doc_terms.capacity()
             + self.post_items.capacity()
-            + self.idf.capacity()
-            + self.norm.capacity()
-            + self.log_price.capacity())
+            + 4 * (self.doc_start.capacity()
+                + self.post_start.capacity()
+                + self.idf.capacity()
+                + self.norm.capacity()
+                + self.log_price.capacity())
     }
 }
 
@@ -1014,8 +1132,7 @@ pub(super) mod tests {
             for (p, doc) in want.iter().enumerate() {
                 let got: Vec<(u32, f32)> = index
                     .document(p)
-                    .iter()
-                    .map(|&t| (t >> FIELD_BITS, index.weight(t, p)))
+                    .map(|t| (t >> FIELD_BITS, index.weight(t, p)))
                     .collect();
                 assert_eq!(bits(&got), bits(doc), "catalog {n}, product {p}");
                 for &(t, w) in doc {
@@ -1028,8 +1145,7 @@ pub(super) mod tests {
                 let idf = index.idf[t];
                 let got: Vec<(u32, f32)> = index
                     .postings(t as u32)
-                    .iter()
-                    .map(|&item| {
+                    .map(|item| {
                         let c = item >> FIELD_BITS;
                         let w = (FIELD_WEIGHT[(item & FIELD_MASK) as usize] * idf)
                             / index.norm[c as usize];

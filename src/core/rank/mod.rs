@@ -308,6 +308,8 @@ impl EngineBuilder {
                 let from = self.content.len();
                 let to = from.saturating_add(batch.max(1)).min(catalog.len());
                 if let Some(products) = catalog.products().get(from..to) {
+                    self.content.reserve(catalog.len(), to - from);
+                    self.facets.reserve(catalog.len(), to - from);
                     self.content.add(products);
                     self.facets.add(products);
                 }
@@ -973,6 +975,24 @@ pub(crate) fn select_by_score(items: &mut [(usize, f32)], k: usize) {
 /// `diversity_pool`; a model's neighbours of one product). An insertion
 /// sort: stable, and far less code in the wasm than the standard library's
 /// sort for one more element type.
+/// Makes room in `v`, which holds entries for `read` of `total` products,
+/// for the rest at the rate seen so far (and 1/16 more), when this batch
+/// of `batch` might not fit: it then grows once or twice instead of
+/// doubling, which holds the old and the new buffer at once and can leave
+/// half of the last one unused (issue 8: the heap's peak while indexing).
+pub(crate) fn reserve_projected(v: &mut Vec<u32>, read: usize, total: usize, batch: usize) {
+    if read == 0 || total <= read {
+        return;
+    }
+    let per = v.len().div_ceil(read).max(1);
+    if v.capacity() - v.len() >= per.saturating_mul(batch) {
+        return;
+    }
+    let projected = (v.len() as u64 * total as u64 / read as u64) as usize;
+    let want = projected + projected / 16 + per.saturating_mul(batch);
+    let _ = v.try_reserve_exact(want.saturating_sub(v.len()));
+}
+
 pub(crate) fn insertion_sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
     for i in 1..items.len() {
         let mut j = i;
