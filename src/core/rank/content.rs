@@ -193,11 +193,7 @@ impl ContentBuilder {
         if id > MAX_ID {
             return;
         }
-        match self
-            .current
-            .iter_mut()
-            .find(|t| **t >> FIELD_BITS == id)
-        {
+        match self.current.iter_mut().find(|t| **t >> FIELD_BITS == id) {
             Some(t) => {
                 if FIELD_WEIGHT[field as usize] > FIELD_WEIGHT[(*t & FIELD_MASK) as usize] {
                     *t = id << FIELD_BITS | field;
@@ -615,8 +611,10 @@ impl ContentFinish {
             Finishing::Count => {
                 let to = end(self.at, self.products);
                 for p in self.at..to {
-                    self.raw_codec
-                        .read(slice(&self.raw_bytes, &self.raw_start, p), &mut self.scratch);
+                    self.raw_codec.read(
+                        slice(&self.raw_bytes, &self.raw_start, p),
+                        &mut self.scratch,
+                    );
                     for &t in &self.scratch {
                         if let Some(df) =
                             self.document_frequency.get_mut((t >> FIELD_BITS) as usize)
@@ -1252,7 +1250,10 @@ pub(super) mod tests {
         let mut got = Vec::new();
         for (p, product) in products.iter().enumerate() {
             reader.read(slice(&bytes, &start, p), &mut got);
-            let want: Vec<u32> = product.iter().map(|&(id, f)| id << FIELD_BITS | f).collect();
+            let want: Vec<u32> = product
+                .iter()
+                .map(|&(id, f)| id << FIELD_BITS | f)
+                .collect();
             assert_eq!(got, want, "product {p}");
         }
         // A token new to the catalog takes one byte.
