@@ -128,10 +128,16 @@ pub struct ContentBuilder {
     /// Brands, tags and category paths as they appear → token id: they
     /// repeat across a catalog, folding them once is enough.
     fields: FxHashMap<Box<str>, u32>,
+    /// Each product's first byte in `raw_bytes`.
     raw_start: Vec<u32>,
-    /// `id << FIELD_BITS | field` for each product's distinct tokens, in
-    /// the order first met (the order the vector's length is summed in).
-    raw_terms: Vec<u32>,
+    /// Each product's distinct tokens in the order first met (the order
+    /// the vector's length is summed in), as [`RawCodec`] varints: about
+    /// half the `u32` each took, and this list is most of the peak while
+    /// indexing (issue 8: memory).
+    raw_bytes: Vec<u8>,
+    raw_codec: RawCodec,
+    /// The product being read, `id << FIELD_BITS | field`, as first met.
+    current: Vec<u32>,
     key: String,
     found: Vec<u32>,
     stop_words: Vec<u32>,
@@ -154,15 +160,18 @@ impl ContentBuilder {
         if read == 0 {
             let _ = self.raw_start.try_reserve_exact(total + 1);
         }
-        super::reserve_projected(&mut self.raw_terms, read, total, batch);
+        super::reserve_projected(&mut self.raw_bytes, read, total, batch);
     }
 
     /// Reads the tokens of the next products.
     pub fn add(&mut self, products: &[Product]) {
         for product in products {
-            self.raw_start.push(self.raw_terms.len() as u32);
-            let from = self.raw_terms.len();
-            self.add_fields(product, from);
+            self.raw_start.push(self.raw_bytes.len() as u32);
+            self.current.clear();
+            self.add_fields(product);
+            for &t in &self.current {
+                self.raw_codec.put(&mut self.raw_bytes, t);
+            }
         }
     }
 
@@ -178,22 +187,19 @@ impl ContentBuilder {
         }
     }
 
-    /// Adds token `id` from `field` to the product whose tokens start at
-    /// `from`; a token met again keeps its weightiest field.
-    fn term(&mut self, from: usize, id: u32, field: u32) {
+    /// Adds token `id` from `field` to the product being read; a token met
+    /// again keeps its weightiest field.
+    fn term(&mut self, id: u32, field: u32) {
         if id > MAX_ID {
             return;
         }
-        match self.raw_terms[from..]
-            .iter_mut()
-            .find(|t| **t >> FIELD_BITS == id)
-        {
+        match self.current.iter_mut().find(|t| **t >> FIELD_BITS == id) {
             Some(t) => {
                 if FIELD_WEIGHT[field as usize] > FIELD_WEIGHT[(*t & FIELD_MASK) as usize] {
                     *t = id << FIELD_BITS | field;
                 }
             }
-            None => self.raw_terms.push(id << FIELD_BITS | field),
+            None => self.current.push(id << FIELD_BITS | field),
         }
     }
 
@@ -290,7 +296,7 @@ impl ContentBuilder {
     }
 
     /// The tokens of a product with how much each field counts.
-    fn add_fields(&mut self, product: &Product, from: usize) {
+    fn add_fields(&mut self, product: &Product) {
         // The header read once for all the fields.
         let product = product.parts();
         self.analyse(product.title, usize::MAX);
@@ -309,11 +315,11 @@ impl ContentBuilder {
             }
             let id = Self::id_of(&mut self.vocabulary, &key);
             self.key = key;
-            self.term(from, id, WHOLE_TITLE);
+            self.term(id, WHOLE_TITLE);
         }
         for &index in &title {
             let id = self.token_id(index);
-            self.term(from, id, TITLE_WORD);
+            self.term(id, TITLE_WORD);
         }
         // A category is one token per path prefix: "Home > Office" and
         // "Office" are different places. Raw keys carry each level's length,
@@ -331,7 +337,7 @@ impl ContentBuilder {
                     key.push_str(&text::fold(level));
                 }
             });
-            self.term(from, id, CATEGORY);
+            self.term(id, CATEGORY);
         }
         if let Some(brand) = product.brand {
             raw.clear();
@@ -341,7 +347,7 @@ impl ContentBuilder {
                 key.push_str("b:");
                 key.push_str(&text::fold(brand));
             });
-            self.term(from, id, BRAND);
+            self.term(id, BRAND);
         }
         for tag in product.tags {
             raw.clear();
@@ -351,7 +357,7 @@ impl ContentBuilder {
                 key.push_str("t:");
                 key.push_str(&text::fold(tag));
             });
-            self.term(from, id, TAG);
+            self.term(id, TAG);
         }
         self.key = raw;
         if let Some(description) = product.description {
@@ -360,7 +366,7 @@ impl ContentBuilder {
             std::mem::swap(&mut title, &mut self.found);
             for &index in &title {
                 let id = self.token_id(index);
-                self.term(from, id, DESCRIPTION);
+                self.term(id, DESCRIPTION);
             }
         }
         self.found = title;
@@ -380,7 +386,7 @@ impl ContentBuilder {
         let Self {
             vocabulary,
             mut raw_start,
-            raw_terms,
+            raw_bytes,
             ..
         } = self;
         // The builder's maps are not needed any more: freed here, before
@@ -388,7 +394,7 @@ impl ContentBuilder {
         let terms = vocabulary.len().min(MAX_ID as usize + 1);
         drop(vocabulary);
         let products = raw_start.len();
-        raw_start.push(raw_terms.len() as u32);
+        raw_start.push(raw_bytes.len() as u32);
         let n = products.max(1) as f32;
         ContentFinish {
             stage: Finishing::Count,
@@ -397,12 +403,13 @@ impl ContentBuilder {
             terms,
             cap: ((n * MAX_DOCUMENT_SHARE) as u32).max(MIN_POSTINGS_CAP),
             raw_start,
-            raw_terms,
+            raw_bytes,
+            raw_codec: RawCodec::default(),
+            scratch: Vec::new(),
             document_frequency: vec![0u32; terms],
             idf: Vec::new(),
             norm: Vec::with_capacity(products),
-            doc_start: Vec::with_capacity(products + 1),
-            kept: 0,
+            doc_start: Vec::new(),
             doc_byte_start: Vec::with_capacity(products + 1),
             doc_total: 0,
             doc_bytes: Vec::new(),
@@ -415,6 +422,71 @@ impl ContentBuilder {
     }
 }
 
+/// How a product's tokens are kept while reading: in the order first met,
+/// a varint each of `(x << 1 | new) << FIELD_BITS | field`, where a token
+/// with an id at or past `top` (one more than the highest id met before,
+/// so new to the catalog: a title's whole-title token, its rare words) is
+/// `new` with `x = id − top`, mostly 0, and any other is `x = id`: ids
+/// follow first use, so the common tokens (categories, brands, frequent
+/// words) have small ids. Reading and writing track `top` the same way, so
+/// a list is read back in the order it was written.
+#[derive(Debug, Default, Clone, Copy)]
+struct RawCodec {
+    top: u32,
+}
+
+impl RawCodec {
+    fn put(&mut self, out: &mut Vec<u8>, t: u32) {
+        let (id, field) = (t >> FIELD_BITS, u64::from(t & FIELD_MASK));
+        let x = if id >= self.top {
+            let x = u64::from(id - self.top) << 1 | 1;
+            self.top = id + 1;
+            x
+        } else {
+            u64::from(id) << 1
+        };
+        let mut v = x << FIELD_BITS | field;
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+
+    /// The tokens of `bytes` (one product's, read in catalog order) into
+    /// `out`, as `id << FIELD_BITS | field`.
+    fn read(&mut self, bytes: &[u8], out: &mut Vec<u32>) {
+        out.clear();
+        let mut v = 0u64;
+        let mut shift = 0;
+        for &b in bytes {
+            if shift < 64 {
+                v |= u64::from(b & 0x7f) << shift;
+            }
+            shift += 7;
+            if b & 0x80 != 0 {
+                continue;
+            }
+            let field = (v & u64::from(FIELD_MASK)) as u32;
+            let x = v >> FIELD_BITS;
+            let id = if x & 1 == 1 {
+                let id = u64::from(self.top) + (x >> 1);
+                self.top = (id + 1).min(u64::from(u32::MAX)) as u32;
+                id
+            } else {
+                x >> 1
+            };
+            out.push((id as u32) << FIELD_BITS | field);
+            v = 0;
+            shift = 0;
+        }
+    }
+}
+
 /// Which part of the last pass [`ContentFinish::step`] is in, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Finishing {
@@ -422,8 +494,11 @@ enum Finishing {
     Count,
     /// Each token's idf.
     Weigh,
-    /// Each product's vector length and its selective tokens, sorted.
+    /// Each product's vector length, and the bytes its selective tokens
+    /// will take.
     Keep,
+    /// Writing each product's selective tokens, sorted.
+    Docs,
     /// Where each token's postings start.
     Offsets,
     /// Filling the postings.
@@ -446,13 +521,16 @@ pub struct ContentFinish {
     /// Tokens in more products than this are not indexed.
     cap: u32,
     raw_start: Vec<u32>,
-    raw_terms: Vec<u32>,
+    raw_bytes: Vec<u8>,
+    /// Read from its start by each pass over `raw_bytes`.
+    raw_codec: RawCodec,
+    /// One product's tokens, read back.
+    scratch: Vec<u32>,
     /// Per token; reused as each token's next free posting slot.
     document_frequency: Vec<u32>,
     idf: Vec<f32>,
     norm: Vec<f32>,
     doc_start: Vec<u32>,
-    kept: usize,
     /// Each product's first byte in `doc_bytes` (then the end).
     doc_byte_start: Vec<u32>,
     /// The bytes of the documents kept so far.
@@ -532,13 +610,17 @@ impl ContentFinish {
         match self.stage {
             Finishing::Count => {
                 let to = end(self.at, self.products);
-                let (from, until) = (
-                    self.raw_start[self.at] as usize,
-                    self.raw_start[to] as usize,
-                );
-                for &t in &self.raw_terms[from..until] {
-                    if let Some(df) = self.document_frequency.get_mut((t >> FIELD_BITS) as usize) {
-                        *df += 1;
+                for p in self.at..to {
+                    self.raw_codec.read(
+                        slice(&self.raw_bytes, &self.raw_start, p),
+                        &mut self.scratch,
+                    );
+                    for &t in &self.scratch {
+                        if let Some(df) =
+                            self.document_frequency.get_mut((t >> FIELD_BITS) as usize)
+                        {
+                            *df += 1;
+                        }
                     }
                 }
                 self.advance(to, self.products);
@@ -558,12 +640,37 @@ impl ContentFinish {
                 self.keep(self.at, to);
                 self.advance(to, self.products);
             }
+            Finishing::Docs => {
+                if self.at == 0 {
+                    let doc_total = self.doc_byte_start.last().copied().unwrap_or(0);
+                    self.doc_bytes = vec![0u8; doc_total as usize];
+                }
+                let to = end(self.at, self.products);
+                for p in self.at..to {
+                    self.selective(p);
+                    let mut at = self.doc_byte_start.get(p).copied().unwrap_or(0);
+                    let mut previous = 0;
+                    for &t in &self.scratch {
+                        let (token, field) = (t >> FIELD_BITS, t & FIELD_MASK);
+                        put_varint(
+                            &mut self.doc_bytes,
+                            &mut at,
+                            (token - previous) << FIELD_BITS | field,
+                        );
+                        previous = token;
+                    }
+                }
+                if to == self.products {
+                    // Read for the last time: the postings are made from
+                    // the documents, so the two lists never meet.
+                    self.raw_bytes = Vec::new();
+                    self.raw_start = Vec::new();
+                    self.scratch = Vec::new();
+                }
+                self.advance(to, self.products);
+            }
             Finishing::Offsets => {
                 if self.at == 0 {
-                    self.doc_start.push(self.kept as u32);
-                    self.raw_terms.truncate(self.kept);
-                    self.raw_terms.shrink_to_fit();
-                    self.raw_start = Vec::new();
                     self.post_start.reserve_exact(self.terms + 1);
                     self.post_start.push(0);
                 }
@@ -581,8 +688,6 @@ impl ContentFinish {
                     self.post_bytes = Vec::new();
                     self.last.fill(0);
                     self.post_items = vec![0u8; total as usize];
-                    let doc_total = self.doc_byte_start.last().copied().unwrap_or(0);
-                    self.doc_bytes = vec![0u8; doc_total as usize];
                 }
                 self.advance(to, self.terms);
             }
@@ -590,28 +695,26 @@ impl ContentFinish {
                 let to = end(self.at, self.products);
                 let next = &mut self.document_frequency;
                 for p in self.at..to {
-                    let (start, end) = (self.doc_start[p] as usize, self.doc_start[p + 1] as usize);
-                    let mut at = self.doc_byte_start[p];
-                    let mut previous = 0;
-                    for &t in &self.raw_terms[start..end] {
+                    let document = Entries {
+                        bytes: slice(&self.doc_bytes, &self.doc_byte_start, p),
+                        base: 0,
+                    };
+                    for t in document {
                         let token = t >> FIELD_BITS;
                         let field = t & FIELD_MASK;
-                        let last = &mut self.last[token as usize];
+                        let Some(last) = self.last.get_mut(token as usize) else {
+                            continue;
+                        };
                         let v = (p as u32 - *last) << FIELD_BITS | field;
                         *last = p as u32;
-                        put_varint(&mut self.post_items, &mut next[token as usize], v);
-                        put_varint(
-                            &mut self.doc_bytes,
-                            &mut at,
-                            (token - previous) << FIELD_BITS | field,
-                        );
-                        previous = token;
+                        if let Some(next) = next.get_mut(token as usize) {
+                            put_varint(&mut self.post_items, next, v);
+                        }
                     }
                 }
                 if to == self.products {
                     self.document_frequency = Vec::new();
                     self.last = Vec::new();
-                    self.raw_terms = Vec::new();
                     self.doc_start = std::mem::take(&mut self.doc_byte_start);
                 }
                 self.advance(to, self.products);
@@ -639,76 +742,81 @@ impl ContentFinish {
 
     fn next_stage(&mut self) {
         self.at = 0;
+        // Each pass over the raw lists reads them from the start.
+        self.raw_codec = RawCodec::default();
         self.stage = match self.stage {
             Finishing::Count => Finishing::Weigh,
             Finishing::Weigh => Finishing::Keep,
-            Finishing::Keep => Finishing::Offsets,
+            Finishing::Keep => Finishing::Docs,
+            Finishing::Docs => Finishing::Offsets,
             Finishing::Offsets => Finishing::Post,
             Finishing::Post => Finishing::Prices,
             Finishing::Prices | Finishing::Done => Finishing::Done,
         };
     }
 
-    /// Products `from..to`: each one's vector length, and its selective
-    /// tokens written over its raw ones in place (they are never more), sorted.
-    fn keep(&mut self, from: usize, to: usize) {
+    /// Product p's raw tokens into `scratch`, its vector length summed
+    /// over all of them in the order first met; then only its selective
+    /// ones are left in `scratch`, sorted. The length is returned.
+    fn selective(&mut self, p: usize) -> f32 {
         let Self {
             raw_start,
-            raw_terms,
+            raw_bytes,
+            raw_codec,
+            scratch,
             document_frequency,
             idf,
-            norm,
-            doc_start,
-            kept,
             cap,
-            doc_byte_start,
-            doc_total,
-            post_bytes,
-            last,
             ..
         } = self;
-        let weight =
-            |t: u32| FIELD_WEIGHT[(t & FIELD_MASK) as usize] * idf[(t >> FIELD_BITS) as usize];
+        raw_codec.read(slice(raw_bytes, raw_start, p), scratch);
+        let weight = |t: u32| {
+            FIELD_WEIGHT[(t & FIELD_MASK) as usize]
+                * idf.get((t >> FIELD_BITS) as usize).copied().unwrap_or(0.0)
+        };
+        // Normalise over every token, index only the selective ones:
+        // a very common token still dilutes a document's vector.
+        let length = scratch
+            .iter()
+            .map(|&t| weight(t))
+            .map(|w| w * w)
+            .sum::<f32>()
+            .sqrt();
+        scratch.retain(|&t| {
+            document_frequency
+                .get((t >> FIELD_BITS) as usize)
+                .is_some_and(|&df| df <= *cap)
+        });
+        // A document is a few dozen tokens at most: the shared insertion
+        // sort, not one more instantiation of the standard sort in the wasm.
+        super::insertion_sort_by(scratch, |a, b| (a >> FIELD_BITS).cmp(&(b >> FIELD_BITS)));
+        length
+    }
+
+    /// Products `from..to`: each one's vector length, and the bytes each
+    /// of its selective tokens will take, in the document and in its
+    /// token's postings, so both are made at their exact size.
+    fn keep(&mut self, from: usize, to: usize) {
         for p in from..to {
-            let (start, end) = (raw_start[p] as usize, raw_start[p + 1] as usize);
-            // Normalise over every token, index only the selective ones:
-            // a very common token still dilutes a document's vector.
-            let length = raw_terms[start..end]
-                .iter()
-                .map(|&t| weight(t))
-                .map(|w| w * w)
-                .sum::<f32>()
-                .sqrt();
-            norm.push(if length > 0.0 { length } else { 1.0 });
-            doc_start.push(*kept as u32);
-            let first = *kept;
-            for i in start..end {
-                let t = raw_terms[i];
-                if document_frequency[(t >> FIELD_BITS) as usize] <= *cap {
-                    raw_terms[*kept] = t;
-                    *kept += 1;
+            let length = self.selective(p);
+            self.norm.push(if length > 0.0 { length } else { 1.0 });
+            self.doc_byte_start.push(self.doc_total);
+            let mut previous = 0;
+            for &t in &self.scratch {
+                let (token, field) = (t >> FIELD_BITS, t & FIELD_MASK);
+                self.doc_total += varint_len((token - previous) << FIELD_BITS | field);
+                previous = token;
+                if let (Some(last), Some(bytes)) = (
+                    self.last.get_mut(token as usize),
+                    self.post_bytes.get_mut(token as usize),
+                ) {
+                    *bytes += varint_len((p as u32 - *last) << FIELD_BITS | field);
+                    *last = p as u32;
                 }
             }
-            // A document is a few dozen tokens at most: the shared insertion
-            // sort, not one more instantiation of the standard sort in the wasm.
-            super::insertion_sort_by(&mut raw_terms[first..*kept], |a, b| {
-                (a >> FIELD_BITS).cmp(&(b >> FIELD_BITS))
-            });
-            // The bytes each entry will take, in the document and in its
-            // token's postings, so both are made at their exact size.
-            doc_byte_start.push(*doc_total);
-            let mut previous = 0;
-            for &t in &raw_terms[first..*kept] {
-                let (token, field) = (t >> FIELD_BITS, t & FIELD_MASK);
-                *doc_total += varint_len((token - previous) << FIELD_BITS | field);
-                previous = token;
-                let last = &mut last[token as usize];
-                post_bytes[token as usize] += varint_len((p as u32 - *last) << FIELD_BITS | field);
-                *last = p as u32;
-            }
         }
-        if to + 1 == raw_start.len() {
-            doc_byte_start.push(*doc_total);
+        if to == self.products {
+            self.doc_byte_start.push(self.doc_total);
         }
     }
 
@@ -1115,6 +1223,41 @@ pub(super) mod tests {
 
     fn bits(pairs: &[(u32, f32)]) -> Vec<(u32, u32)> {
         pairs.iter().map(|&(t, w)| (t, w.to_bits())).collect()
+    }
+
+    #[test]
+    fn raw_token_lists_read_back_as_written() {
+        // Products' tokens (id, field) as first met: new ids in and out of
+        // order, old ones, the largest id, and an empty product.
+        let products: [&[(u32, u32)]; 5] = [
+            &[(0, 1), (1, 0), (2, 0), (3, 2)],
+            &[(4, 1), (2, 0), (5, 0), (0, 5), (9, 4)],
+            &[],
+            &[(MAX_ID, 3), (7, 0), (6, 2), (10, 5), (MAX_ID - 1, 0)],
+            &[(8, 0), (MAX_ID, 1), (1, 4)],
+        ];
+        let mut writer = RawCodec::default();
+        let mut bytes = Vec::new();
+        let mut start = Vec::new();
+        for product in products {
+            start.push(bytes.len() as u32);
+            for &(id, field) in product {
+                writer.put(&mut bytes, id << FIELD_BITS | field);
+            }
+        }
+        start.push(bytes.len() as u32);
+        let mut reader = RawCodec::default();
+        let mut got = Vec::new();
+        for (p, product) in products.iter().enumerate() {
+            reader.read(slice(&bytes, &start, p), &mut got);
+            let want: Vec<u32> = product
+                .iter()
+                .map(|&(id, f)| id << FIELD_BITS | f)
+                .collect();
+            assert_eq!(got, want, "product {p}");
+        }
+        // A token new to the catalog takes one byte.
+        assert_eq!(start[1] - start[0], 4);
     }
 
     #[test]

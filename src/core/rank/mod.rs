@@ -980,7 +980,7 @@ pub(crate) fn select_by_score(items: &mut [(usize, f32)], k: usize) {
 /// of `batch` might not fit: it then grows once or twice instead of
 /// doubling, which holds the old and the new buffer at once and can leave
 /// half of the last one unused (issue 8: the heap's peak while indexing).
-pub(crate) fn reserve_projected(v: &mut Vec<u32>, read: usize, total: usize, batch: usize) {
+pub(crate) fn reserve_projected<T>(v: &mut Vec<T>, read: usize, total: usize, batch: usize) {
     if read == 0 || total <= read {
         return;
     }
