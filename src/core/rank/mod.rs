@@ -573,12 +573,13 @@ impl Engine {
         // products, in the same order, as scoring every candidate and then
         // selecting (`by_score` is a total order).
         let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(pool.min(n) + 1);
-        // A candidate's price fit and catalog-order prior are each at most 1
-        // (and the fit is 0 without a profile); with every weight and the
-        // owner's factor not negative, the score with both at 1 bounds the
-        // real one from above (rounding is monotone), so a candidate whose
-        // bound cannot enter the full pool is skipped before computing them
-        // (an `exp` and a `ln` per product).
+        // A candidate's price fit and catalog-order prior have cheap upper
+        // bounds (`Profile::price_fit_bound`, `order_prior_bound`; the fit
+        // is 0 without a profile); with every weight and the owner's factor
+        // not negative, the score with both at their bounds bounds the real
+        // one from above (rounding is monotone), so a candidate whose bound
+        // cannot enter the full pool is skipped before computing them (an
+        // `exp` and a `ln` per product).
         let prune = prune
             && content_weight >= 0.0
             && w.copurchase >= 0.0
