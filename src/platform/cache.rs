@@ -4,8 +4,9 @@
 //! (`If-None-Match`; a `304` means the copy is used), replaced when the
 //! shop's file changed, and used as it is when the shop cannot be reached.
 //!
-//! What is kept is the shop's public files, never anything about the
-//! shopper. A browser without the Cache API, or one that refuses it
+//! What is kept is the shop's public files, and the content index built
+//! from the catalog (so a returning shopper's page does not build it again),
+//! never anything about the shopper. A browser without the Cache API, or one that refuses it
 //! (private modes, storage blocked, a page that replaced `caches`), gets a
 //! plain fetch and no error: every cache call goes through `Reflect` and
 //! `Function::call`, so a throwing or missing method is a `None`, never an
@@ -17,6 +18,9 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::Response;
 
 use super::fetch::{self, Body, FetchError, Fetched, Read};
+use crate::core::rank::{
+    ContentIndex, Engine, KeptArrays, KeptHeader, KeptIndexError, HEADER_BYTES,
+};
 
 /// The Cache API bucket Tailor uses on the shop's origin (named when it
 /// held the catalog alone; kept so copies already on devices stay found).
@@ -229,4 +233,120 @@ fn same_origin(url: &str) -> bool {
         return false;
     };
     web_sys::Url::new_with_base(url, &base).is_ok_and(|u| u.origin() == origin)
+}
+
+// --- The content index kept beside the catalog (`core::rank::kept`) -------
+
+/// The Cache API key of the content index built from the catalog at `url`:
+/// never fetched, only matched.
+fn index_url(url: &str) -> String {
+    let join = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{join}tailor-content-index")
+}
+
+impl Shelf {
+    /// The content index kept for this catalog, as the Cache API gives it
+    /// (in JavaScript's memory, not the widget's), or `None`.
+    pub async fn kept_index(&self) -> Option<js_sys::ArrayBuffer> {
+        let cache = self.cache.as_ref()?;
+        let found = call(cache, "match", &JsValue::from_str(&index_url(&self.url))).await?;
+        let response: Response = found.dyn_into().ok()?;
+        let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+        buffer.dyn_into().ok()
+    }
+
+    /// Keeps `engine`'s content index for the catalog with digest `catalog`,
+    /// in the background, after the recommendations are painted; a failure
+    /// (quota, storage blocked) only means the next page view builds it.
+    pub fn keep_index(&self, engine: std::sync::Arc<Engine>, catalog: u64) {
+        let (Some(cache), url) = (self.cache.clone(), index_url(&self.url)) else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            super::yield_to_browser().await;
+            let Some(put) = method(&cache, "put") else {
+                return;
+            };
+            let Some(response) = index_response(engine.content_index(), catalog) else {
+                return;
+            };
+            drop(engine);
+            if let Ok(promise) = put.call2(&cache, &JsValue::from_str(&url), &response) {
+                let _ = JsFuture::from(Promise::resolve(&promise)).await;
+            }
+        });
+    }
+}
+
+/// The index as one Blob: its header, then each array copied straight into
+/// JavaScript's memory (the widget's memory holds no second copy).
+fn index_response(index: &ContentIndex, catalog: u64) -> Option<Response> {
+    let header = index.kept_header(catalog);
+    let parts = index.kept_parts();
+    let arrays = js_sys::Array::new();
+    arrays.push(&js_sys::Uint8Array::from(&header[..]));
+    arrays.push(&js_sys::Uint32Array::from(parts.doc_start));
+    arrays.push(&js_sys::Uint32Array::from(parts.post_start));
+    arrays.push(&js_sys::Float32Array::from(parts.idf));
+    arrays.push(&js_sys::Float32Array::from(parts.norm));
+    arrays.push(&js_sys::Float32Array::from(parts.log_price));
+    arrays.push(&js_sys::Uint8Array::from(parts.doc_terms));
+    arrays.push(&js_sys::Uint8Array::from(parts.post_items));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&arrays).ok()?;
+    Response::new_with_opt_blob(Some(&blob)).ok()
+}
+
+/// The content index in `buffer` (see [`Shelf::kept_index`]), if it was
+/// kept by this build for this catalog (digest `catalog`, `products`
+/// products) and is whole: each array is copied once into the widget.
+pub fn read_index(
+    buffer: &js_sys::ArrayBuffer,
+    catalog: u64,
+    products: usize,
+) -> Result<ContentIndex, KeptIndexError> {
+    let length = buffer.byte_length() as usize;
+    if length < HEADER_BYTES {
+        return Err(KeptIndexError::NotAnIndex);
+    }
+    let header =
+        js_sys::Uint8Array::new_with_byte_offset_and_length(buffer, 0, HEADER_BYTES as u32)
+            .to_vec();
+    let header = KeptHeader::read(&header, catalog, products)?;
+    let layout = header.layout();
+    if layout.total != length {
+        return Err(KeptIndexError::Length {
+            found: length,
+            expected: layout.total,
+        });
+    }
+    // Every section is within the buffer (its length was checked) and
+    // 4-byte aligned where it holds words.
+    let words = |(at, items): (usize, usize)| {
+        let mut out = vec![0u32; items];
+        js_sys::Uint32Array::new_with_byte_offset_and_length(buffer, at as u32, items as u32)
+            .copy_to(&mut out);
+        out
+    };
+    let floats = |(at, items): (usize, usize)| {
+        let mut out = vec![0f32; items];
+        js_sys::Float32Array::new_with_byte_offset_and_length(buffer, at as u32, items as u32)
+            .copy_to(&mut out);
+        out
+    };
+    let bytes = |(at, items): (usize, usize)| {
+        let mut out = vec![0u8; items];
+        js_sys::Uint8Array::new_with_byte_offset_and_length(buffer, at as u32, items as u32)
+            .copy_to(&mut out);
+        out
+    };
+    let arrays = KeptArrays {
+        doc_start: words(layout.doc_start),
+        post_start: words(layout.post_start),
+        idf: floats(layout.idf),
+        norm: floats(layout.norm),
+        log_price: floats(layout.log_price),
+        doc_terms: bytes(layout.doc_terms),
+        post_items: bytes(layout.post_items),
+    };
+    ContentIndex::from_kept(&header, arrays)
 }

@@ -27,7 +27,7 @@ use crate::core::commands::{self, Command, Order};
 use crate::core::events::{Event, EventKind};
 use crate::core::i18n::{language_of, Strings};
 use crate::core::privacy::{self, ConsentSetting, Mode, PageOnlyReason};
-use crate::core::rank::{Engine, EngineBuilder};
+use crate::core::rank::{self, Engine, EngineBuilder};
 use crate::core::settings::Settings;
 use crate::core::store::{self, Limits, Memory, Signal};
 use crate::core::survey::{Answer, Occasion, Offer};
@@ -306,13 +306,13 @@ async fn load_catalog(
         let (loaded, extras) = futures::future::join(
             async {
                 let (body, source) = download(&shelf, &url, timeout_ms, kept).await?;
-                load_engine(&url, body, source, now_ms() - started).await
+                load_engine(&url, body, source, now_ms() - started, &shelf).await
             },
             extras::load(&owner),
         )
         .await;
         match loaded {
-            Ok(loaded) => show(state, loaded, &extras, Some(&viewed)).await,
+            Ok(loaded) => show(state, loaded, &extras, Some(&viewed), &shelf).await,
             Err(message) => fail(state, &message),
         }
         return;
@@ -328,7 +328,13 @@ async fn load_catalog(
     };
     let painted = async {
         let (loaded, extras) = futures::future::join(
-            load_engine(&url, body, cache::Source::Cached, now_ms() - started),
+            load_engine(
+                &url,
+                body,
+                cache::Source::Cached,
+                now_ms() - started,
+                &shelf,
+            ),
             extras::load(&owner),
         )
         .await;
@@ -336,7 +342,7 @@ async fn load_catalog(
         // replaced by the shop's feed below, not reported.
         let shown = match loaded {
             Ok(loaded) => {
-                show(state, loaded, &extras, Some(&viewed)).await;
+                show(state, loaded, &extras, Some(&viewed), &shelf).await;
                 true
             }
             Err(_) => false,
@@ -365,14 +371,23 @@ async fn load_catalog(
         cache::Source::Network
     };
     let loaded = match fresh {
-        Ok((body, fetch_ms)) => load_engine(&url, body, source, fetch_ms).await,
+        Ok((body, fetch_ms)) => load_engine(&url, body, source, fetch_ms, &shelf).await,
         Err(message) => Err(message),
     };
     match loaded {
         // The model and rules already fetched serve the new feed too (a
         // broken model was reported once, above). This page's views were
         // learnt when the kept copy was shown.
-        Ok(loaded) => show(state, loaded, &extras, (!painted).then_some(&viewed)).await,
+        Ok(loaded) => {
+            show(
+                state,
+                loaded,
+                &extras,
+                (!painted).then_some(&viewed),
+                &shelf,
+            )
+            .await
+        }
         // The kept copy stays on screen; the failure is still the owner's to know.
         Err(message) if painted => report::error("catalog", &message),
         Err(message) => fail(state, &message),
@@ -404,12 +419,14 @@ async fn download(
 
 /// Shows a catalog that was read: rails render and `tailor:ready` is sent.
 /// `viewed`: this page's products, to learn from now that the catalog
-/// knows them (`None` when a first copy already did).
+/// knows them (`None` when a first copy already did). A content index
+/// built here is kept on the `shelf` afterwards, for the next page view.
 async fn show(
     state: State,
     loaded: (Engine, usize, Timings),
     extras: &extras::Extras,
     viewed: Option<&[String]>,
+    shelf: &cache::Shelf,
 ) {
     let (engine, skipped, mut timings) = loaded;
     // Decoding and linking the model and compiling the rules count as
@@ -429,7 +446,8 @@ async fn show(
             skipped
         ),
     );
-    state.engine.set(Some(Arc::new(engine)));
+    let engine = Arc::new(engine);
+    state.engine.set(Some(Arc::clone(&engine)));
     state.status.set(Status::Ready);
     if let Some(viewed) = viewed {
         // This page's views count as glances until the shopper has
@@ -437,6 +455,9 @@ async fn show(
         learn_products(viewed, Signal::Event(EventKind::View, true));
     }
     emit_ready(state, timings);
+    if let Some(digest) = timings.digest {
+        shelf.keep_index(engine, digest);
+    }
 }
 
 /// Nothing can be shown: reported once, slots stay empty.
@@ -454,9 +475,15 @@ struct Timings {
     /// changed), `updated` (the shop's changed feed, replacing the kept copy
     /// shown first) or `kept` (the shop unreachable, and no ETag to revalidate with).
     catalog: &'static str,
+    /// `kept` when the content index an earlier page view built for this
+    /// same catalog was read from the device, `built` otherwise.
+    index: &'static str,
     fetch_ms: f64,
     parse_ms: f64,
     index_ms: f64,
+    /// The catalog's digest, when its index was built here and is worth keeping.
+    #[serde(skip)]
+    digest: Option<u64>,
 }
 
 /// `performance.now()`: milliseconds since the page started.
@@ -467,57 +494,34 @@ pub fn now_ms() -> f64 {
 }
 
 /// Reads and indexes the catalog's body (`fetch_ms`: how long getting it
-/// took, from `source`). A failure is one message, reported once by the
+/// took, from `source`). The content index kept from an earlier page view
+/// of this same catalog is looked up while the catalog is read, and used
+/// instead of building one. A failure is one message, reported once by the
 /// caller (so a feed whose every record is skipped is one error).
 async fn load_engine(
     url: &str,
     body: fetch::Body,
     source: cache::Source,
     fetch_ms: f64,
+    shelf: &cache::Shelf,
 ) -> Result<(Engine, usize, Timings), String> {
-    // Reading starts in a task of its own: the body's last slice (and, on a
-    // first visit, building the copy to keep) ran in the current one.
-    yield_to_browser().await;
-    let fetched = now_ms();
-    // A packed catalog (`tailor catalog pack`) is told by its content,
-    // whatever the file is called. Both forms are read in slices that
-    // yield to the browser, as indexing is.
-    let mut slices = Slices::start();
-    let parsed = match body {
-        fetch::Body::Bytes(bytes) if catalog::pack::is_packed(&bytes) => {
-            let damaged = |e: catalog::pack::PackError| format!("{url}: {e}");
-            let mut reader = catalog::pack::PackReader::new(&bytes).map_err(damaged)?;
-            while !reader.step(PACK_BATCH).map_err(damaged)? {
-                slices.pause_if_due().await;
-            }
-            let catalog = reader.finish().map_err(damaged)?;
-            // Released before indexing, so the index can reuse the space (wasm
-            // memory never shrinks: the most held at once is what a tab keeps).
-            drop(bytes);
-            catalog::Parsed {
-                catalog,
-                skipped: Vec::new(),
-                format: catalog::Format::Tailor,
-                warnings: Vec::new(),
-            }
-        }
-        body => {
-            let text = body.into_text();
-            let mut reader = catalog::FeedReader::new(&text);
-            while !reader.step(FEED_BATCH) {
-                slices.pause_if_due().await;
-            }
-            reader.finish().map_err(|e| {
-                // Servers often answer a missing or protected feed with an HTML page
-                // whatever the content type says; name that instead of a JSON error.
-                if text.trim_start().starts_with('<') {
-                    format!("{url}: an HTML page, not a feed (an error or login page?)")
-                } else {
-                    format!("{url}: {e}")
-                }
-            })?
-        }
+    let digest = match &body {
+        fetch::Body::Bytes(bytes) => rank::catalog_digest(bytes),
+        fetch::Body::Text(text) => rank::catalog_digest(text.as_bytes()),
     };
+    // The lookup is polled first, so the Cache API is asked before reading starts.
+    let (kept, parsed) = futures::future::join(shelf.kept_index(), async {
+        // Reading starts in a task of its own: the body's last slice (and,
+        // on a first visit, building the copy to keep) ran in the current one.
+        yield_to_browser().await;
+        let fetched = now_ms();
+        let mut slices = Slices::start();
+        let parsed = read_catalog(url, body, &mut slices).await;
+        (parsed, fetched, slices)
+    })
+    .await;
+    let (parsed, fetched, mut slices) = parsed;
+    let parsed = parsed?;
     let read = now_ms();
     if parsed.catalog.is_empty() {
         return Err(format!(
@@ -542,14 +546,66 @@ async fn load_engine(
         );
     }
     let skipped = parsed.skipped.len();
-    let engine = index_in_slices(parsed.catalog, &mut slices).await;
+    // Kept for another catalog or build, or damaged: built again.
+    let content =
+        kept.and_then(|buffer| cache::read_index(&buffer, digest, parsed.catalog.len()).ok());
+    let index = if content.is_some() { "kept" } else { "built" };
+    let engine = index_in_slices(parsed.catalog, content, &mut slices).await;
     let timings = Timings {
         catalog: source.name(),
+        index,
         fetch_ms,
         parse_ms: read - fetched,
         index_ms: now_ms() - read,
+        digest: (index == "built").then_some(digest),
     };
     Ok((engine, skipped, timings))
+}
+
+/// The catalog read from its body, packed or a feed, in slices.
+async fn read_catalog(
+    url: &str,
+    body: fetch::Body,
+    slices: &mut Slices,
+) -> Result<catalog::Parsed, String> {
+    // A packed catalog (`tailor catalog pack`) is told by its content,
+    // whatever the file is called. Both forms are read in slices that
+    // yield to the browser, as indexing is.
+    match body {
+        fetch::Body::Bytes(bytes) if catalog::pack::is_packed(&bytes) => {
+            let damaged = |e: catalog::pack::PackError| format!("{url}: {e}");
+            let mut reader = catalog::pack::PackReader::new(&bytes).map_err(damaged)?;
+            while !reader.step(PACK_BATCH).map_err(damaged)? {
+                slices.pause_if_due().await;
+            }
+            let catalog = reader.finish().map_err(damaged)?;
+            // Released before indexing, so the index can reuse the space (wasm
+            // memory never shrinks: the most held at once is what a tab keeps).
+            drop(bytes);
+            Ok(catalog::Parsed {
+                catalog,
+                skipped: Vec::new(),
+                format: catalog::Format::Tailor,
+                warnings: Vec::new(),
+            })
+        }
+        body => {
+            let text = body.into_text();
+            let mut reader = catalog::FeedReader::new(&text);
+            while !reader.step(FEED_BATCH) {
+                slices.pause_if_due().await;
+            }
+            reader.finish().map_err(|e| {
+                // Servers often answer a missing or protected feed with an HTML page
+                // whatever the content type says; name that instead of a JSON error.
+                if text.trim_start().starts_with('<') {
+                    format!("{url}: an HTML page, not a feed (an error or login page?)")
+                } else {
+                    format!("{url}: {e}")
+                }
+            })
+        }
+    }
 }
 
 /// Products indexed between two looks at the clock.
@@ -610,8 +666,15 @@ async fn yield_to_browser() {
 /// Indexes the catalog in slices of at most [`SLICE_MS`], yielding to
 /// the browser between them, so a large catalog never freezes the page:
 /// every stage of building the engine is stepped, its last passes too.
-async fn index_in_slices(catalog: catalog::Catalog, slices: &mut Slices) -> Engine {
+async fn index_in_slices(
+    catalog: catalog::Catalog,
+    content: Option<rank::ContentIndex>,
+    slices: &mut Slices,
+) -> Engine {
     let mut builder = EngineBuilder::new(catalog);
+    if let Some(content) = content {
+        builder = builder.with_content(content);
+    }
     while !builder.step(INDEX_BATCH) {
         slices.pause_if_due().await;
     }

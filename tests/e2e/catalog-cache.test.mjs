@@ -13,7 +13,11 @@
 //   fetch, with no error anywhere;
 // - the loader reads the kept copy while the wasm compiles, and the widget
 //   uses that read (one Cache API read); a failed early read, or a damaged
-//   copy, still ends in the kept or the downloaded catalog, without errors.
+//   copy, still ends in the kept or the downloaded catalog, without errors;
+// - the content index built from a catalog is kept beside it: the next page
+//   view with the same catalog reads it instead of building it (tailor:ready
+//   says `index: "kept"`), with the same recommendations; a kept index that
+//   is damaged, cut short, another catalog's or not an index is built again.
 //
 // Run: npm run test:e2e (see harness.mjs for the environment it reads).
 
@@ -36,6 +40,8 @@ import {
   waitForTailorEvent,
 } from './harness.mjs';
 
+// The content index built from a catalog is kept beside it under this key.
+const INDEX_KEY = '?tailor-content-index';
 const needsWidget = NO_WIDGET ? 'no widget in this run (TAILOR_E2E_NO_WIDGET=1)' : false;
 const DIR = 'cache-e2e';
 const FEEDS = {
@@ -255,13 +261,18 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
     try {
       await serveFeed(page, feed);
       await page.goto(`${server.url}${DIR}/changing.html`);
-      assert.equal((await ready(page)).timings.catalog, 'network');
+      assert.deepEqual(
+        Object.entries((await ready(page)).timings).filter(([k]) => k === 'catalog' || k === 'index'),
+        [['catalog', 'network'], ['index', 'built']],
+      );
       const first = await waitForSlotItems(page, 'recommendations');
       await page.waitForFunction(async (url) => Boolean(await (await caches.open('tailor-catalog')).match(url)), `${server.url}${DIR}/${FEEDS.changing}`);
+      await keptIndex(page, `${server.url}${DIR}/${FEEDS.changing}`);
 
       await page.reload();
       const detail = await ready(page);
       assert.equal(detail.timings.catalog, 'cached');
+      assert.equal(detail.timings.index, 'kept', 'the index built on the first view is read, not built again');
       assert.equal(detail.products, list.length);
       assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
       await settle(page);
@@ -289,6 +300,7 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
       const remaining = list.filter((p) => !first.includes(String(p.id)));
       feed.versions.b = { etag: '"b"', body: body(remaining) };
       feed.current = 'b';
+      await keptIndex(page, `${server.url}${DIR}/${FEEDS.changing}`);
       await page.reload();
       await page.waitForFunction(() => window.__tailorEvents.filter((e) => e.type === 'tailor:ready').length === 2);
       const readies = (await tailorEvents(page)).filter((e) => e.type === 'tailor:ready').map((e) => e.detail);
@@ -297,6 +309,7 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
         [['cached', list.length], ['updated', remaining.length]],
         'the kept copy first, then the changed feed',
       );
+      assert.deepEqual(readies.map((r) => r.timings.index), ['kept', 'built'], 'the kept index serves the kept copy only');
       await page.waitForFunction(
         (gone) => [...document.querySelectorAll('[data-tailor="recommendations"] [data-tailor-item]')].every((n) => !gone.includes(n.getAttribute('data-tailor-item'))),
         first,
@@ -362,31 +375,58 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
     return { feedUrl, first };
   }
 
-  // The feed's Cache API reads and network requests before tailor:ready.
+  // Waits until the content index built from the feed at `feedUrl` is kept
+  // beside it, and gives its length in bytes.
+  async function keptIndex(page, feedUrl) {
+    const handle = await page.waitForFunction(async (url) => {
+      const found = await (await caches.open('tailor-catalog')).match(url);
+      return found ? (await found.arrayBuffer()).byteLength : false;
+    }, `${feedUrl}${INDEX_KEY}`, { timeout: 10_000, polling: 100 });
+    return handle.jsonValue();
+  }
+
+  // SHA-256 of the kept entry at `key` (hex), or null.
+  async function indexDigest(page, key) {
+    return page.evaluate(async (key) => {
+      const found = await (await caches.open('tailor-catalog')).match(key);
+      if (!found) return null;
+      const hash = await crypto.subtle.digest('SHA-256', await found.arrayBuffer());
+      return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    }, key);
+  }
+
+  // The Cache API reads before tailor:ready: of the feed (`reads`) and of
+  // the content index kept beside it (`indexReads`).
   async function readsBeforeReady(page) {
     const events = await tailorEvents(page);
     const readyAt = events.find((e) => e.type === 'tailor:ready').at;
-    return page.evaluate((readyAt) => ({
-      reads: window.__cacheReads.filter((r) => r.at < readyAt),
+    const { all, openedAt, instantiatedAt } = await page.evaluate((readyAt) => ({
+      all: window.__cacheReads.filter((r) => r.at < readyAt),
       openedAt: window.__cacheOpenedAt,
       instantiatedAt: window.__instantiatedAt,
     }), readyAt);
+    const isIndex = (r) => r.url.endsWith(INDEX_KEY);
+    return { reads: all.filter((r) => !isIndex(r)), indexReads: all.filter(isIndex), openedAt, instantiatedAt };
   }
 
   it('reads the kept catalog once, from the loader while the wasm compiles, and revalidates it once', async () => {
     const { context, page, problems } = await shopperPage(browser);
     try {
       const { feedUrl, first } = await keepPackedFeed(page);
+      await keptIndex(page, feedUrl);
       await context.addInitScript(watchCacheReads);
       const requests = [];
       page.on('request', (r) => {
         if (r.url() === feedUrl) requests.push(r.headers()['if-none-match'] ?? null);
       });
       await page.reload();
-      assert.equal((await ready(page)).timings.catalog, 'cached', 'the kept copy is shown');
+      const { timings } = await ready(page);
+      assert.equal(timings.catalog, 'cached', 'the kept copy is shown');
+      assert.equal(timings.index, 'kept', 'the content index the first view built is read');
       assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
-      const { reads, openedAt, instantiatedAt } = await readsBeforeReady(page);
+      const { reads, indexReads, openedAt, instantiatedAt } = await readsBeforeReady(page);
       assert.deepEqual(reads.map((r) => r.url), [`/${DIR}/${FEEDS.packed}`], 'one Cache API read of the feed');
+      assert.deepEqual(indexReads.map((r) => r.url), [`/${DIR}/${FEEDS.packed}${INDEX_KEY}`], 'one of its index');
       assert.ok(openedAt < instantiatedAt, `the read began (${openedAt} ms) before the wasm was instantiated (${instantiatedAt} ms)`);
       await settle(page);
       assert.equal(requests.length, 1, 'one request for the feed: the revalidation');
@@ -512,6 +552,55 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
       await context.close();
     }
   });
+
+  // A kept content index that is not this catalog's, or not whole: each
+  // `spoil` turns the good entry's bytes into what the next view finds.
+  const SPOILT_INDEXES = {
+    'damaged (its offsets)': (bytes) => bytes.fill(0xff, 44, 48),
+    'cut short': (bytes) => bytes.subarray(0, bytes.length - 3),
+    "another catalog's": (bytes) => bytes.fill(0x5a, 16, 24),
+    'not an index at all': () => new TextEncoder().encode('<html>not found</html>'),
+  };
+
+  for (const [how, spoil] of Object.entries(SPOILT_INDEXES)) {
+    it(`builds the content index again, without an error, when the kept one is ${how}`, async () => {
+      const { context, page, problems } = await shopperPage(browser);
+      try {
+        const { feedUrl, first } = await keepPackedFeed(page);
+        await keptIndex(page, feedUrl);
+        const key = `${feedUrl}${INDEX_KEY}`;
+        const good = await indexDigest(page, key);
+        // Spoilt here, not in the page (its policy forbids eval).
+        const bytes = Uint8Array.from(await page.evaluate(async (key) => {
+          const found = await (await caches.open('tailor-catalog')).match(key);
+          return [...new Uint8Array(await found.arrayBuffer())];
+        }, key));
+        await page.evaluate(async ({ key, spoilt }) => {
+          const cache = await caches.open('tailor-catalog');
+          await cache.put(key, new Response(new Uint8Array(spoilt)));
+        }, { key, spoilt: [...spoil(bytes)] });
+        assert.notEqual(await indexDigest(page, key), good, 'spoilt');
+        await page.reload();
+        const { timings } = await ready(page);
+        assert.deepEqual([timings.catalog, timings.index], ['cached', 'built']);
+        assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first, 'the same recommendations');
+        await settle(page);
+        // Built again and kept again: the same bytes as the first time.
+        let kept = null;
+        for (let tries = 0; tries < 100 && kept !== good; tries++) {
+          await page.waitForTimeout(100);
+          kept = await indexDigest(page, key);
+        }
+        assert.equal(kept, good, 'kept again, the same bytes as the first time');
+        await page.reload();
+        assert.equal((await ready(page)).timings.index, 'kept');
+        assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
+        assertClean(problems, await tailorEvents(page));
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   for (const [how, breakIt] of Object.entries(BROKEN_CACHES)) {
     it(`falls back to a plain fetch, without errors, when the Cache API ${how}`, async () => {

@@ -65,7 +65,7 @@ const FIELD_WEIGHT: [f32; 8] = [
 ];
 /// Token ids and product positions are stored with the field in their low
 /// bits: `id << FIELD_BITS | field`.
-const FIELD_BITS: u32 = 3;
+pub(super) const FIELD_BITS: u32 = 3;
 const FIELD_MASK: u32 = (1 << FIELD_BITS) - 1;
 /// Token ids and product positions must fit the remaining 29 bits (half a
 /// billion: a catalog that large does not fit a browser's memory anyway).
@@ -855,7 +855,53 @@ fn push_token(tokens: &mut Vec<Token>, text: String, stop_word: bool) -> u32 {
     (tokens.len() - 1) as u32
 }
 
+/// A [`ContentIndex`]'s arrays, borrowed (to keep them, see [`super::kept`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ContentParts<'a> {
+    pub doc_start: &'a [u32],
+    pub post_start: &'a [u32],
+    pub idf: &'a [f32],
+    pub norm: &'a [f32],
+    pub log_price: &'a [f32],
+    pub doc_terms: &'a [u8],
+    pub post_items: &'a [u8],
+}
+
 impl ContentIndex {
+    pub(super) fn parts(&self) -> ContentParts<'_> {
+        ContentParts {
+            doc_start: &self.doc_start,
+            post_start: &self.post_start,
+            idf: &self.idf,
+            norm: &self.norm,
+            log_price: &self.log_price,
+            doc_terms: &self.doc_terms,
+            post_items: &self.post_items,
+        }
+    }
+
+    /// The index from arrays [`super::kept`] checked.
+    pub(super) fn from_parts(arrays: super::kept::KeptArrays) -> Self {
+        let super::kept::KeptArrays {
+            doc_start,
+            post_start,
+            idf,
+            norm,
+            log_price,
+            doc_terms,
+            post_items,
+        } = arrays;
+        Self {
+            doc_start,
+            doc_terms,
+            post_start,
+            post_items,
+            idf,
+            norm,
+            log_price,
+        }
+    }
+
     pub fn build(catalog: &Catalog) -> Self {
         let mut builder = ContentBuilder::default();
         builder.add(catalog.products());
@@ -863,7 +909,7 @@ impl ContentIndex {
     }
 
     /// Product p's tokens, sorted (`id << FIELD_BITS | field`).
-    fn document(&self, p: usize) -> Entries<'_> {
+    pub(super) fn document(&self, p: usize) -> Entries<'_> {
         Entries {
             bytes: slice(&self.doc_terms, &self.doc_start, p),
             base: 0,
@@ -881,7 +927,7 @@ impl ContentIndex {
     }
 
     /// Token t's products, in catalog order (`position << FIELD_BITS | field`).
-    fn postings(&self, t: u32) -> Entries<'_> {
+    pub(super) fn postings(&self, t: u32) -> Entries<'_> {
         Entries {
             bytes: slice(&self.post_items, &self.post_start, t as usize),
             base: 0,

@@ -16,6 +16,7 @@ mod content;
 mod copurchase;
 mod diversity;
 mod evidence;
+mod kept;
 mod rules;
 
 use serde::Serialize;
@@ -27,8 +28,9 @@ use crate::core::profile::{Facet, FacetIndex, FacetIndexBuilder, Profile, Profil
 use crate::core::store::Interest;
 
 pub use arrivals::ArrivalsRequest;
-pub use content::{ContentBuilder, ContentIndex};
+pub use content::{ContentBuilder, ContentIndex, ContentParts};
 pub use evidence::{strongest_action, Evidence};
+pub use kept::{catalog_digest, KeptArrays, KeptHeader, KeptIndexError, KeptLayout, HEADER_BYTES};
 pub use rules::{Rules, RulesError, Selector};
 
 use self::copurchase::{catalog_order_prior, order_prior_bound, CoPurchase, Linker};
@@ -244,6 +246,8 @@ pub struct EngineBuilder {
     stage: Stage,
     content: ContentBuilder,
     content_finish: Option<content::ContentFinish>,
+    /// The content index was given ([`Self::with_content`]), not built.
+    content_given: bool,
     facets: FacetIndexBuilder,
     rules: RulesCompiler,
     link: Option<Linker>,
@@ -277,10 +281,19 @@ impl EngineBuilder {
             stage: Stage::Read,
             content: ContentBuilder::default(),
             content_finish: None,
+            content_given: false,
             facets: FacetIndexBuilder::default(),
             rules,
             link: None,
         }
+    }
+
+    /// The content index kept from an earlier build for this same catalog
+    /// (see [`ContentIndex::from_kept`]): only the facets are read.
+    pub fn with_content(mut self, content: ContentIndex) -> Self {
+        self.engine.content = content;
+        self.content_given = true;
+        self
     }
 
     /// The owner's rules, compiled in steps (instead of the defaults).
@@ -305,16 +318,19 @@ impl EngineBuilder {
         let catalog = &engine.catalog;
         let done = match self.stage {
             Stage::Read => {
-                let from = self.content.len();
+                let from = self.facets.len();
                 let to = from.saturating_add(batch.max(1)).min(catalog.len());
                 if let Some(products) = catalog.products().get(from..to) {
-                    self.content.reserve(catalog.len(), to - from);
+                    if !self.content_given {
+                        self.content.reserve(catalog.len(), to - from);
+                        self.content.add(products);
+                    }
                     self.facets.reserve(catalog.len(), to - from);
-                    self.content.add(products);
                     self.facets.add(products);
                 }
-                self.content.len() >= catalog.len()
+                self.facets.len() >= catalog.len()
             }
+            Stage::FinishContent if self.content_given => true,
             Stage::FinishContent => {
                 let finishing = self
                     .content_finish
@@ -406,6 +422,7 @@ impl Engine {
             stage: Stage::Done,
             content: ContentBuilder::default(),
             content_finish: None,
+            content_given: true,
             facets: FacetIndexBuilder::default(),
             rules: RulesCompiler::new(&Rules::default(), 0),
             link: None,
@@ -431,6 +448,11 @@ impl Engine {
 
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// The content index, to keep on the device (see [`ContentIndex::kept_header`]).
+    pub fn content_index(&self) -> &ContentIndex {
+        &self.content
     }
 
     pub fn weights(&self) -> &Weights {
