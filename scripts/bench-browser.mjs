@@ -284,7 +284,9 @@ async function measure(page, ranker, next) {
     memoryMB: (tailorRun ? m.memory : await page.evaluate(() => performance.memory?.usedJSHeapSize ?? NaN)) / 1048576,
     rerank: rerank.total,
     rankAlone: rerank.rank,
-    source: t.catalog || 'network',
+    // The catalog's source, and whether its content index was read from
+    // the device (`kept`) or built.
+    source: `${t.catalog || 'network'}${t.index === 'kept' ? ', index kept' : ''}`,
     isolated: m.isolated,
     model: m.ready.detail.model ? 'linked' : 'none',
     frame: m.frame ? `${m.frame.duration.toFixed(0)} ms at ${(m.frame.at - m.start).toFixed(0)} ms: ${m.frame.scripts}` : '',

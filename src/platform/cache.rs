@@ -114,6 +114,9 @@ pub struct Shelf {
     /// What the loader found kept (a `Response`, or nothing), when it
     /// opened the cache early.
     found: Option<JsValue>,
+    /// The loader's read of the kept content index (a promise of its bytes,
+    /// or of nothing), taken by the first [`Self::kept_index`].
+    early_index: std::cell::RefCell<Option<Promise>>,
 }
 
 impl Shelf {
@@ -124,17 +127,19 @@ impl Shelf {
     /// (`early` is then undefined), the cache is opened and read here.
     pub async fn open(url: &str, early: &JsValue) -> Self {
         let url = url.to_string();
-        if let Some((cache, found)) = early_read(early, &url) {
+        if let Some((cache, found, index)) = early_read(early, &url) {
             return Self {
                 url,
                 cache: Some(cache),
                 found: Some(found),
+                early_index: std::cell::RefCell::new(index.dyn_into().ok()),
             };
         }
         Self {
             url,
             cache: open().await,
             found: None,
+            early_index: std::cell::RefCell::new(None),
         }
     }
 
@@ -165,11 +170,13 @@ impl Shelf {
     }
 }
 
-/// The cache and what it holds for `url` from the loader's early read.
-fn early_read(early: &JsValue, url: &str) -> Option<(JsValue, JsValue)> {
+/// The cache, what it holds for `url` and the read of its content index,
+/// from the loader's early read.
+fn early_read(early: &JsValue, url: &str) -> Option<(JsValue, JsValue, JsValue)> {
     let read: &js_sys::Array = early.dyn_ref()?;
     let cache = read.get(1);
-    (read.get(0).as_string()? == url && cache.is_object()).then(|| (cache, read.get(2)))
+    (read.get(0).as_string()? == url && cache.is_object())
+        .then(|| (cache, read.get(2), read.get(3)))
 }
 
 async fn read(url: &str, kept: Option<Response>, how: Read) -> Option<Body> {
@@ -248,6 +255,10 @@ impl Shelf {
     /// The content index kept for this catalog, as the Cache API gives it
     /// (in JavaScript's memory, not the widget's), or `None`.
     pub async fn kept_index(&self) -> Option<js_sys::ArrayBuffer> {
+        let early = self.early_index.borrow_mut().take();
+        if let Some(read) = early {
+            return JsFuture::from(read).await.ok()?.dyn_into().ok();
+        }
         let cache = self.cache.as_ref()?;
         let found = call(cache, "match", &JsValue::from_str(&index_url(&self.url))).await?;
         let response: Response = found.dyn_into().ok()?;
@@ -283,16 +294,22 @@ impl Shelf {
 fn index_response(index: &ContentIndex, catalog: u64) -> Option<Response> {
     let header = index.kept_header(catalog);
     let parts = index.kept_parts();
-    let arrays = js_sys::Array::new();
-    arrays.push(&js_sys::Uint8Array::from(&header[..]));
-    arrays.push(&js_sys::Uint32Array::from(parts.doc_start));
-    arrays.push(&js_sys::Uint32Array::from(parts.post_start));
-    arrays.push(&js_sys::Float32Array::from(parts.idf));
-    arrays.push(&js_sys::Float32Array::from(parts.norm));
-    arrays.push(&js_sys::Float32Array::from(parts.log_price));
-    arrays.push(&js_sys::Uint8Array::from(parts.doc_terms));
-    arrays.push(&js_sys::Uint8Array::from(parts.post_items));
-    let blob = web_sys::Blob::new_with_u8_array_sequence(&arrays).ok()?;
+    let arrays: [JsValue; 8] = [
+        js_sys::Uint8Array::from(&header[..]).into(),
+        js_sys::Uint32Array::from(parts.doc_start).into(),
+        js_sys::Uint32Array::from(parts.post_start).into(),
+        js_sys::Float32Array::from(parts.idf).into(),
+        js_sys::Float32Array::from(parts.norm).into(),
+        js_sys::Float32Array::from(parts.log_price).into(),
+        js_sys::Uint8Array::from(parts.doc_terms).into(),
+        js_sys::Uint8Array::from(parts.post_items).into(),
+    ];
+    // Set by index, not with `push`: a host page may have replaced it.
+    let sequence = js_sys::Array::new_with_length(arrays.len() as u32);
+    for (i, array) in arrays.iter().enumerate() {
+        sequence.set(i as u32, array.clone());
+    }
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&sequence).ok()?;
     Response::new_with_opt_blob(Some(&blob)).ok()
 }
 

@@ -32,16 +32,22 @@
   // A returning shopper's catalog, kept on the device (Cache API; see
   // src/platform/cache.rs), is read now, while the wasm downloads and
   // compiles, not after; the widget starts once both are done, with
-  // [url, cache, found] (found: the kept copy read into memory, or nothing).
+  // [url, cache, found, index] (found: the kept copy read into memory, or
+  // nothing; index: a promise of the kept content index's bytes).
   // On any failure the read gives nothing, and the widget opens and reads
-  // the cache itself.
+  // the cache itself. The content index built from that catalog on an
+  // earlier view (src/core/rank/kept.rs) is read meanwhile too, but not
+  // waited for: the widget needs it only once it has read the catalog.
   var early;
   try {
     var at = (script && script.getAttribute('data-catalog')) || w.tailorConfig.catalog;
     early = w.caches.open('tailor-catalog').then(function (cache) {
+      var index = cache.match(at + (at.indexOf('?') < 0 ? '?' : '&') + 'tailor-content-index')
+        .then(function (found) { return found && found.arrayBuffer(); })
+        .then(0, function () {});
       return cache.match(at).then(function (found) {
         return found && inMemory(found);
-      }).then(function (found) { return [at, cache, found]; });
+      }).then(function (found) { return [at, cache, found, index]; });
     }).then(0, function () {});
   } catch (ignored) { /* no tailorConfig, no Cache API: boot reads it */ }
 
