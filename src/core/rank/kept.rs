@@ -249,7 +249,6 @@ impl ContentIndex {
     /// header, the offsets rise within their lists, every document's tokens
     /// are known tokens, and every posting's product is in the catalog.
     pub fn from_kept(header: &KeptHeader, arrays: KeptArrays) -> Result<Self, KeptIndexError> {
-        use KeptIndexError::Damaged;
         let (products, terms) = (header.products as usize, header.terms as usize);
         let lengths_agree = arrays.doc_start.len() == products + 1
             && arrays.post_start.len() == terms + 1
@@ -259,7 +258,7 @@ impl ContentIndex {
             && arrays.doc_terms.len() == header.doc_bytes as usize
             && arrays.post_items.len() == header.post_bytes as usize;
         if !lengths_agree {
-            return Err(Damaged("array lengths"));
+            return Err(KeptIndexError::Damaged("array lengths"));
         }
         let offsets_rise = |starts: &[u32], len: usize| {
             starts.first() == Some(&0)
@@ -269,17 +268,17 @@ impl ContentIndex {
         if !offsets_rise(&arrays.doc_start, arrays.doc_terms.len())
             || !offsets_rise(&arrays.post_start, arrays.post_items.len())
         {
-            return Err(Damaged("offsets"));
+            return Err(KeptIndexError::Damaged("offsets"));
         }
         let index = Self::from_parts(arrays);
         let in_range = |mut entries: super::content::Entries<'_>, bound: usize| {
             entries.all(|e| ((e >> FIELD_BITS) as usize) < bound)
         };
         if !(0..products).all(|p| in_range(index.document(p), terms)) {
-            return Err(Damaged("a document's token"));
+            return Err(KeptIndexError::Damaged("a document's token"));
         }
         if !(0..terms).all(|t| in_range(index.postings(t as u32), products)) {
-            return Err(Damaged("a posting's product"));
+            return Err(KeptIndexError::Damaged("a posting's product"));
         }
         Ok(index)
     }
