@@ -183,6 +183,12 @@ pub struct PackReader<'a> {
     id: String,
     /// Every column's dictionary, one after another.
     dictionaries: Vec<&'a str>,
+    /// Each category path's levels (`levels[from..to]`), split once: every
+    /// product names one of a few paths.
+    path_levels: Vec<(u32, u32)>,
+    levels: Vec<&'a str>,
+    /// The byte ranges of the current product's title words.
+    title_words: Vec<(usize, usize)>,
 }
 
 /// The column being skimmed.
@@ -301,6 +307,9 @@ impl<'a> PackReader<'a> {
             writer: ProductWriter::default(),
             id: String::new(),
             dictionaries: Vec::new(),
+            path_levels: Vec::new(),
+            levels: Vec::new(),
+            title_words: Vec::new(),
         })
     }
 
@@ -370,6 +379,11 @@ impl<'a> PackReader<'a> {
         self.column = match self.column {
             Column::Ids => {
                 rows.paths = r.dictionary(&mut self.dictionaries)?;
+                for path in rows.paths.of(&self.dictionaries) {
+                    let from = self.levels.len() as u32;
+                    self.levels.extend(path.split('\u{1f}'));
+                    self.path_levels.push((from, self.levels.len() as u32));
+                }
                 rows.categories = r.clone();
                 Column::Categories
             }
@@ -499,7 +513,8 @@ impl<'a> PackReader<'a> {
         let rows = &mut self.rows;
         let w = &mut self.writer;
         let all = &self.dictionaries;
-        let paths = rows.paths.of(all);
+        let paths = &self.path_levels;
+        let levels = &self.levels;
         let brand_names = rows.brand_names.of(all);
         let title_words = rows.title_words.of(all);
         let currency_codes = rows.currency_codes.of(all);
@@ -513,14 +528,11 @@ impl<'a> PackReader<'a> {
         // Category path: the levels joined by U+001F in the dictionary.
         let r = &mut rows.categories;
         let category = r.index(paths.len() + 1)?.checked_sub(1);
-        match category.and_then(|c| paths.get(c as usize)) {
-            Some(path) => {
-                w.list(List::Category);
-                for level in path.split('\u{1f}') {
-                    w.item(level);
-                }
+        w.list(List::Category);
+        if let Some(&(from, to)) = category.and_then(|c| paths.get(c as usize)) {
+            for level in levels.get(from as usize..to as usize).unwrap_or_default() {
+                w.item(level);
             }
-            None => w.list(List::Category),
         }
         // Brand: new in its category, or one of the category's recent ones.
         let r = &mut rows.brands;
@@ -606,12 +618,27 @@ impl<'a> PackReader<'a> {
         let r = &mut rows.tags;
         let k = r.count(1)?;
         w.list(List::Tags);
+        // The title's words (split at each space), found once a tag needs them.
+        let words = &mut self.title_words;
+        words.clear();
         for _ in 0..k {
             let code = r.uint()?;
             let mark = w.mark();
             if code % 2 == 1 {
-                let title = w.buffer().get(title.clone()).unwrap_or_default();
-                let word = title.split(' ').nth(code as usize / 2).ok_or(r.damaged())?;
+                let title_text = w.buffer().get(title.clone()).unwrap_or_default();
+                if words.is_empty() {
+                    // As `split(' ')` splits, in one plain pass over the bytes.
+                    let mut from = title.start;
+                    for (i, byte) in title_text.bytes().enumerate() {
+                        if byte == b' ' {
+                            words.push((from, title.start + i));
+                            from = title.start + i + 1;
+                        }
+                    }
+                    words.push((from, title.end));
+                }
+                let &(from, to) = words.get(code as usize / 2).ok_or(r.damaged())?;
+                let word = w.buffer().get(from..to).unwrap_or_default();
                 let tag = &mut self.id;
                 tag.clear();
                 tag.push_str(word.trim_matches(|c: char| !c.is_ascii_alphanumeric()));
