@@ -373,6 +373,13 @@ impl Product {
         }
     }
 
+    /// Whether the two hold one copy of their category path, brand,
+    /// currency and link patterns.
+    #[cfg(test)]
+    pub(super) fn shares_parts_with(&self, other: &Product) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
     /// The same product as separate owned values.
     pub fn to_fields(&self) -> ProductFields {
         ProductFields {
@@ -672,6 +679,12 @@ pub(super) struct ProductWriter {
     /// text; the same map type as the content index's, one copy in the wasm).
     shared: Vec<Arc<Shared>>,
     shelf: FxHashMap<Box<str>, u32>,
+    /// The shared parts again, by the caller's number for the current
+    /// product's category path, brand and currency ([`Self::set_shared_key`])
+    /// and its two link-pattern bits: a packed catalog numbers them, so its
+    /// products find their shared part without spelling out its key.
+    keyed: FxHashMap<u64, u32>,
+    shared_key: Option<u64>,
 }
 
 impl std::fmt::Debug for ProductWriter {
@@ -693,6 +706,14 @@ impl ProductWriter {
         self.flags = IN_STOCK;
         self.price = 0.0;
         self.added = 0;
+        self.shared_key = None;
+    }
+
+    /// Numbers the current product's category path, brand and currency
+    /// together (below 2^61): products given the same number have the same
+    /// three, so they share the part made for the first of them.
+    pub(super) fn set_shared_key(&mut self, key: u64) {
+        self.shared_key = (key < 1 << 61).then_some(key);
     }
 
     /// The buffer to write the next string into, from a [`Self::mark`]
@@ -748,6 +769,8 @@ impl ProductWriter {
         if let Some(p) = self.patterns.get_mut(which) {
             *p = Some((prefix.into(), suffix.into()));
         }
+        // A shared part holds the patterns its products follow.
+        self.keyed.clear();
     }
 
     pub(super) fn set_price(&mut self, price: Option<f64>) {
@@ -796,6 +819,60 @@ impl ProductWriter {
         self.write(&product.to_fields())
     }
 
+    /// The shared part of the product in `buffer` (its category levels in
+    /// `lists[0]`, its brand and currency, the link patterns it follows):
+    /// the one made before with the same strings, or a new one; and its
+    /// position in `shared`.
+    #[allow(clippy::too_many_arguments)]
+    fn shared_part(
+        shared: &mut Vec<Arc<Shared>>,
+        shelf: &mut FxHashMap<Box<str>, u32>,
+        key: &mut String,
+        header: &mut String,
+        lists: &[Vec<(u32, u32)>; 2],
+        buffer: &str,
+        [brand, currency]: [Option<&str>; 2],
+        used: [(&str, &str); 2],
+    ) -> (Arc<Shared>, u32) {
+        let get = |(start, end): (u32, u32)| buffer.get(start as usize..end as usize).unwrap_or("");
+        key.clear();
+        header.clear();
+        put_varint(header, lists[0].len());
+        for &range in &lists[0] {
+            put(header, key, get(range));
+        }
+        for s in [
+            brand.unwrap_or(""),
+            currency.unwrap_or(""),
+            used[0].0,
+            used[0].1,
+            used[1].0,
+            used[1].1,
+        ] {
+            put(header, key, s);
+        }
+        let shared_header = key.len() as u32;
+        let shared_flags =
+            u8::from(brand.is_some()) * S_BRAND + u8::from(currency.is_some()) * S_CURRENCY;
+        key.push_str(header);
+        key.push(char::from(shared_flags));
+        if let Some((found, &at)) = shelf
+            .get(key.as_str())
+            .and_then(|at| Some((shared.get(*at as usize)?, at)))
+        {
+            return (Arc::clone(found), at);
+        }
+        let new = Arc::new(Shared {
+            text: key.as_str().into(),
+            header: shared_header,
+            flags: shared_flags,
+        });
+        let at = shared.len() as u32;
+        shelf.insert(key.as_str().into(), at);
+        shared.push(Arc::clone(&new));
+        (new, at)
+    }
+
     /// The product written since [`Self::clear`].
     pub(super) fn product(&mut self) -> Product {
         let Self {
@@ -808,6 +885,8 @@ impl ProductWriter {
             patterns,
             shared,
             shelf,
+            keyed,
+            shared_key,
             flags: base_flags,
             price,
             added,
@@ -852,44 +931,34 @@ impl ProductWriter {
         if description.is_some() {
             flags |= DESCRIPTION;
         }
-        // The shared part: its strings, header and flags are its key.
-        key.clear();
-        header.clear();
-        put_varint(header, lists[0].len());
-        for &range in &lists[0] {
-            put(header, key, get(range));
-        }
-        let brand = single(Field::Brand);
-        let currency = single(Field::Currency);
-        for s in [
-            brand.unwrap_or(""),
-            currency.unwrap_or(""),
-            used[0].0,
-            used[0].1,
-            used[1].0,
-            used[1].1,
-        ] {
-            put(header, key, s);
-        }
-        let shared_header = key.len() as u32;
-        let shared_flags =
-            u8::from(brand.is_some()) * S_BRAND + u8::from(currency.is_some()) * S_CURRENCY;
-        key.push_str(header);
-        key.push(char::from(shared_flags));
-        let shared = match shelf
-            .get(key.as_str())
-            .and_then(|&i| shared.get(i as usize))
-        {
-            Some(shared) => Arc::clone(shared),
+        // The shared part, by the caller's number (with which patterns
+        // the links follow: they are part of it) ...
+        let numbered = shared_key.map(|k| {
+            k << 2
+                | u64::from(flags & URL_PATTERN != 0)
+                | u64::from(flags & IMAGE_PATTERN != 0) << 1
+        });
+        let known = numbered
+            .and_then(|n| keyed.get(&n))
+            .and_then(|&i| shared.get(i as usize));
+        let shared = match known {
+            Some(known) => Arc::clone(known),
             None => {
-                let new = Arc::new(Shared {
-                    text: key.as_str().into(),
-                    header: shared_header,
-                    flags: shared_flags,
-                });
-                shelf.insert(key.as_str().into(), shared.len() as u32);
-                shared.push(Arc::clone(&new));
-                new
+                // ... or by its strings, header and flags, its key.
+                let (found, at) = Self::shared_part(
+                    shared,
+                    shelf,
+                    key,
+                    header,
+                    lists,
+                    buffer,
+                    [single(Field::Brand), single(Field::Currency)],
+                    used,
+                );
+                if let Some(n) = numbered {
+                    keyed.insert(n, at);
+                }
+                found
             }
         };
         // The product's own text: the header's length, the header, the
