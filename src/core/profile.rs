@@ -77,13 +77,129 @@ pub struct FacetIndex {
     /// Product p's facets: `of_product[product_start[p]..product_start[p + 1]]`
     /// (flat: one allocation, not one per product).
     product_start: Vec<u32>,
-    of_product: Vec<u32>,
+    of_product: FacetIds,
     /// ln(price / median price of the product's deepest category), NaN when unknown.
     relative_price: Vec<f32>,
     /// A stored interest key (`c:…` leaf category, `b:…` brand, as
     /// [`product_keys`](crate::core::store::product_keys) makes them) → the facets it stands for: a leaf
     /// category stands for its whole path.
     by_key: HashMap<String, Vec<u32>>,
+}
+
+/// Every product's facet ids, one after the other: 2 bytes each while
+/// the catalog has at most 65,536 facets (any catalog but one with tens of
+/// thousands of distinct tags or brands), else 4. Half the memory of `u32`
+/// ids in the common case, at the peak while indexing and after (issue 8:
+/// memory).
+#[derive(Debug, Clone)]
+enum FacetIds {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for FacetIds {
+    fn default() -> Self {
+        Self::Narrow(Vec::new())
+    }
+}
+
+impl FacetIds {
+    fn len(&self) -> usize {
+        match self {
+            Self::Narrow(ids) => ids.len(),
+            Self::Wide(ids) => ids.len(),
+        }
+    }
+
+    /// Appends `id`; the first id past `u16::MAX` makes every id 4 bytes.
+    fn push(&mut self, id: u32) {
+        match self {
+            Self::Narrow(ids) => match u16::try_from(id) {
+                Ok(narrow) => ids.push(narrow),
+                Err(_) => {
+                    let mut wide = Vec::with_capacity(ids.capacity().max(ids.len() + 1));
+                    wide.extend(ids.iter().map(|&f| u32::from(f)));
+                    wide.push(id);
+                    *self = Self::Wide(wide);
+                }
+            },
+            Self::Wide(ids) => ids.push(id),
+        }
+    }
+
+    /// The ids at `range` (none when out of bounds).
+    fn get(&self, range: std::ops::Range<usize>) -> FacetList<'_> {
+        match self {
+            Self::Narrow(ids) => FacetList::Narrow(ids.get(range).unwrap_or(&[]).iter()),
+            Self::Wide(ids) => FacetList::Wide(ids.get(range).unwrap_or(&[]).iter()),
+        }
+    }
+
+    fn reserve(&mut self, read: usize, total: usize, batch: usize) {
+        match self {
+            Self::Narrow(ids) => crate::core::rank::reserve_projected(ids, read, total, batch),
+            Self::Wide(ids) => crate::core::rank::reserve_projected(ids, read, total, batch),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Self::Narrow(ids) => ids.shrink_to_fit(),
+            Self::Wide(ids) => ids.shrink_to_fit(),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Self::Narrow(ids) => 2 * ids.capacity(),
+            Self::Wide(ids) => 4 * ids.capacity(),
+        }
+    }
+}
+
+/// A product's facet ids ([`FacetIndex::of_product`]), in the order read.
+#[derive(Debug, Clone)]
+pub enum FacetList<'a> {
+    Narrow(std::slice::Iter<'a, u16>),
+    Wide(std::slice::Iter<'a, u32>),
+}
+
+impl Iterator for FacetList<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            Self::Narrow(ids) => ids.next().map(|&f| u32::from(f)),
+            Self::Wide(ids) => ids.next().copied(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Self::Narrow(ids) => ids.size_hint(),
+            Self::Wide(ids) => ids.size_hint(),
+        }
+    }
+
+    /// One branch for the whole list (`for_each`, `max`, `sum` … use it),
+    /// not one per id: the ranking reads every candidate's list.
+    #[inline]
+    fn fold<B, F: FnMut(B, u32) -> B>(self, init: B, mut f: F) -> B {
+        match self {
+            Self::Narrow(ids) => ids.fold(init, |acc, &id| f(acc, u32::from(id))),
+            Self::Wide(ids) => ids.fold(init, |acc, &id| f(acc, id)),
+        }
+    }
+}
+
+impl DoubleEndedIterator for FacetList<'_> {
+    fn next_back(&mut self) -> Option<u32> {
+        match self {
+            Self::Narrow(ids) => ids.next_back().map(|&f| u32::from(f)),
+            Self::Wide(ids) => ids.next_back().copied(),
+        }
+    }
 }
 
 /// A raw category path's facets (a range of `FacetBuilder::path_facets`).
@@ -181,7 +297,8 @@ impl FacetIndex {
     pub fn build(catalog: &Catalog) -> Self {
         let mut builder = FacetIndexBuilder::default();
         builder.add(catalog.products());
-        builder.finish()
+        let products = catalog.products();
+        builder.finish(&|p| products.get(p).and_then(|product| product.price()))
     }
 
     /// The facets a stored interest key stands for (none for a category or
@@ -202,24 +319,22 @@ impl FacetIndex {
         self.facets.is_empty()
     }
 
-    pub fn of_product(&self, product: usize) -> &[u32] {
+    /// Product p's facets: its category path's (top level first), its
+    /// brand's, its tags'; none when out of range.
+    pub fn of_product(&self, product: usize) -> FacetList<'_> {
         match (
             self.product_start.get(product),
             self.product_start.get(product + 1),
         ) {
-            (Some(&start), Some(&end)) => self
-                .of_product
-                .get(start as usize..end as usize)
-                .unwrap_or(&[]),
-            _ => &[],
+            (Some(&start), Some(&end)) => self.of_product.get(start as usize..end as usize),
+            _ => self.of_product.get(0..0),
         }
     }
 
     /// Heap bytes held by the per-product lists, for the memory report.
     pub fn heap_bytes(&self) -> usize {
-        4 * (self.product_start.capacity()
-            + self.of_product.capacity()
-            + self.relative_price.capacity())
+        4 * (self.product_start.capacity() + self.relative_price.capacity())
+            + self.of_product.heap_bytes()
     }
 
     /// ln(price / category median), `None` without a price.
@@ -233,27 +348,21 @@ impl FacetIndex {
     /// The product's deepest category facet, for "popular in Z".
     pub fn deepest_category(&self, product: usize) -> Option<u32> {
         self.of_product(product)
-            .iter()
             .rev()
-            .copied()
             .find(|&f| matches!(self.facets[f as usize], Facet::Category { .. }))
     }
 }
 
 /// Builds a [`FacetIndex`] a batch of products at a time ([`Self::add`]),
 /// so a caller on a browser's main thread can yield between batches; then
-/// [`Self::finish`] prices them in one linear pass. The same index as
+/// [`Self::finish`] prices them in linear passes. The same index as
 /// [`FacetIndex::build`].
 #[derive(Default)]
 pub struct FacetIndexBuilder {
     builder: FacetBuilder,
     raw: String,
     product_start: Vec<u32>,
-    of_product: Vec<u32>,
-    /// Per product: ln(price) (NaN when unknown) and its deepest category
-    /// facet ([`NO_LEAF`] for none).
-    log_price: Vec<f32>,
-    leaf: Vec<u32>,
+    of_product: FacetIds,
 }
 
 impl std::fmt::Debug for FacetIndexBuilder {
@@ -264,17 +373,14 @@ impl std::fmt::Debug for FacetIndexBuilder {
     }
 }
 
-/// Marks a product without a category while reading.
-const NO_LEAF: u32 = u32::MAX;
-
 impl FacetIndexBuilder {
     /// How many products have been read.
     pub fn len(&self) -> usize {
-        self.log_price.len()
+        self.product_start.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.log_price.is_empty()
+        self.product_start.is_empty()
     }
 
     /// Makes room for reading the next `batch` of `total` products.
@@ -282,10 +388,8 @@ impl FacetIndexBuilder {
         let read = self.product_start.len();
         if read == 0 {
             let _ = self.product_start.try_reserve_exact(total + 1);
-            let _ = self.log_price.try_reserve_exact(total);
-            let _ = self.leaf.try_reserve_exact(total);
         }
-        crate::core::rank::reserve_projected(&mut self.of_product, read, total, batch);
+        self.of_product.reserve(read, total, batch);
     }
 
     /// Reads the facets of the next products.
@@ -295,8 +399,6 @@ impl FacetIndexBuilder {
             raw,
             product_start,
             of_product,
-            log_price,
-            leaf,
             ..
         } = self;
         for product in products {
@@ -320,11 +422,13 @@ impl FacetIndexBuilder {
                     }
                 };
                 let (start, end) = (facets.start as usize, (facets.start + facets.len) as usize);
-                of_product.extend_from_slice(&builder.path_facets[start..end]);
+                for &id in &builder.path_facets[start..end] {
+                    of_product.push(id);
+                }
             }
-            // Each facet once per product: a tag may name the brand.
+            // Each facet once per product (a tag listed twice).
             let mut push = |id: u32| {
-                if !of_product[from..].contains(&id) {
+                if !of_product.get(from..of_product.len()).any(|f| f == id) {
                     of_product.push(id);
                 }
             };
@@ -349,36 +453,22 @@ impl FacetIndexBuilder {
                         .intern(raw, || Facet::Tag(lowercase(tag.trim()))),
                 );
             }
-            let facets = &builder.interner.facets;
-            leaf.push(
-                of_product[from..]
-                    .iter()
-                    .rev()
-                    .copied()
-                    .find(|&f| matches!(facets[f as usize], Facet::Category { .. }))
-                    .unwrap_or(NO_LEAF),
-            );
-            log_price.push(
-                product
-                    .price()
-                    .filter(|&x| x > 0.0 && x.is_finite())
-                    .map_or(f32::NAN, |price| (price as f32).ln()),
-            );
         }
     }
 
     /// The index: each product priced against its deepest category's
     /// median (a counting sort by leaf, then each leaf's median; linear,
-    /// a few milliseconds at 100k products).
-    pub fn finish(self) -> FacetIndex {
+    /// a few milliseconds at 100k products); `price(p)` is product p's
+    /// price. Prices and leaves are looked up in each pass rather than
+    /// kept while reading: 8 bytes a product less at the peak (issue 8).
+    pub fn finish(self, price: &dyn Fn(usize) -> Option<f64>) -> FacetIndex {
         let Self {
             builder,
             mut product_start,
             mut of_product,
-            log_price,
-            leaf,
             ..
         } = self;
+        let products = product_start.len();
         product_start.push(of_product.len() as u32);
         // Room was made for the projected count (a shrink stays in place).
         of_product.shrink_to_fit();
@@ -391,17 +481,28 @@ impl FacetIndexBuilder {
         let facets = interner.facets;
         // Products without a category are priced among themselves.
         let no_category = facets.len();
-        let leaf_of = |l: u32| {
-            if l == NO_LEAF {
-                no_category
-            } else {
-                l as usize
-            }
+        let is_category: Vec<bool> = facets
+            .iter()
+            .map(|f| matches!(f, Facet::Category { .. }))
+            .collect();
+        // The product's deepest category (its last category facet).
+        let leaf = |p: usize| {
+            let (start, end) = (product_start[p] as usize, product_start[p + 1] as usize);
+            of_product
+                .get(start..end)
+                .rev()
+                .find(|&f| is_category.get(f as usize) == Some(&true))
+                .map_or(no_category, |f| f as usize)
+        };
+        let log_price = |p: usize| {
+            price(p)
+                .filter(|&x| x > 0.0 && x.is_finite())
+                .map_or(f32::NAN, |x| (x as f32).ln())
         };
         let mut start = vec![0u32; no_category + 2];
-        for (p, &price) in log_price.iter().enumerate() {
-            if price.is_finite() {
-                start[leaf_of(leaf[p]) + 1] += 1;
+        for p in 0..products {
+            if log_price(p).is_finite() {
+                start[leaf(p) + 1] += 1;
             }
         }
         for f in 1..start.len() {
@@ -409,9 +510,10 @@ impl FacetIndexBuilder {
         }
         let mut next = start.clone();
         let mut prices = vec![0f32; start[no_category + 1] as usize];
-        for (p, &price) in log_price.iter().enumerate() {
+        for p in 0..products {
+            let price = log_price(p);
             if price.is_finite() {
-                let slot = &mut next[leaf_of(leaf[p])];
+                let slot = &mut next[leaf(p)];
                 prices[*slot as usize] = price;
                 *slot += 1;
             }
@@ -419,10 +521,9 @@ impl FacetIndexBuilder {
         let medians: Vec<f32> = (0..=no_category)
             .map(|f| median(prices[start[f] as usize..start[f + 1] as usize].to_vec()))
             .collect();
-        let relative_price = log_price
-            .iter()
-            .zip(&leaf)
-            .map(|(&price, &l)| price - medians[leaf_of(l)])
+        drop(prices);
+        let relative_price = (0..products)
+            .map(|p| log_price(p) - medians[leaf(p)])
             .collect();
         FacetIndex {
             facets,
@@ -632,7 +733,7 @@ impl Profile {
             };
             let w = weights.event(event, now);
             total += w;
-            for &f in index.of_product(p) {
+            for f in index.of_product(p) {
                 *affinity.entry(f).or_insert(0.0) += w;
             }
             if let Some(r) = index.relative_price(p) {

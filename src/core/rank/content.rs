@@ -1375,30 +1375,55 @@ pub(super) mod tests {
         }
     }
 
+    /// Products with 25 tags of their own each (and one twice): 3,000 of
+    /// them make 75,000 facets, so the facet index's ids outgrow 2 bytes
+    /// part way through the catalog.
+    fn products_with_many_tags(n: usize) -> Vec<Product> {
+        (0..n)
+            .map(|i| {
+                let mut tags: Vec<String> = (0..25).map(|k| format!("x{i}-{k}")).collect();
+                tags.push(format!("x{i}-3"));
+                tags.push(["sale", "new"][i % 2].into());
+                Product::from(ProductFields {
+                    id: format!("p{i}"),
+                    title: format!("Item {i}"),
+                    price: (i % 7 != 0).then(|| 1.0 + (i * 37 % 500) as f64),
+                    category: (0..i % 4).map(|d| format!("L{d}-{}", i % 3)).collect(),
+                    brand: (i % 5 != 0).then(|| format!("B{}", i % 9)),
+                    tags,
+                    ..ProductFields::default()
+                })
+            })
+            .collect()
+    }
+
     /// The facet index (the other index built from the catalog, in
     /// `profile`) against the plain way of building it: every product's
     /// facets, interned in order, keys and relative prices, on the same
-    /// generated catalogs.
+    /// generated catalogs, and on one with more facets than 2-byte ids
+    /// hold.
     #[test]
     fn facet_index_matches_a_plain_reference() {
         use crate::core::profile::{Facet, FacetIndex};
         use std::collections::HashMap;
-        for (n, seed) in [(40, 4), (2_000, 5)] {
-            let catalog = Catalog::from_products(generated_products(n, seed)).0;
+        for (n, products) in [
+            (40, generated_products(40, 4)),
+            (2_000, generated_products(2_000, 5)),
+            (3_000, products_with_many_tags(3_000)),
+        ] {
+            let catalog = Catalog::from_products(products).0;
             let index = FacetIndex::build(&catalog);
             let mut facets: Vec<Facet> = Vec::new();
+            let mut ids: HashMap<Facet, u32> = HashMap::new();
             let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
             let mut of_product: Vec<Vec<u32>> = Vec::new();
             for product in catalog.products() {
                 let mut own: Vec<u32> = Vec::new();
                 let mut intern = |facet: Facet, own: &mut Vec<u32>| {
-                    let id = match facets.iter().position(|f| *f == facet) {
-                        Some(id) => id as u32,
-                        None => {
-                            facets.push(facet);
-                            facets.len() as u32 - 1
-                        }
-                    };
+                    let id = *ids.entry(facet.clone()).or_insert_with(|| {
+                        facets.push(facet);
+                        facets.len() as u32 - 1
+                    });
                     if !own.contains(&id) {
                         own.push(id);
                     }
@@ -1445,6 +1470,9 @@ pub(super) mod tests {
                 of_product.push(own);
             }
             assert_eq!(index.len(), facets.len(), "catalog {n}");
+            if n == 3_000 {
+                assert!(index.len() > usize::from(u16::MAX) + 1, "{}", index.len());
+            }
             for (id, facet) in facets.iter().enumerate() {
                 assert_eq!(index.facet(id as u32), Some(facet), "catalog {n}");
             }
@@ -1453,12 +1481,15 @@ pub(super) mod tests {
             }
             // Relative price: ln(price) less the median ln(price) of the
             // product's deepest category (or of the uncategorised products).
-            let leaf = |p: usize| {
-                of_product[p]
-                    .iter()
-                    .rev()
-                    .find(|&&f| matches!(facets[f as usize], Facet::Category { .. }))
-            };
+            let leaves: Vec<Option<&u32>> = of_product
+                .iter()
+                .map(|own| {
+                    own.iter()
+                        .rev()
+                        .find(|&&f| matches!(facets[f as usize], Facet::Category { .. }))
+                })
+                .collect();
+            let leaf = |p: usize| leaves[p];
             let log_price = |p: usize| {
                 catalog.products()[p]
                     .price()
@@ -1467,8 +1498,8 @@ pub(super) mod tests {
             };
             for (p, own) in of_product.iter().enumerate() {
                 assert_eq!(
-                    index.of_product(p),
-                    own.as_slice(),
+                    index.of_product(p).collect::<Vec<_>>(),
+                    *own,
                     "catalog {n}, product {p}"
                 );
                 let want = log_price(p).map(|own_price| {
