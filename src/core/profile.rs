@@ -77,7 +77,8 @@ pub struct FacetIndex {
     /// Product p's facets: `of_product[product_start[p]..product_start[p + 1]]`
     /// (flat: one allocation, not one per product).
     product_start: Vec<u32>,
-    of_product: FacetIds,
+    /// As [`push_facet`] writes them.
+    of_product: Vec<u16>,
     /// ln(price / median price of the product's deepest category), NaN when unknown.
     relative_price: Vec<f32>,
     /// A stored interest key (`c:…` leaf category, `b:…` brand, as
@@ -86,82 +87,46 @@ pub struct FacetIndex {
     by_key: HashMap<String, Vec<u32>>,
 }
 
-/// Every product's facet ids, one after the other: 2 bytes each while
-/// the catalog has at most 65,536 facets (any catalog but one with tens of
-/// thousands of distinct tags or brands), else 4. Half the memory of `u32`
-/// ids in the common case, at the peak while indexing and after (issue 8:
+/// Facet ids below this are one `u16` in a product's list; any other is
+/// this mark and the id's high and low halves ([`push_facet`]).
+const WIDE: u16 = u16::MAX;
+
+/// Appends facet `id` to a product's list: 2 bytes for ids below 65,535
+/// (a catalog's facets unless it has tens of thousands of distinct tags or
+/// brands), 6 for any other. Half what `u32` ids took, in the facet
+/// builder at both peaks while indexing and in the index after (issue 8:
 /// memory).
-#[derive(Debug, Clone)]
-enum FacetIds {
-    Narrow(Vec<u16>),
-    Wide(Vec<u32>),
-}
-
-impl Default for FacetIds {
-    fn default() -> Self {
-        Self::Narrow(Vec::new())
+fn push_facet(ids: &mut Vec<u16>, id: u32) {
+    match u16::try_from(id) {
+        Ok(id) if id != WIDE => ids.push(id),
+        _ => ids.extend([WIDE, (id >> 16) as u16, id as u16]),
     }
 }
 
-impl FacetIds {
-    fn len(&self) -> usize {
-        match self {
-            Self::Narrow(ids) => ids.len(),
-            Self::Wide(ids) => ids.len(),
-        }
-    }
-
-    /// Appends `id`; the first id past `u16::MAX` makes every id 4 bytes.
-    fn push(&mut self, id: u32) {
-        match self {
-            Self::Narrow(ids) => match u16::try_from(id) {
-                Ok(narrow) => ids.push(narrow),
-                Err(_) => {
-                    let mut wide = Vec::with_capacity(ids.capacity().max(ids.len() + 1));
-                    wide.extend(ids.iter().map(|&f| u32::from(f)));
-                    wide.push(id);
-                    *self = Self::Wide(wide);
-                }
-            },
-            Self::Wide(ids) => ids.push(id),
-        }
-    }
-
-    /// The ids at `range` (none when out of bounds).
-    fn get(&self, range: std::ops::Range<usize>) -> FacetList<'_> {
-        match self {
-            Self::Narrow(ids) => FacetList::Narrow(ids.get(range).unwrap_or(&[]).iter()),
-            Self::Wide(ids) => FacetList::Wide(ids.get(range).unwrap_or(&[]).iter()),
-        }
-    }
-
-    fn reserve(&mut self, read: usize, total: usize, batch: usize) {
-        match self {
-            Self::Narrow(ids) => crate::core::rank::reserve_projected(ids, read, total, batch),
-            Self::Wide(ids) => crate::core::rank::reserve_projected(ids, read, total, batch),
-        }
-    }
-
-    fn shrink_to_fit(&mut self) {
-        match self {
-            Self::Narrow(ids) => ids.shrink_to_fit(),
-            Self::Wide(ids) => ids.shrink_to_fit(),
-        }
-    }
-
-    fn heap_bytes(&self) -> usize {
-        match self {
-            Self::Narrow(ids) => 2 * ids.capacity(),
-            Self::Wide(ids) => 4 * ids.capacity(),
-        }
-    }
+/// Product p's deepest category facet (its last), from its list in
+/// `of_product` by `product_start`; `is_category` says which facets are
+/// categories. One function for the three passes of
+/// [`FacetIndexBuilder::finish`] (issue 8: size).
+#[inline(never)]
+fn deepest(
+    of_product: &[u16],
+    product_start: &[u32],
+    p: usize,
+    is_category: &[bool],
+) -> Option<u32> {
+    let (Some(&start), Some(&end)) = (product_start.get(p), product_start.get(p + 1)) else {
+        return None;
+    };
+    let ids = of_product.get(start as usize..end as usize).unwrap_or(&[]);
+    FacetList { ids: ids.iter() }
+        .filter(|&f| is_category.get(f as usize) == Some(&true))
+        .last()
 }
 
 /// A product's facet ids ([`FacetIndex::of_product`]), in the order read.
 #[derive(Debug, Clone)]
-pub enum FacetList<'a> {
-    Narrow(std::slice::Iter<'a, u16>),
-    Wide(std::slice::Iter<'a, u32>),
+pub struct FacetList<'a> {
+    ids: std::slice::Iter<'a, u16>,
 }
 
 impl Iterator for FacetList<'_> {
@@ -169,36 +134,13 @@ impl Iterator for FacetList<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<u32> {
-        match self {
-            Self::Narrow(ids) => ids.next().map(|&f| u32::from(f)),
-            Self::Wide(ids) => ids.next().copied(),
+        let id = *self.ids.next()?;
+        if id != WIDE {
+            return Some(u32::from(id));
         }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match self {
-            Self::Narrow(ids) => ids.size_hint(),
-            Self::Wide(ids) => ids.size_hint(),
-        }
-    }
-
-    /// One branch for the whole list (`for_each`, `max`, `sum` … use it),
-    /// not one per id: the ranking reads every candidate's list.
-    #[inline]
-    fn fold<B, F: FnMut(B, u32) -> B>(self, init: B, mut f: F) -> B {
-        match self {
-            Self::Narrow(ids) => ids.fold(init, |acc, &id| f(acc, u32::from(id))),
-            Self::Wide(ids) => ids.fold(init, |acc, &id| f(acc, id)),
-        }
-    }
-}
-
-impl DoubleEndedIterator for FacetList<'_> {
-    fn next_back(&mut self) -> Option<u32> {
-        match self {
-            Self::Narrow(ids) => ids.next_back().map(|&f| u32::from(f)),
-            Self::Wide(ids) => ids.next_back().copied(),
-        }
+        let high = u32::from(self.ids.next().copied().unwrap_or(0));
+        let low = u32::from(self.ids.next().copied().unwrap_or(0));
+        Some(high << 16 | low)
     }
 }
 
@@ -326,15 +268,21 @@ impl FacetIndex {
             self.product_start.get(product),
             self.product_start.get(product + 1),
         ) {
-            (Some(&start), Some(&end)) => self.of_product.get(start as usize..end as usize),
-            _ => self.of_product.get(0..0),
+            (Some(&start), Some(&end)) => FacetList {
+                ids: self
+                    .of_product
+                    .get(start as usize..end as usize)
+                    .unwrap_or(&[])
+                    .iter(),
+            },
+            _ => FacetList { ids: [].iter() },
         }
     }
 
     /// Heap bytes held by the per-product lists, for the memory report.
     pub fn heap_bytes(&self) -> usize {
         4 * (self.product_start.capacity() + self.relative_price.capacity())
-            + self.of_product.heap_bytes()
+            + 2 * self.of_product.capacity()
     }
 
     /// ln(price / category median), `None` without a price.
@@ -348,8 +296,8 @@ impl FacetIndex {
     /// The product's deepest category facet, for "popular in Z".
     pub fn deepest_category(&self, product: usize) -> Option<u32> {
         self.of_product(product)
-            .rev()
-            .find(|&f| matches!(self.facets[f as usize], Facet::Category { .. }))
+            .filter(|&f| matches!(self.facets[f as usize], Facet::Category { .. }))
+            .last()
     }
 }
 
@@ -362,7 +310,7 @@ pub struct FacetIndexBuilder {
     builder: FacetBuilder,
     raw: String,
     product_start: Vec<u32>,
-    of_product: FacetIds,
+    of_product: Vec<u16>,
 }
 
 impl std::fmt::Debug for FacetIndexBuilder {
@@ -389,7 +337,7 @@ impl FacetIndexBuilder {
         if read == 0 {
             let _ = self.product_start.try_reserve_exact(total + 1);
         }
-        self.of_product.reserve(read, total, batch);
+        crate::core::rank::reserve_projected(&mut self.of_product, read, total, batch);
     }
 
     /// Reads the facets of the next products.
@@ -423,13 +371,16 @@ impl FacetIndexBuilder {
                 };
                 let (start, end) = (facets.start as usize, (facets.start + facets.len) as usize);
                 for &id in &builder.path_facets[start..end] {
-                    of_product.push(id);
+                    push_facet(of_product, id);
                 }
             }
             // Each facet once per product (a tag listed twice).
             let mut push = |id: u32| {
-                if !of_product.get(from..of_product.len()).any(|f| f == id) {
-                    of_product.push(id);
+                let own = FacetList {
+                    ids: of_product[from..].iter(),
+                };
+                if !own.into_iter().any(|f| f == id) {
+                    push_facet(of_product, id);
                 }
             };
             if let Some(brand) = parts.brand {
@@ -459,7 +410,7 @@ impl FacetIndexBuilder {
     /// The index: each product priced against its deepest category's
     /// median (a counting sort by leaf, then each leaf's median; linear,
     /// a few milliseconds at 100k products); `price(p)` is product p's
-    /// price. Prices and leaves are looked up in each pass rather than
+    /// price. Prices and deepest categories are found here rather than
     /// kept while reading: 8 bytes a product less at the peak (issue 8).
     pub fn finish(self, price: &dyn Fn(usize) -> Option<f64>) -> FacetIndex {
         let Self {
@@ -485,23 +436,21 @@ impl FacetIndexBuilder {
             .iter()
             .map(|f| matches!(f, Facet::Category { .. }))
             .collect();
-        // The product's deepest category (its last category facet).
         let leaf = |p: usize| {
-            let (start, end) = (product_start[p] as usize, product_start[p + 1] as usize);
-            of_product
-                .get(start..end)
-                .rev()
-                .find(|&f| is_category.get(f as usize) == Some(&true))
+            deepest(&of_product, &product_start, p, &is_category)
                 .map_or(no_category, |f| f as usize)
         };
-        let log_price = |p: usize| {
-            price(p)
-                .filter(|&x| x > 0.0 && x.is_finite())
-                .map_or(f32::NAN, |x| (x as f32).ln())
-        };
+        // ln(price), NaN when unknown; made relative in place at the end.
+        let mut relative_price: Vec<f32> = (0..products)
+            .map(|p| {
+                price(p)
+                    .filter(|&x| x > 0.0 && x.is_finite())
+                    .map_or(f32::NAN, |x| (x as f32).ln())
+            })
+            .collect();
         let mut start = vec![0u32; no_category + 2];
-        for p in 0..products {
-            if log_price(p).is_finite() {
+        for (p, price) in relative_price.iter().enumerate() {
+            if price.is_finite() {
                 start[leaf(p) + 1] += 1;
             }
         }
@@ -510,8 +459,7 @@ impl FacetIndexBuilder {
         }
         let mut next = start.clone();
         let mut prices = vec![0f32; start[no_category + 1] as usize];
-        for p in 0..products {
-            let price = log_price(p);
+        for (p, &price) in relative_price.iter().enumerate() {
             if price.is_finite() {
                 let slot = &mut next[leaf(p)];
                 prices[*slot as usize] = price;
@@ -522,9 +470,9 @@ impl FacetIndexBuilder {
             .map(|f| median(prices[start[f] as usize..start[f + 1] as usize].to_vec()))
             .collect();
         drop(prices);
-        let relative_price = (0..products)
-            .map(|p| log_price(p) - medians[leaf(p)])
-            .collect();
+        for (p, price) in relative_price.iter_mut().enumerate() {
+            *price -= medians[leaf(p)];
+        }
         FacetIndex {
             facets,
             product_start,

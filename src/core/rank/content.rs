@@ -411,16 +411,17 @@ impl ContentBuilder {
 ///
 /// Whole titles are most of a catalog's tokens (about 43,100 of 43,763 at
 /// 100k generated products) and their text is long, so they are kept by a
-/// 64-bit SipHash of their words (a 12-byte entry, no allocation) rather
-/// than by a key "T:word word …" in an allocation of its own (about 40
-/// bytes of text and the allocator's overhead; issue 8: memory: the
-/// vocabulary was about a third of the peak's indexing memory at the end
-/// of reading). Two different titles share a token only if their hashes
-/// collide: for n distinct titles the odds are at most n(n − 1) / 2⁶⁵,
-/// 5 × 10⁻¹¹ at 43,763 titles and 3 × 10⁻⁸ at a million; the cost would
-/// be a little similarity between those two products. The hash's key is
-/// fixed (the same catalog gives the same index), so these are the odds
-/// of chance, not of a shop making two of its own titles collide.
+/// 64-bit hash of their words (SipHash-1-3, the standard library's
+/// `DefaultHasher`; a 12-byte entry, no allocation) rather than by a key
+/// "T:word word …" in an allocation of its own (about 40 bytes of text and
+/// the allocator's overhead; issue 8: memory: the vocabulary was about a
+/// third of the indexing memory at the end of reading). Two different
+/// titles share a token only if their hashes collide: for n distinct
+/// titles the odds are at most n(n − 1) / 2⁶⁵, 5 × 10⁻¹¹ at 43,763 titles
+/// and 3 × 10⁻⁸ at a million; the cost would be a little similarity
+/// between those two products. The hash's key is fixed (the same catalog
+/// gives the same index), so these are the odds of chance, not of a shop
+/// making two of its own titles collide on purpose.
 #[derive(Debug, Default)]
 struct Vocabulary {
     /// Words, CJK bigrams, `c<depth>:>path`, `b:brand`, `t:tag` (all
@@ -1376,8 +1377,8 @@ pub(super) mod tests {
     }
 
     /// Products with 25 tags of their own each (and one twice): 3,000 of
-    /// them make 75,000 facets, so the facet index's ids outgrow 2 bytes
-    /// part way through the catalog.
+    /// them make 75,000 facets, so from part way through the catalog the
+    /// facet index keeps ids in their long form (mark, high, low half).
     fn products_with_many_tags(n: usize) -> Vec<Product> {
         (0..n)
             .map(|i| {
@@ -1400,8 +1401,8 @@ pub(super) mod tests {
     /// The facet index (the other index built from the catalog, in
     /// `profile`) against the plain way of building it: every product's
     /// facets, interned in order, keys and relative prices, on the same
-    /// generated catalogs, and on one with more facets than 2-byte ids
-    /// hold.
+    /// generated catalogs, and on one with more facets than one `u16`
+    /// holds.
     #[test]
     fn facet_index_matches_a_plain_reference() {
         use crate::core::profile::{Facet, FacetIndex};

@@ -759,8 +759,7 @@ impl Engine {
     /// (category, brand, tag) affinity of the shopper to product `c`.
     fn affinity_parts(&self, c: usize, affinity: &[f32]) -> (f32, f32, f32) {
         let (mut category, mut levels, mut brand, mut tag) = (0f32, 0u32, 0f32, 0f32);
-        // `for_each`: one branch on the list's id width, not one per id.
-        self.facets.of_product(c).for_each(|f| {
+        for f in self.facets.of_product(c) {
             let a = affinity[f as usize];
             match self.facet_kind[f as usize] {
                 0 => {
@@ -770,7 +769,7 @@ impl Engine {
                 1 => brand = brand.max(a),
                 _ => tag = tag.max(a),
             }
-        });
+        }
         let category = if levels > 0 {
             category / levels as f32
         } else {
