@@ -77,13 +77,71 @@ pub struct FacetIndex {
     /// Product p's facets: `of_product[product_start[p]..product_start[p + 1]]`
     /// (flat: one allocation, not one per product).
     product_start: Vec<u32>,
-    of_product: Vec<u32>,
+    /// As [`push_facet`] writes them.
+    of_product: Vec<u16>,
     /// ln(price / median price of the product's deepest category), NaN when unknown.
     relative_price: Vec<f32>,
     /// A stored interest key (`c:…` leaf category, `b:…` brand, as
     /// [`product_keys`](crate::core::store::product_keys) makes them) → the facets it stands for: a leaf
     /// category stands for its whole path.
     by_key: HashMap<String, Vec<u32>>,
+}
+
+/// Facet ids below this are one `u16` in a product's list; any other is
+/// this mark and the id's high and low halves ([`push_facet`]).
+const WIDE: u16 = u16::MAX;
+
+/// Appends facet `id` to a product's list: 2 bytes for ids below 65,535
+/// (a catalog's facets unless it has tens of thousands of distinct tags or
+/// brands), 6 for any other. Half what `u32` ids took, in the facet
+/// builder at both peaks while indexing and in the index after (issue 8:
+/// memory).
+fn push_facet(ids: &mut Vec<u16>, id: u32) {
+    match u16::try_from(id) {
+        Ok(id) if id != WIDE => ids.push(id),
+        _ => ids.extend([WIDE, (id >> 16) as u16, id as u16]),
+    }
+}
+
+/// Product p's deepest category facet (its last), from its list in
+/// `of_product` by `product_start`; `is_category` says which facets are
+/// categories. One function for the three passes of
+/// [`FacetIndexBuilder::finish`] (issue 8: size).
+#[inline(never)]
+fn deepest(
+    of_product: &[u16],
+    product_start: &[u32],
+    p: usize,
+    is_category: &[bool],
+) -> Option<u32> {
+    let (Some(&start), Some(&end)) = (product_start.get(p), product_start.get(p + 1)) else {
+        return None;
+    };
+    let ids = of_product.get(start as usize..end as usize).unwrap_or(&[]);
+    FacetList { ids: ids.iter() }
+        .filter(|&f| is_category.get(f as usize) == Some(&true))
+        .last()
+}
+
+/// A product's facet ids ([`FacetIndex::of_product`]), in the order read.
+#[derive(Debug, Clone)]
+pub struct FacetList<'a> {
+    ids: std::slice::Iter<'a, u16>,
+}
+
+impl Iterator for FacetList<'_> {
+    type Item = u32;
+
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        let id = *self.ids.next()?;
+        if id != WIDE {
+            return Some(u32::from(id));
+        }
+        let high = u32::from(self.ids.next().copied().unwrap_or(0));
+        let low = u32::from(self.ids.next().copied().unwrap_or(0));
+        Some(high << 16 | low)
+    }
 }
 
 /// A raw category path's facets (a range of `FacetBuilder::path_facets`).
@@ -181,7 +239,8 @@ impl FacetIndex {
     pub fn build(catalog: &Catalog) -> Self {
         let mut builder = FacetIndexBuilder::default();
         builder.add(catalog.products());
-        builder.finish()
+        let products = catalog.products();
+        builder.finish(&|p| products.get(p).and_then(|product| product.price()))
     }
 
     /// The facets a stored interest key stands for (none for a category or
@@ -202,24 +261,28 @@ impl FacetIndex {
         self.facets.is_empty()
     }
 
-    pub fn of_product(&self, product: usize) -> &[u32] {
+    /// Product p's facets: its category path's (top level first), its
+    /// brand's, its tags'; none when out of range.
+    pub fn of_product(&self, product: usize) -> FacetList<'_> {
         match (
             self.product_start.get(product),
             self.product_start.get(product + 1),
         ) {
-            (Some(&start), Some(&end)) => self
-                .of_product
-                .get(start as usize..end as usize)
-                .unwrap_or(&[]),
-            _ => &[],
+            (Some(&start), Some(&end)) => FacetList {
+                ids: self
+                    .of_product
+                    .get(start as usize..end as usize)
+                    .unwrap_or(&[])
+                    .iter(),
+            },
+            _ => FacetList { ids: [].iter() },
         }
     }
 
     /// Heap bytes held by the per-product lists, for the memory report.
     pub fn heap_bytes(&self) -> usize {
-        4 * (self.product_start.capacity()
-            + self.of_product.capacity()
-            + self.relative_price.capacity())
+        4 * (self.product_start.capacity() + self.relative_price.capacity())
+            + 2 * self.of_product.capacity()
     }
 
     /// ln(price / category median), `None` without a price.
@@ -233,27 +296,21 @@ impl FacetIndex {
     /// The product's deepest category facet, for "popular in Z".
     pub fn deepest_category(&self, product: usize) -> Option<u32> {
         self.of_product(product)
-            .iter()
-            .rev()
-            .copied()
-            .find(|&f| matches!(self.facets[f as usize], Facet::Category { .. }))
+            .filter(|&f| matches!(self.facets[f as usize], Facet::Category { .. }))
+            .last()
     }
 }
 
 /// Builds a [`FacetIndex`] a batch of products at a time ([`Self::add`]),
 /// so a caller on a browser's main thread can yield between batches; then
-/// [`Self::finish`] prices them in one linear pass. The same index as
+/// [`Self::finish`] prices them in linear passes. The same index as
 /// [`FacetIndex::build`].
 #[derive(Default)]
 pub struct FacetIndexBuilder {
     builder: FacetBuilder,
     raw: String,
     product_start: Vec<u32>,
-    of_product: Vec<u32>,
-    /// Per product: ln(price) (NaN when unknown) and its deepest category
-    /// facet ([`NO_LEAF`] for none).
-    log_price: Vec<f32>,
-    leaf: Vec<u32>,
+    of_product: Vec<u16>,
 }
 
 impl std::fmt::Debug for FacetIndexBuilder {
@@ -264,17 +321,14 @@ impl std::fmt::Debug for FacetIndexBuilder {
     }
 }
 
-/// Marks a product without a category while reading.
-const NO_LEAF: u32 = u32::MAX;
-
 impl FacetIndexBuilder {
     /// How many products have been read.
     pub fn len(&self) -> usize {
-        self.log_price.len()
+        self.product_start.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.log_price.is_empty()
+        self.product_start.is_empty()
     }
 
     /// Makes room for reading the next `batch` of `total` products.
@@ -282,8 +336,6 @@ impl FacetIndexBuilder {
         let read = self.product_start.len();
         if read == 0 {
             let _ = self.product_start.try_reserve_exact(total + 1);
-            let _ = self.log_price.try_reserve_exact(total);
-            let _ = self.leaf.try_reserve_exact(total);
         }
         crate::core::rank::reserve_projected(&mut self.of_product, read, total, batch);
     }
@@ -295,8 +347,6 @@ impl FacetIndexBuilder {
             raw,
             product_start,
             of_product,
-            log_price,
-            leaf,
             ..
         } = self;
         for product in products {
@@ -320,12 +370,17 @@ impl FacetIndexBuilder {
                     }
                 };
                 let (start, end) = (facets.start as usize, (facets.start + facets.len) as usize);
-                of_product.extend_from_slice(&builder.path_facets[start..end]);
+                for &id in &builder.path_facets[start..end] {
+                    push_facet(of_product, id);
+                }
             }
-            // Each facet once per product: a tag may name the brand.
+            // Each facet once per product (a tag listed twice).
             let mut push = |id: u32| {
-                if !of_product[from..].contains(&id) {
-                    of_product.push(id);
+                let own = FacetList {
+                    ids: of_product[from..].iter(),
+                };
+                if !own.into_iter().any(|f| f == id) {
+                    push_facet(of_product, id);
                 }
             };
             if let Some(brand) = parts.brand {
@@ -349,36 +404,22 @@ impl FacetIndexBuilder {
                         .intern(raw, || Facet::Tag(lowercase(tag.trim()))),
                 );
             }
-            let facets = &builder.interner.facets;
-            leaf.push(
-                of_product[from..]
-                    .iter()
-                    .rev()
-                    .copied()
-                    .find(|&f| matches!(facets[f as usize], Facet::Category { .. }))
-                    .unwrap_or(NO_LEAF),
-            );
-            log_price.push(
-                product
-                    .price()
-                    .filter(|&x| x > 0.0 && x.is_finite())
-                    .map_or(f32::NAN, |price| (price as f32).ln()),
-            );
         }
     }
 
     /// The index: each product priced against its deepest category's
     /// median (a counting sort by leaf, then each leaf's median; linear,
-    /// a few milliseconds at 100k products).
-    pub fn finish(self) -> FacetIndex {
+    /// a few milliseconds at 100k products); `price(p)` is product p's
+    /// price. Prices and deepest categories are found here rather than
+    /// kept while reading: 8 bytes a product less at the peak (issue 8).
+    pub fn finish(self, price: &dyn Fn(usize) -> Option<f64>) -> FacetIndex {
         let Self {
             builder,
             mut product_start,
             mut of_product,
-            log_price,
-            leaf,
             ..
         } = self;
+        let products = product_start.len();
         product_start.push(of_product.len() as u32);
         // Room was made for the projected count (a shrink stays in place).
         of_product.shrink_to_fit();
@@ -391,17 +432,26 @@ impl FacetIndexBuilder {
         let facets = interner.facets;
         // Products without a category are priced among themselves.
         let no_category = facets.len();
-        let leaf_of = |l: u32| {
-            if l == NO_LEAF {
-                no_category
-            } else {
-                l as usize
-            }
+        let is_category: Vec<bool> = facets
+            .iter()
+            .map(|f| matches!(f, Facet::Category { .. }))
+            .collect();
+        let leaf = |p: usize| {
+            deepest(&of_product, &product_start, p, &is_category)
+                .map_or(no_category, |f| f as usize)
         };
+        // ln(price), NaN when unknown; made relative in place at the end.
+        let mut relative_price: Vec<f32> = (0..products)
+            .map(|p| {
+                price(p)
+                    .filter(|&x| x > 0.0 && x.is_finite())
+                    .map_or(f32::NAN, |x| (x as f32).ln())
+            })
+            .collect();
         let mut start = vec![0u32; no_category + 2];
-        for (p, &price) in log_price.iter().enumerate() {
+        for (p, price) in relative_price.iter().enumerate() {
             if price.is_finite() {
-                start[leaf_of(leaf[p]) + 1] += 1;
+                start[leaf(p) + 1] += 1;
             }
         }
         for f in 1..start.len() {
@@ -409,9 +459,9 @@ impl FacetIndexBuilder {
         }
         let mut next = start.clone();
         let mut prices = vec![0f32; start[no_category + 1] as usize];
-        for (p, &price) in log_price.iter().enumerate() {
+        for (p, &price) in relative_price.iter().enumerate() {
             if price.is_finite() {
-                let slot = &mut next[leaf_of(leaf[p])];
+                let slot = &mut next[leaf(p)];
                 prices[*slot as usize] = price;
                 *slot += 1;
             }
@@ -419,11 +469,10 @@ impl FacetIndexBuilder {
         let medians: Vec<f32> = (0..=no_category)
             .map(|f| median(prices[start[f] as usize..start[f + 1] as usize].to_vec()))
             .collect();
-        let relative_price = log_price
-            .iter()
-            .zip(&leaf)
-            .map(|(&price, &l)| price - medians[leaf_of(l)])
-            .collect();
+        drop(prices);
+        for (p, price) in relative_price.iter_mut().enumerate() {
+            *price -= medians[leaf(p)];
+        }
         FacetIndex {
             facets,
             product_start,
@@ -632,7 +681,7 @@ impl Profile {
             };
             let w = weights.event(event, now);
             total += w;
-            for &f in index.of_product(p) {
+            for f in index.of_product(p) {
                 *affinity.entry(f).or_insert(0.0) += w;
             }
             if let Some(r) = index.relative_price(p) {

@@ -5,6 +5,7 @@
 //! 200 € kettle are not alternatives).
 
 use std::fmt::Write;
+use std::hash::{Hash, Hasher};
 use std::ops::ControlFlow;
 
 use rustc_hash::FxHashMap;
@@ -118,9 +119,8 @@ const NO_TOKEN: u32 = u32::MAX;
 /// a browser's main thread can yield between batches.
 #[derive(Debug, Default)]
 pub struct ContentBuilder {
-    /// Every token's key (`T:` whole title, the word, `c<depth>:>path`,
-    /// `b:brand`, `t:tag`, all folded) → its id.
-    vocabulary: FxHashMap<Box<str>, u32>,
+    /// Every token's id, given in order of first use.
+    vocabulary: Vocabulary,
     /// Words as they appear (lower-cased) → index in `tokens`: a catalog
     /// repeats its words, analysing (folding, stemming) each once is enough.
     words: FxHashMap<Box<str>, u32>,
@@ -175,18 +175,6 @@ impl ContentBuilder {
         }
     }
 
-    /// The id of a vocabulary key, new ids in order of first use.
-    fn id_of(vocabulary: &mut FxHashMap<Box<str>, u32>, key: &str) -> u32 {
-        match vocabulary.get(key) {
-            Some(&id) => id,
-            None => {
-                let id = vocabulary.len() as u32;
-                vocabulary.insert(key.into(), id);
-                id
-            }
-        }
-    }
-
     /// Adds token `id` from `field` to the product being read; a token met
     /// again keeps its weightiest field.
     fn term(&mut self, id: u32, field: u32) {
@@ -209,7 +197,7 @@ impl ContentBuilder {
             return NO_ID;
         };
         if token.id == NO_ID {
-            token.id = Self::id_of(&mut self.vocabulary, &token.text);
+            token.id = self.vocabulary.id(&token.text);
         }
         token.id
     }
@@ -290,7 +278,7 @@ impl ContentBuilder {
         }
         let mut folded = String::new();
         key(&mut folded);
-        let id = Self::id_of(&mut self.vocabulary, &folded);
+        let id = self.vocabulary.id(&folded);
         self.fields.insert(raw_key.into(), id);
         id
     }
@@ -302,19 +290,16 @@ impl ContentBuilder {
         self.analyse(product.title, usize::MAX);
         let mut title = std::mem::take(&mut self.found);
         if title.len() > 1 {
-            let mut key = std::mem::take(&mut self.key);
-            key.clear();
-            key.push_str("T:");
-            for (i, &index) in title.iter().enumerate() {
-                if i > 0 {
-                    key.push(' ');
-                }
+            // The words as analysed, each with its end marked (a `str`
+            // hashes as its bytes and 0xff, never in UTF-8): one sequence
+            // of words, one byte stream, as the key "T:word word …" was.
+            let mut hasher = std::hash::DefaultHasher::new();
+            for &index in &title {
                 if let Some(token) = self.tokens.get(index as usize) {
-                    key.push_str(&token.text);
+                    token.text.hash(&mut hasher);
                 }
             }
-            let id = Self::id_of(&mut self.vocabulary, &key);
-            self.key = key;
+            let id = self.vocabulary.title_id(hasher.finish());
             self.term(id, WHOLE_TITLE);
         }
         for &index in &title {
@@ -386,13 +371,17 @@ impl ContentBuilder {
         let Self {
             vocabulary,
             mut raw_start,
-            raw_bytes,
+            mut raw_bytes,
             ..
         } = self;
         // The builder's maps are not needed any more: freed here, before
         // the postings are made, so the two never take memory together.
-        let terms = vocabulary.len().min(MAX_ID as usize + 1);
+        let terms = (vocabulary.len as usize).min(MAX_ID as usize + 1);
         drop(vocabulary);
+        // Room was made for the projected bytes (6 % more at 100k): the
+        // rest goes back before the last pass makes its arrays, which are
+        // live with the raw lists at the peak (a shrink stays in place).
+        raw_bytes.shrink_to_fit();
         let products = raw_start.len();
         raw_start.push(raw_bytes.len() as u32);
         let n = products.max(1) as f32;
@@ -419,6 +408,61 @@ impl ContentBuilder {
             post_items: Vec::new(),
             log_price: Vec::with_capacity(products),
         }
+    }
+}
+
+/// Every token's id, given in order of first use whatever the kind of key.
+///
+/// Whole titles are most of a catalog's tokens (about 43,100 of 43,763 at
+/// 100k generated products) and their text is long, so they are kept by a
+/// 64-bit hash of their words (SipHash-1-3, the standard library's
+/// `DefaultHasher`; a 12-byte entry, no allocation) rather than by a key
+/// "T:word word …" in an allocation of its own (about 40 bytes of text and
+/// the allocator's overhead; issue 8: memory: the vocabulary was about a
+/// third of the indexing memory at the end of reading). Two different
+/// titles share a token only if their hashes collide: for n distinct
+/// titles the odds are at most n(n − 1) / 2⁶⁵, 5 × 10⁻¹¹ at 43,763 titles
+/// and 3 × 10⁻⁸ at a million; the cost would be a little similarity
+/// between those two products. The hash's key is fixed (the same catalog
+/// gives the same index), so these are the odds of chance, not of a shop
+/// making two of its own titles collide on purpose.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    /// Words, CJK bigrams, `c<depth>:>path`, `b:brand`, `t:tag` (all
+    /// folded) → id.
+    keys: FxHashMap<Box<str>, u32>,
+    /// A whole title's hash, as two halves (12-byte entries, not 16) → id.
+    titles: FxHashMap<[u32; 2], u32>,
+    /// Ids given so far.
+    len: u32,
+}
+
+impl Vocabulary {
+    fn next(len: &mut u32) -> u32 {
+        let id = *len;
+        *len = len.saturating_add(1);
+        id
+    }
+
+    /// The id of a key.
+    fn id(&mut self, key: &str) -> u32 {
+        match self.keys.get(key) {
+            Some(&id) => id,
+            None => {
+                let id = Self::next(&mut self.len);
+                self.keys.insert(key.into(), id);
+                id
+            }
+        }
+    }
+
+    /// The id of a whole title by its hash.
+    fn title_id(&mut self, hash: u64) -> u32 {
+        let len = &mut self.len;
+        *self
+            .titles
+            .entry([hash as u32, (hash >> 32) as u32])
+            .or_insert_with(|| Self::next(len))
     }
 }
 
@@ -1382,30 +1426,55 @@ pub(super) mod tests {
         }
     }
 
+    /// Products with 25 tags of their own each (and one twice): 3,000 of
+    /// them make 75,000 facets, so from part way through the catalog the
+    /// facet index keeps ids in their long form (mark, high, low half).
+    fn products_with_many_tags(n: usize) -> Vec<Product> {
+        (0..n)
+            .map(|i| {
+                let mut tags: Vec<String> = (0..25).map(|k| format!("x{i}-{k}")).collect();
+                tags.push(format!("x{i}-3"));
+                tags.push(["sale", "new"][i % 2].into());
+                Product::from(ProductFields {
+                    id: format!("p{i}"),
+                    title: format!("Item {i}"),
+                    price: (i % 7 != 0).then(|| 1.0 + (i * 37 % 500) as f64),
+                    category: (0..i % 4).map(|d| format!("L{d}-{}", i % 3)).collect(),
+                    brand: (i % 5 != 0).then(|| format!("B{}", i % 9)),
+                    tags,
+                    ..ProductFields::default()
+                })
+            })
+            .collect()
+    }
+
     /// The facet index (the other index built from the catalog, in
     /// `profile`) against the plain way of building it: every product's
     /// facets, interned in order, keys and relative prices, on the same
-    /// generated catalogs.
+    /// generated catalogs, and on one with more facets than one `u16`
+    /// holds.
     #[test]
     fn facet_index_matches_a_plain_reference() {
         use crate::core::profile::{Facet, FacetIndex};
         use std::collections::HashMap;
-        for (n, seed) in [(40, 4), (2_000, 5)] {
-            let catalog = Catalog::from_products(generated_products(n, seed)).0;
+        for (n, products) in [
+            (40, generated_products(40, 4)),
+            (2_000, generated_products(2_000, 5)),
+            (3_000, products_with_many_tags(3_000)),
+        ] {
+            let catalog = Catalog::from_products(products).0;
             let index = FacetIndex::build(&catalog);
             let mut facets: Vec<Facet> = Vec::new();
+            let mut ids: HashMap<Facet, u32> = HashMap::new();
             let mut by_key: HashMap<String, Vec<u32>> = HashMap::new();
             let mut of_product: Vec<Vec<u32>> = Vec::new();
             for product in catalog.products() {
                 let mut own: Vec<u32> = Vec::new();
                 let mut intern = |facet: Facet, own: &mut Vec<u32>| {
-                    let id = match facets.iter().position(|f| *f == facet) {
-                        Some(id) => id as u32,
-                        None => {
-                            facets.push(facet);
-                            facets.len() as u32 - 1
-                        }
-                    };
+                    let id = *ids.entry(facet.clone()).or_insert_with(|| {
+                        facets.push(facet);
+                        facets.len() as u32 - 1
+                    });
                     if !own.contains(&id) {
                         own.push(id);
                     }
@@ -1452,6 +1521,9 @@ pub(super) mod tests {
                 of_product.push(own);
             }
             assert_eq!(index.len(), facets.len(), "catalog {n}");
+            if n == 3_000 {
+                assert!(index.len() > usize::from(u16::MAX) + 1, "{}", index.len());
+            }
             for (id, facet) in facets.iter().enumerate() {
                 assert_eq!(index.facet(id as u32), Some(facet), "catalog {n}");
             }
@@ -1460,12 +1532,15 @@ pub(super) mod tests {
             }
             // Relative price: ln(price) less the median ln(price) of the
             // product's deepest category (or of the uncategorised products).
-            let leaf = |p: usize| {
-                of_product[p]
-                    .iter()
-                    .rev()
-                    .find(|&&f| matches!(facets[f as usize], Facet::Category { .. }))
-            };
+            let leaves: Vec<Option<&u32>> = of_product
+                .iter()
+                .map(|own| {
+                    own.iter()
+                        .rev()
+                        .find(|&&f| matches!(facets[f as usize], Facet::Category { .. }))
+                })
+                .collect();
+            let leaf = |p: usize| leaves[p];
             let log_price = |p: usize| {
                 catalog.products()[p]
                     .price()
@@ -1474,8 +1549,8 @@ pub(super) mod tests {
             };
             for (p, own) in of_product.iter().enumerate() {
                 assert_eq!(
-                    index.of_product(p),
-                    own.as_slice(),
+                    index.of_product(p).collect::<Vec<_>>(),
+                    *own,
                     "catalog {n}, product {p}"
                 );
                 let want = log_price(p).map(|own_price| {

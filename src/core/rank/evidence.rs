@@ -135,7 +135,7 @@ impl Engine {
         };
         let mut category: Option<(u8, &str)> = None;
         let mut brand = None;
-        for &f in self.facets.of_product(c) {
+        for f in self.facets.of_product(c) {
             if affinity.get(f as usize).copied().unwrap_or(0.0) < NAMED_AFFINITY {
                 continue;
             }

@@ -346,7 +346,8 @@ impl EngineBuilder {
                 }
             }
             Stage::FinishFacets => {
-                engine.facets = std::mem::take(&mut self.facets).finish();
+                let price = |p: usize| catalog.at(p).and_then(Product::price);
+                engine.facets = std::mem::take(&mut self.facets).finish(&price);
                 true
             }
             Stage::FacetKinds => {
@@ -768,8 +769,7 @@ impl Engine {
     fn deepest_liked_category(&self, c: usize, affinity: &[f32]) -> Option<usize> {
         self.facets
             .of_product(c)
-            .iter()
-            .filter_map(|&f| match self.facets.facet(f) {
+            .filter_map(|f| match self.facets.facet(f) {
                 Some(Facet::Category { depth, .. }) if affinity[f as usize] > 0.0 => {
                     Some(usize::from(*depth))
                 }
@@ -781,7 +781,7 @@ impl Engine {
     /// (category, brand, tag) affinity of the shopper to product `c`.
     fn affinity_parts(&self, c: usize, affinity: &[f32]) -> (f32, f32, f32) {
         let (mut category, mut levels, mut brand, mut tag) = (0f32, 0u32, 0f32, 0f32);
-        for &f in self.facets.of_product(c) {
+        for f in self.facets.of_product(c) {
             let a = affinity[f as usize];
             match self.facet_kind[f as usize] {
                 0 => {
@@ -1104,7 +1104,7 @@ mod tests {
         for p in 0..engine.catalog.len() {
             parts.push(format!(
                 "{p}: {:?} {:?}",
-                facets.of_product(p),
+                facets.of_product(p).collect::<Vec<_>>(),
                 facets.relative_price(p).map(f32::to_bits)
             ));
         }
