@@ -562,6 +562,13 @@ impl Engine {
         let co_of = |c: usize| co.get(c).copied().unwrap_or(0.0);
         let profile = self.profile(request.history, request.interests, now);
         let affinity = profile.dense(self.facets.len());
+        // Each facet's affinity beside its kind: one look-up per facet when
+        // every product's facets are read below.
+        let affinity_kind: Vec<(f32, u8)> = affinity
+            .iter()
+            .zip(&self.facet_kind)
+            .map(|(&a, &kind)| (a, kind))
+            .collect();
 
         // Blend.
         // With a model the affinities only dilute what its seeds say; with
@@ -641,7 +648,7 @@ impl Engine {
                 };
                 (relevance + prior) * lift * factor
             };
-            let parts = self.affinity_parts(c, &affinity);
+            let parts = self.affinity_parts(c, &affinity_kind);
             let relative_price = self.facets.relative_price(c);
             if prune
                 && factor >= 0.0
@@ -703,7 +710,7 @@ impl Engine {
                     ),
                 ],
                 (
-                    affinity_scale * w.category * self.affinity_parts(c, &affinity).0,
+                    affinity_scale * w.category * self.affinity_parts(c, &affinity_kind).0,
                     self.deepest_liked_category(c, &affinity),
                 ),
                 &seed_kind,
@@ -778,12 +785,15 @@ impl Engine {
             .max()
     }
 
-    /// (category, brand, tag) affinity of the shopper to product `c`.
-    fn affinity_parts(&self, c: usize, affinity: &[f32]) -> (f32, f32, f32) {
+    /// (category, brand, tag) affinity of the shopper to product `c`, from
+    /// each facet's (affinity, kind).
+    fn affinity_parts(&self, c: usize, affinity_kind: &[(f32, u8)]) -> (f32, f32, f32) {
         let (mut category, mut levels, mut brand, mut tag) = (0f32, 0u32, 0f32, 0f32);
         for f in self.facets.of_product(c) {
-            let a = affinity[f as usize];
-            match self.facet_kind[f as usize] {
+            let Some(&(a, kind)) = affinity_kind.get(f as usize) else {
+                continue;
+            };
+            match kind {
                 0 => {
                     category += a;
                     levels += 1;
