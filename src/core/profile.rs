@@ -96,6 +96,17 @@ const WIDE: u16 = u16::MAX;
 /// brands), 6 for any other. Half what `u32` ids took, in the facet
 /// builder at both peaks while indexing and in the index after (issue 8:
 /// memory).
+/// Adds `id` to the product whose facets start at `ids[from]`, unless it
+/// has it already.
+fn push_new_facet(ids: &mut Vec<u16>, from: usize, id: u32) {
+    let own = FacetList {
+        ids: ids[from..].iter(),
+    };
+    if !own.into_iter().any(|f| f == id) {
+        push_facet(ids, id);
+    }
+}
+
 fn push_facet(ids: &mut Vec<u16>, id: u32) {
     match u16::try_from(id) {
         Ok(id) if id != WIDE => ids.push(id),
@@ -311,6 +322,12 @@ pub struct FacetIndexBuilder {
     raw: String,
     product_start: Vec<u32>,
     of_product: Vec<u16>,
+    /// The path and brand facets of products that share their category
+    /// path and brand ([`Product::shared_key`]): `shared_ids[from..to]`, as
+    /// the first of them had them in `of_product`; most products find
+    /// theirs here instead of spelling out their path.
+    by_shared: FxHashMap<usize, (u32, u32)>,
+    shared_ids: Vec<u16>,
 }
 
 impl std::fmt::Debug for FacetIndexBuilder {
@@ -347,63 +364,73 @@ impl FacetIndexBuilder {
             raw,
             product_start,
             of_product,
-            ..
+            by_shared,
+            shared_ids,
         } = self;
         for product in products {
             // The header read once for all the fields.
             let parts = product.parts();
             let from = of_product.len();
             product_start.push(from as u32);
-            if !parts.category.is_empty() {
-                // The whole path, unambiguously: each level's length first.
-                raw.clear();
-                for level in parts.category.clone() {
-                    let _ = write!(raw, "{}:", level.len());
-                    raw.push_str(level);
-                }
-                let facets = match builder.paths.get(raw.as_str()) {
-                    Some(&facets) => facets,
-                    None => {
-                        let facets = builder.new_path(parts.category.clone());
-                        builder.paths.insert(raw.as_str().into(), facets);
-                        facets
-                    }
-                };
-                let (start, end) = (facets.start as usize, (facets.start + facets.len) as usize);
-                for &id in &builder.path_facets[start..end] {
-                    push_facet(of_product, id);
-                }
-            }
-            // Each facet once per product (a tag listed twice).
-            let mut push = |id: u32| {
-                let own = FacetList {
-                    ids: of_product[from..].iter(),
-                };
-                if !own.into_iter().any(|f| f == id) {
-                    push_facet(of_product, id);
-                }
-            };
-            if let Some(brand) = parts.brand {
-                let id = match builder.brands.get(brand) {
-                    Some(&id) => id,
-                    None => {
-                        let id = builder.new_brand(brand);
-                        builder.brands.insert(brand.into(), id);
-                        id
-                    }
-                };
-                push(id);
+            if let Some(&(start, end)) = by_shared.get(&product.shared_key()) {
+                of_product.extend_from_slice(&shared_ids[start as usize..end as usize]);
+            } else {
+                Self::path_and_brand(builder, raw, of_product, &parts);
+                let start = shared_ids.len() as u32;
+                shared_ids.extend_from_slice(&of_product[from..]);
+                by_shared.insert(product.shared_key(), (start, shared_ids.len() as u32));
             }
             for tag in parts.tags {
                 raw.clear();
                 raw.push('t');
                 raw.push_str(tag);
-                push(
-                    builder
-                        .interner
-                        .intern(raw, || Facet::Tag(lowercase(tag.trim()))),
-                );
+                let id = builder
+                    .interner
+                    .intern(raw, || Facet::Tag(lowercase(tag.trim())));
+                // Each facet once per product (a tag listed twice).
+                push_new_facet(of_product, from, id);
             }
+        }
+    }
+
+    /// A product's category path facets, then its brand's.
+    fn path_and_brand(
+        builder: &mut FacetBuilder,
+        raw: &mut String,
+        of_product: &mut Vec<u16>,
+        parts: &crate::core::catalog::Parts<'_>,
+    ) {
+        let from = of_product.len();
+        if !parts.category.is_empty() {
+            // The whole path, unambiguously: each level's length first.
+            raw.clear();
+            for level in parts.category.clone() {
+                let _ = write!(raw, "{}:", level.len());
+                raw.push_str(level);
+            }
+            let facets = match builder.paths.get(raw.as_str()) {
+                Some(&facets) => facets,
+                None => {
+                    let facets = builder.new_path(parts.category.clone());
+                    builder.paths.insert(raw.as_str().into(), facets);
+                    facets
+                }
+            };
+            let (start, end) = (facets.start as usize, (facets.start + facets.len) as usize);
+            for &id in &builder.path_facets[start..end] {
+                push_facet(of_product, id);
+            }
+        }
+        if let Some(brand) = parts.brand {
+            let id = match builder.brands.get(brand) {
+                Some(&id) => id,
+                None => {
+                    let id = builder.new_brand(brand);
+                    builder.brands.insert(brand.into(), id);
+                    id
+                }
+            };
+            push_new_facet(of_product, from, id);
         }
     }
 

@@ -373,6 +373,14 @@ impl Product {
         }
     }
 
+    /// The same for products that hold one copy of their category path,
+    /// brand, currency and link patterns (all products a writer made with
+    /// the same ones), while they are alive: a catalog's indexes read what
+    /// such products have in common once.
+    pub fn shared_key(&self) -> usize {
+        Arc::as_ptr(&self.shared) as usize
+    }
+
     /// Whether the two hold one copy of their category path, brand,
     /// currency and link patterns.
     #[cfg(test)]

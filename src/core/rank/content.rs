@@ -1457,9 +1457,29 @@ pub(super) mod tests {
     fn facet_index_matches_a_plain_reference() {
         use crate::core::profile::{Facet, FacetIndex};
         use std::collections::HashMap;
+        // The same products read as a feed is: those with the same path,
+        // brand and currency then share them (and the index reads them once).
+        let read_as_a_feed = |products: Vec<Product>| {
+            let text = serde_json::to_string(&products).unwrap();
+            let read: Vec<Product> = crate::core::catalog::parse(&text)
+                .unwrap()
+                .catalog
+                .products()
+                .to_vec();
+            let keys: std::collections::HashSet<usize> =
+                read.iter().map(Product::shared_key).collect();
+            assert!(
+                keys.len() < read.len() * 3 / 4,
+                "{} shared parts",
+                keys.len()
+            );
+            read
+        };
+        let shared = read_as_a_feed(generated_products(2_000, 5));
         for (n, products) in [
             (40, generated_products(40, 4)),
             (2_000, generated_products(2_000, 5)),
+            (shared.len(), shared),
             (3_000, products_with_many_tags(3_000)),
         ] {
             let catalog = Catalog::from_products(products).0;
