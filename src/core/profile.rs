@@ -74,11 +74,18 @@ impl Interner {
 #[derive(Debug, Clone, Default)]
 pub struct FacetIndex {
     facets: Vec<Facet>,
-    /// Product p's facets: `of_product[product_start[p]..product_start[p + 1]]`
-    /// (flat: one allocation, not one per product).
+    /// Product p's own facets (its tags'):
+    /// `of_product[product_start[p]..product_start[p + 1]]` (flat: one
+    /// allocation, not one per product), as [`push_facet`] writes them.
     product_start: Vec<u32>,
-    /// As [`push_facet`] writes them.
     of_product: Vec<u16>,
+    /// Product p's group: the products that share their category path and
+    /// brand (one shared part, [`Product::shared_key`]) share those facets,
+    /// `group_ids[group_start[g]..group_start[g + 1]]`; kept once per group,
+    /// and weighed once per group when ranking.
+    product_group: Vec<u32>,
+    group_start: Vec<u32>,
+    group_ids: Vec<u16>,
     /// ln(price / median price of the product's deepest category), NaN when unknown.
     relative_price: Vec<f32>,
     /// A stored interest key (`c:…` leaf category, `b:…` brand, as
@@ -91,22 +98,18 @@ pub struct FacetIndex {
 /// this mark and the id's high and low halves ([`push_facet`]).
 const WIDE: u16 = u16::MAX;
 
+/// Adds `id` to the list that starts at `ids[from]`, unless it has it already.
+fn push_new_facet(ids: &mut Vec<u16>, from: usize, id: u32) {
+    if !FacetList::of(&ids[from..]).any(|f| f == id) {
+        push_facet(ids, id);
+    }
+}
+
 /// Appends facet `id` to a product's list: 2 bytes for ids below 65,535
 /// (a catalog's facets unless it has tens of thousands of distinct tags or
 /// brands), 6 for any other. Half what `u32` ids took, in the facet
 /// builder at both peaks while indexing and in the index after (issue 8:
 /// memory).
-/// Adds `id` to the product whose facets start at `ids[from]`, unless it
-/// has it already.
-fn push_new_facet(ids: &mut Vec<u16>, from: usize, id: u32) {
-    let own = FacetList {
-        ids: ids[from..].iter(),
-    };
-    if !own.into_iter().any(|f| f == id) {
-        push_facet(ids, id);
-    }
-}
-
 fn push_facet(ids: &mut Vec<u16>, id: u32) {
     match u16::try_from(id) {
         Ok(id) if id != WIDE => ids.push(id),
@@ -114,30 +117,29 @@ fn push_facet(ids: &mut Vec<u16>, id: u32) {
     }
 }
 
-/// Product p's deepest category facet (its last), from its list in
-/// `of_product` by `product_start`; `is_category` says which facets are
-/// categories. One function for the three passes of
-/// [`FacetIndexBuilder::finish`] (issue 8: size).
-#[inline(never)]
-fn deepest(
-    of_product: &[u16],
-    product_start: &[u32],
-    p: usize,
-    is_category: &[bool],
-) -> Option<u32> {
-    let (Some(&start), Some(&end)) = (product_start.get(p), product_start.get(p + 1)) else {
-        return None;
-    };
-    let ids = of_product.get(start as usize..end as usize).unwrap_or(&[]);
-    FacetList { ids: ids.iter() }
-        .filter(|&f| is_category.get(f as usize) == Some(&true))
-        .last()
+/// List `i` of `ids` by its `start` offsets (empty when out of range).
+fn list<'a>(ids: &'a [u16], start: &[u32], i: usize) -> &'a [u16] {
+    match (start.get(i), start.get(i + 1)) {
+        (Some(&from), Some(&to)) => ids.get(from as usize..to as usize).unwrap_or(&[]),
+        _ => &[],
+    }
 }
 
 /// A product's facet ids ([`FacetIndex::of_product`]), in the order read.
 #[derive(Debug, Clone)]
 pub struct FacetList<'a> {
     ids: std::slice::Iter<'a, u16>,
+    /// Read once `ids` is (a product's own facets after its group's).
+    then: std::slice::Iter<'a, u16>,
+}
+
+impl<'a> FacetList<'a> {
+    fn of(ids: &'a [u16]) -> Self {
+        Self {
+            ids: ids.iter(),
+            then: [].iter(),
+        }
+    }
 }
 
 impl Iterator for FacetList<'_> {
@@ -145,6 +147,9 @@ impl Iterator for FacetList<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<u32> {
+        if self.ids.len() == 0 {
+            std::mem::swap(&mut self.ids, &mut self.then);
+        }
         let id = *self.ids.next()?;
         if id != WIDE {
             return Some(u32::from(id));
@@ -275,25 +280,42 @@ impl FacetIndex {
     /// Product p's facets: its category path's (top level first), its
     /// brand's, its tags'; none when out of range.
     pub fn of_product(&self, product: usize) -> FacetList<'_> {
-        match (
-            self.product_start.get(product),
-            self.product_start.get(product + 1),
-        ) {
-            (Some(&start), Some(&end)) => FacetList {
-                ids: self
-                    .of_product
-                    .get(start as usize..end as usize)
-                    .unwrap_or(&[])
-                    .iter(),
-            },
-            _ => FacetList { ids: [].iter() },
+        FacetList {
+            ids: self.group_facets(self.group_of(product)).ids,
+            then: self.own_facets(product).ids,
         }
+    }
+
+    /// The product's group (see [`Self::group_facets`]); out of range for
+    /// a product out of range.
+    pub fn group_of(&self, product: usize) -> usize {
+        self.product_group
+            .get(product)
+            .map_or(usize::MAX, |&g| g as usize)
+    }
+
+    /// How many groups of products share their path and brand facets.
+    pub fn groups(&self) -> usize {
+        self.group_start.len().saturating_sub(1)
+    }
+
+    /// Group g's facets: its category path's (top level first), its brand's.
+    pub fn group_facets(&self, group: usize) -> FacetList<'_> {
+        FacetList::of(list(&self.group_ids, &self.group_start, group))
+    }
+
+    /// The product's own facets (its tags'), after its group's.
+    pub fn own_facets(&self, product: usize) -> FacetList<'_> {
+        FacetList::of(list(&self.of_product, &self.product_start, product))
     }
 
     /// Heap bytes held by the per-product lists, for the memory report.
     pub fn heap_bytes(&self) -> usize {
-        4 * (self.product_start.capacity() + self.relative_price.capacity())
-            + 2 * self.of_product.capacity()
+        4 * (self.product_start.capacity()
+            + self.relative_price.capacity()
+            + self.product_group.capacity()
+            + self.group_start.capacity())
+            + 2 * (self.of_product.capacity() + self.group_ids.capacity())
     }
 
     /// ln(price / category median), `None` without a price.
@@ -322,12 +344,12 @@ pub struct FacetIndexBuilder {
     raw: String,
     product_start: Vec<u32>,
     of_product: Vec<u16>,
-    /// The path and brand facets of products that share their category
-    /// path and brand ([`Product::shared_key`]): `shared_ids[from..to]`, as
-    /// the first of them had them in `of_product`; most products find
-    /// theirs here instead of spelling out their path.
-    by_shared: FxHashMap<usize, (u32, u32)>,
-    shared_ids: Vec<u16>,
+    product_group: Vec<u32>,
+    group_start: Vec<u32>,
+    group_ids: Vec<u16>,
+    /// Each group by its products' [`Product::shared_key`]: most products
+    /// find their group here instead of spelling out their path.
+    by_shared: FxHashMap<usize, u32>,
 }
 
 impl std::fmt::Debug for FacetIndexBuilder {
@@ -353,6 +375,7 @@ impl FacetIndexBuilder {
         let read = self.product_start.len();
         if read == 0 {
             let _ = self.product_start.try_reserve_exact(total + 1);
+            let _ = self.product_group.try_reserve_exact(total);
         }
         crate::core::rank::reserve_projected(&mut self.of_product, read, total, batch);
     }
@@ -364,22 +387,27 @@ impl FacetIndexBuilder {
             raw,
             product_start,
             of_product,
+            product_group,
+            group_start,
+            group_ids,
             by_shared,
-            shared_ids,
         } = self;
         for product in products {
             // The header read once for all the fields.
             let parts = product.parts();
             let from = of_product.len();
             product_start.push(from as u32);
-            if let Some(&(start, end)) = by_shared.get(&product.shared_key()) {
-                of_product.extend_from_slice(&shared_ids[start as usize..end as usize]);
-            } else {
-                Self::path_and_brand(builder, raw, of_product, &parts);
-                let start = shared_ids.len() as u32;
-                shared_ids.extend_from_slice(&of_product[from..]);
-                by_shared.insert(product.shared_key(), (start, shared_ids.len() as u32));
-            }
+            let group = match by_shared.get(&product.shared_key()) {
+                Some(&group) => group,
+                None => {
+                    let group = group_start.len() as u32;
+                    group_start.push(group_ids.len() as u32);
+                    Self::path_and_brand(builder, raw, group_ids, &parts);
+                    by_shared.insert(product.shared_key(), group);
+                    group
+                }
+            };
+            product_group.push(group);
             for tag in parts.tags {
                 raw.clear();
                 raw.push('t');
@@ -393,7 +421,8 @@ impl FacetIndexBuilder {
         }
     }
 
-    /// A product's category path facets, then its brand's.
+    /// A product's category path facets, then its brand's, as a new list
+    /// at the end of `of_product`.
     fn path_and_brand(
         builder: &mut FacetBuilder,
         raw: &mut String,
@@ -444,10 +473,14 @@ impl FacetIndexBuilder {
             builder,
             mut product_start,
             mut of_product,
+            product_group,
+            mut group_start,
+            group_ids,
             ..
         } = self;
         let products = product_start.len();
         product_start.push(of_product.len() as u32);
+        group_start.push(group_ids.len() as u32);
         // Room was made for the projected count (a shrink stays in place).
         of_product.shrink_to_fit();
         let FacetBuilder {
@@ -463,9 +496,21 @@ impl FacetIndexBuilder {
             .iter()
             .map(|f| matches!(f, Facet::Category { .. }))
             .collect();
+        // A product's deepest category is its group's (tags are not
+        // categories): found once per group.
+        let group_leaf: Vec<u32> = (0..group_start.len().saturating_sub(1))
+            .map(|g| {
+                FacetList::of(list(&group_ids, &group_start, g))
+                    .filter(|&f| is_category.get(f as usize) == Some(&true))
+                    .last()
+                    .map_or(no_category as u32, |f| f)
+            })
+            .collect();
         let leaf = |p: usize| {
-            deepest(&of_product, &product_start, p, &is_category)
-                .map_or(no_category, |f| f as usize)
+            product_group
+                .get(p)
+                .and_then(|&g| group_leaf.get(g as usize))
+                .map_or(no_category, |&f| f as usize)
         };
         // ln(price), NaN when unknown; made relative in place at the end.
         let mut relative_price: Vec<f32> = (0..products)
@@ -504,6 +549,9 @@ impl FacetIndexBuilder {
             facets,
             product_start,
             of_product,
+            product_group,
+            group_start,
+            group_ids,
             relative_price,
             by_key,
         }

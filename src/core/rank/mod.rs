@@ -569,6 +569,19 @@ impl Engine {
             .zip(&self.facet_kind)
             .map(|(&a, &kind)| (a, kind))
             .collect();
+        // Products that share their category path and brand share those
+        // facets: their sums are made once per group.
+        let group_sums: Vec<AffinitySums> = (0..self.facets.groups())
+            .map(|g| AffinitySums::default().add(self.facets.group_facets(g), &affinity_kind))
+            .collect();
+        let affinity_parts = |c: usize| {
+            group_sums
+                .get(self.facets.group_of(c))
+                .copied()
+                .unwrap_or_default()
+                .add(self.facets.own_facets(c), &affinity_kind)
+                .parts()
+        };
 
         // Blend.
         // With a model the affinities only dilute what its seeds say; with
@@ -648,7 +661,7 @@ impl Engine {
                 };
                 (relevance + prior) * lift * factor
             };
-            let parts = self.affinity_parts(c, &affinity_kind);
+            let parts = affinity_parts(c);
             let relative_price = self.facets.relative_price(c);
             if prune
                 && factor >= 0.0
@@ -710,7 +723,7 @@ impl Engine {
                     ),
                 ],
                 (
-                    affinity_scale * w.category * self.affinity_parts(c, &affinity_kind).0,
+                    affinity_scale * w.category * affinity_parts(c).0,
                     self.deepest_liked_category(c, &affinity),
                 ),
                 &seed_kind,
@@ -783,31 +796,6 @@ impl Engine {
                 _ => None,
             })
             .max()
-    }
-
-    /// (category, brand, tag) affinity of the shopper to product `c`, from
-    /// each facet's (affinity, kind).
-    fn affinity_parts(&self, c: usize, affinity_kind: &[(f32, u8)]) -> (f32, f32, f32) {
-        let (mut category, mut levels, mut brand, mut tag) = (0f32, 0u32, 0f32, 0f32);
-        for f in self.facets.of_product(c) {
-            let Some(&(a, kind)) = affinity_kind.get(f as usize) else {
-                continue;
-            };
-            match kind {
-                0 => {
-                    category += a;
-                    levels += 1;
-                }
-                1 => brand = brand.max(a),
-                _ => tag = tag.max(a),
-            }
-        }
-        let category = if levels > 0 {
-            category / levels as f32
-        } else {
-            0.0
-        };
-        (category, brand, tag)
     }
 
     /// The signal that contributed most names the reason.
@@ -1004,10 +992,51 @@ pub(crate) fn select_by_score(items: &mut [(usize, f32)], k: usize) {
     items.select_nth_unstable_by(k, by_score);
 }
 
-/// Sorts a short list (the pool kept for diversity: `limit` times
-/// `diversity_pool`; a model's neighbours of one product). An insertion
-/// sort: stable, and far less code in the wasm than the standard library's
-/// sort for one more element type.
+/// A product's affinity sums over its facets, in their order: category
+/// affinities summed and counted, the most of a brand's and of a tag's.
+#[derive(Debug, Clone, Copy, Default)]
+struct AffinitySums {
+    category: f32,
+    levels: u32,
+    brand: f32,
+    tag: f32,
+}
+
+impl AffinitySums {
+    /// These sums with `facets` added, each by its (affinity, kind).
+    fn add(
+        mut self,
+        facets: crate::core::profile::FacetList<'_>,
+        affinity_kind: &[(f32, u8)],
+    ) -> Self {
+        for f in facets {
+            let Some(&(a, kind)) = affinity_kind.get(f as usize) else {
+                continue;
+            };
+            match kind {
+                0 => {
+                    self.category += a;
+                    self.levels += 1;
+                }
+                1 => self.brand = self.brand.max(a),
+                _ => self.tag = self.tag.max(a),
+            }
+        }
+        self
+    }
+
+    /// (category, brand, tag) affinity: the category part is the mean over
+    /// the product's category levels.
+    fn parts(self) -> (f32, f32, f32) {
+        let category = if self.levels > 0 {
+            self.category / self.levels as f32
+        } else {
+            0.0
+        };
+        (category, self.brand, self.tag)
+    }
+}
+
 /// Makes room in `v`, which holds entries for `read` of `total` products,
 /// for the rest at the rate seen so far (and 1/16 more), when this batch
 /// of `batch` might not fit: it then grows once or twice instead of
@@ -1026,6 +1055,10 @@ pub(crate) fn reserve_projected<T>(v: &mut Vec<T>, read: usize, total: usize, ba
     let _ = v.try_reserve_exact(want.saturating_sub(v.len()));
 }
 
+/// Sorts a short list (the pool kept for diversity: `limit` times
+/// `diversity_pool`; a model's neighbours of one product). An insertion
+/// sort: stable, and far less code in the wasm than the standard library's
+/// sort for one more element type.
 pub(crate) fn insertion_sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
     for i in 1..items.len() {
         let mut j = i;
