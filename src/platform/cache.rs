@@ -245,8 +245,11 @@ fn same_origin(url: &str) -> bool {
 // --- The content index kept beside the catalog (`core::rank::kept`) -------
 
 /// The Cache API key of the content index built from the catalog at `url`:
-/// never fetched, only matched.
+/// never fetched, only matched. The query goes before any fragment, which
+/// the Cache API ignores (the key would then be the catalog's own).
 fn index_url(url: &str) -> String {
+    let end = url.bytes().position(|b| b == b'#').unwrap_or(url.len());
+    let url = url.get(..end).unwrap_or(url);
     let join = if url.contains('?') { '&' } else { '?' };
     format!("{url}{join}tailor-content-index")
 }

@@ -54,6 +54,8 @@ const FEEDS = {
   // 20,000 generated products (about 7 MB, accented titles among them): the
   // Cache API hands a kept copy of it over in many chunks.
   large: 'large.json',
+  // A URL with a fragment (which the Cache API ignores in its keys).
+  fragment: 'catalog.bin#v2',
 };
 
 function hostPage(feed) {
@@ -547,6 +549,29 @@ describe('Tailor with a packed and a cached catalog', { skip: needsWidget }, () 
       );
       await settle(page);
       assert.equal(await count(page, 'tailor:ready'), 1);
+      assertClean(problems, await tailorEvents(page));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps the index of a catalog whose URL has a fragment beside it, not over it', async () => {
+    const { context, page, problems } = await shopperPage(browser);
+    try {
+      const feedUrl = `${server.url}${DIR}/catalog.bin`;
+      await page.goto(`${server.url}${DIR}/fragment.html`);
+      assert.equal((await ready(page)).timings.index, 'built');
+      const first = await waitForSlotItems(page, 'recommendations');
+      await keptIndex(page, feedUrl);
+      const kept = await page.evaluate(async (url) => {
+        const found = await (await caches.open('tailor-catalog')).match(url);
+        return [...new Uint8Array(await found.arrayBuffer()).slice(0, 4)];
+      }, `${feedUrl}#v2`);
+      assert.deepEqual(kept, [...readFileSync(path.join(site, DIR, FEEDS.packed)).subarray(0, 4)], 'the kept catalog is still the catalog');
+      await page.reload();
+      const { timings } = await ready(page);
+      assert.deepEqual([timings.catalog, timings.index], ['cached', 'kept']);
+      assert.deepEqual(await waitForSlotItems(page, 'recommendations'), first);
       assertClean(problems, await tailorEvents(page));
     } finally {
       await context.close();

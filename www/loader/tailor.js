@@ -42,7 +42,9 @@
   try {
     var at = (script && script.getAttribute('data-catalog')) || w.tailorConfig.catalog;
     early = w.caches.open('tailor-catalog').then(function (cache) {
-      var index = cache.match(at + (at.indexOf('?') < 0 ? '?' : '&') + 'tailor-content-index')
+      // As src/platform/cache.rs's index_url: the query before any fragment.
+      var path = at.split('#')[0];
+      var index = cache.match(path + (path.indexOf('?') < 0 ? '?' : '&') + 'tailor-content-index')
         .then(function (found) { return found && found.arrayBuffer(); })
         .then(0, function () {});
       return cache.match(at).then(function (found) {
