@@ -121,6 +121,9 @@ describe('tailor setup: script tag, catalog check and live preview', { skip: NO_
     // A changed setting reloads the preview with it.
     await page.selectOption('select[name="theme"]', 'dark');
     await page.waitForFunction(() => document.getElementById('preview').src.includes('theme=dark'));
+    // The new page first: until it replaces the old one, the old one's
+    // cards are still there to be found.
+    await frame.locator('script[data-theme="dark"]').waitFor({ state: 'attached', timeout: 15_000 });
     await frame.locator('[data-tailor="recommendations"] [data-tailor-item]').first().waitFor({ timeout: 15_000 });
     assert.equal(await frame.locator('script[data-theme="dark"]').count(), 1);
     await page.screenshot({ path: artifactPath('setup.png'), fullPage: true });
