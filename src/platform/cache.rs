@@ -255,6 +255,12 @@ fn index_url(url: &str) -> String {
 }
 
 impl Shelf {
+    /// Whether a content index can be kept and read here (the browser
+    /// gave a cache).
+    pub fn keeps(&self) -> bool {
+        self.cache.is_some()
+    }
+
     /// The content index kept for this catalog, as the Cache API gives it
     /// (in JavaScript's memory, not the widget's), or `None`.
     pub async fn kept_index(&self) -> Option<js_sys::ArrayBuffer> {
@@ -296,7 +302,7 @@ impl Shelf {
 /// JavaScript's memory (the widget's memory holds no second copy).
 fn index_response(index: &ContentIndex, catalog: u64) -> Option<Response> {
     let header = index.kept_header(catalog);
-    let parts = index.kept_parts();
+    let parts = index.parts();
     let arrays: [JsValue; 8] = [
         js_sys::Uint8Array::from(&header[..]).into(),
         js_sys::Uint32Array::from(parts.doc_start).into(),

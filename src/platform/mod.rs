@@ -513,11 +513,12 @@ async fn load_engine(
         let fetched = now_ms();
         // The digest counts against the first slice (a few ms at 100k).
         let mut slices = Slices::start();
-        // What a kept index must have been built from.
-        let digest = match &body {
+        // What a kept index must have been built from; without a cache
+        // there is none to read or keep.
+        let digest = shelf.keeps().then(|| match &body {
             fetch::Body::Bytes(bytes) => rank::catalog_digest(bytes),
             fetch::Body::Text(text) => rank::catalog_digest(text.as_bytes()),
-        };
+        });
         let parsed = read_catalog(url, body, &mut slices).await;
         (parsed, fetched, slices, digest)
     })
@@ -549,8 +550,9 @@ async fn load_engine(
     }
     let skipped = parsed.skipped.len();
     // Kept for another catalog or build, or damaged: built again.
-    let content =
-        kept.and_then(|buffer| cache::read_index(&buffer, digest, parsed.catalog.len()).ok());
+    let content = kept
+        .zip(digest)
+        .and_then(|(buffer, digest)| cache::read_index(&buffer, digest, parsed.catalog.len()).ok());
     let index = if content.is_some() { "kept" } else { "built" };
     let engine = index_in_slices(parsed.catalog, content, &mut slices).await;
     let timings = Timings {
@@ -559,7 +561,7 @@ async fn load_engine(
         fetch_ms,
         parse_ms: read - fetched,
         index_ms: now_ms() - read,
-        digest: (index == "built").then_some(digest),
+        digest: digest.filter(|_| index == "built"),
     };
     Ok((engine, skipped, timings))
 }

@@ -912,7 +912,8 @@ pub struct ContentParts<'a> {
 }
 
 impl ContentIndex {
-    pub(super) fn parts(&self) -> ContentParts<'_> {
+    /// The index's arrays, in the order a kept entry holds them.
+    pub fn parts(&self) -> ContentParts<'_> {
         ContentParts {
             doc_start: &self.doc_start,
             post_start: &self.post_start,

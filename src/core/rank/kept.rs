@@ -17,7 +17,7 @@
 
 use thiserror::Error;
 
-use super::content::{ContentIndex, ContentParts, FIELD_BITS};
+use super::content::{ContentIndex, FIELD_BITS};
 
 /// "TLCI": a Tailor content index.
 const MAGIC: [u8; 4] = *b"TLCI";
@@ -168,7 +168,7 @@ impl KeptHeader {
 
 impl ContentIndex {
     /// The header of this index's entry, kept for the catalog with digest
-    /// `catalog`; its arrays follow in [`Self::kept_parts`]'s order.
+    /// `catalog`; its arrays follow in [`Self::parts`]'s order.
     pub fn kept_header(&self, catalog: u64) -> [u8; HEADER_BYTES] {
         let parts = self.parts();
         let mut header = [0u8; HEADER_BYTES];
@@ -187,11 +187,6 @@ impl ContentIndex {
             header[at..at + width].copy_from_slice(&value.to_le_bytes()[..width]);
         }
         header
-    }
-
-    /// The arrays to keep, in the entry's order.
-    pub fn kept_parts(&self) -> ContentParts<'_> {
-        self.parts()
     }
 
     /// The whole entry as bytes (the browser writes the arrays one by one
